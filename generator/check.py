@@ -1,0 +1,308 @@
+"""Checks of meaning on loaded editions: every problem gathered, each placed in its file.
+
+The loader (``load.py``) catches what a file's shape gets wrong; these checks catch
+what only makes sense across files: ids used twice, references to things that are
+not defined, answer rules that do not fit the answer type, unsafe Markdown, and
+questions whose id was reused across editions for another answer type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .load import EditionSource, Loaded, load_library
+from .model import Domain, Edition, Library, Question
+from .problems import Problem
+from .yamldoc import Document
+
+RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*|!--|!\[CDATA|\?)")
+SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(javascript|data|vbscript):", re.IGNORECASE)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_library(loaded: Loaded) -> list[Problem]:
+    """Every problem of meaning in every edition, and across editions."""
+    problems: list[Problem] = []
+    for edition_id, edition in loaded.library.editions.items():
+        problems += check_edition(edition, loaded.sources[edition_id])
+    problems += _across_editions(loaded.library, loaded.sources)
+    return problems
+
+
+def check(standards: Path) -> tuple[Library, list[Problem]]:
+    """Load and check every edition under ``standards``; problems sorted by file and line."""
+    loaded = load_library(standards)
+    problems = loaded.problems + check_library(loaded)
+    return loaded.library, sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A question with the document and path it was written at."""
+
+    question: Question
+    doc: Document
+    path: tuple[str | int, ...]
+
+
+def _placed_questions(edition: Edition, source: EditionSource) -> Iterator[_Placed]:
+    for domain in edition.domains:
+        doc = source.domains[domain.id]
+        for si, standard in enumerate(domain.standards):
+            for qi, question in enumerate(standard.questions):
+                yield _Placed(question, doc, ("standards", si, "questions", qi))
+
+
+def check_edition(edition: Edition, source: EditionSource) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _references(edition, source)
+    problems += _unique_ids(edition, source)
+    for domain in edition.domains:
+        problems += _domain(domain, source.domains[domain.id], edition)
+    return problems
+
+
+def _references(edition: Edition, source: EditionSource) -> list[Problem]:
+    doc = source.references
+    assert doc is not None
+    problems: list[Problem] = []
+    refs = edition.references
+    for kind, items in (
+        ("key question", refs.key_questions),
+        ("quality statement", refs.quality_statements),
+        ("regulation", refs.regulations),
+        ("contact", refs.contacts),
+    ):
+        field = {"key question": "key_questions", "quality statement": "quality_statements"}.get(kind, kind + "s")
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item.id in seen:
+                first = doc.at(field, seen[item.id], "id")[0]
+                problems.append(doc.problem(doc.at(field, index, "id"), f"duplicate {kind} id '{item.id}' (first at line {first})"))
+            seen.setdefault(item.id, index)
+    for index, regulation in enumerate(refs.regulations):
+        problems += _url(doc, (("regulations", index, "url")), regulation.url)
+    for index, contact in enumerate(refs.contacts):
+        if not EMAIL.match(contact.email):
+            problems.append(doc.problem(doc.at("contacts", index, "email"), f"'email' is not an email address: {contact.email!r}"))
+    key_questions = {k.id for k in refs.key_questions}
+    for index, statement in enumerate(refs.quality_statements):
+        if statement.key_question not in key_questions:
+            problems.append(
+                doc.problem(doc.at("quality_statements", index, "key_question"), f"unknown key question '{statement.key_question}'")
+            )
+    return problems
+
+
+def _unique_ids(edition: Edition, source: EditionSource) -> list[Problem]:
+    problems: list[Problem] = []
+    first_seen: dict[tuple[str, str], tuple[Document, tuple[int, int]]] = {}
+
+    def claim(kind: str, ident: str, doc: Document, where: tuple[int, int]) -> None:
+        key = (kind, ident)
+        if key in first_seen:
+            other_doc, other_where = first_seen[key]
+            there = f"line {other_where[0]}" if other_doc is doc else f"{other_doc.path}:{other_where[0]}:{other_where[1]}"
+            problems.append(doc.problem(where, f"duplicate {kind} id '{ident}': already used at {there}"))
+        else:
+            first_seen[key] = (doc, where)
+
+    for domain in edition.domains:
+        doc = source.domains[domain.id]
+        claim("domain code", domain.code, doc, doc.at("code"))
+        claim("question", domain.support_question.id, doc, doc.at("code"))
+        for si, standard in enumerate(domain.standards):
+            claim("standard", standard.id, doc, doc.at("standards", si, "id"))
+            for qi, question in enumerate(standard.questions):
+                claim("question", question.id, doc, doc.at("standards", si, "questions", qi, "id"))
+    return problems
+
+
+def _domain(domain: Domain, doc: Document, edition: Edition) -> list[Problem]:
+    problems: list[Problem] = []
+    refs = edition.references
+    regulations = {r.id for r in refs.regulations}
+    statements = {s.id for s in refs.quality_statements}
+    key_questions = {k.id for k in refs.key_questions}
+
+    for index, kq in enumerate(domain.key_questions):
+        if kq not in key_questions:
+            problems.append(doc.problem(doc.at("key_questions", index), f"key question '{kq}' is not defined in references.yml"))
+    for index, reg in enumerate(domain.regulations):
+        if reg not in regulations:
+            problems.append(doc.problem(doc.at("regulations", index), _unknown("regulation", reg, regulations)))
+    if edition.contact(domain.contact) is None:
+        problems.append(doc.problem(doc.at("contact"), _unknown("contact", domain.contact, {c.id for c in refs.contacts})))
+    problems += _markdown(doc, (), domain.why_it_matters, "why_it_matters")
+    problems += _markdown(doc, (), domain.summary, "summary")
+    problems += _markdown(doc, (), domain.title, "title")
+
+    for si, standard in enumerate(domain.standards):
+        at = ("standards", si)
+        if re.fullmatch(r"[A-Z]+0", standard.id):
+            problems.append(doc.problem(doc.at(*at, "id"), f"'{standard.id}': number 0 is kept for the domain's support question"))
+        for index, reg in enumerate(standard.regulations):
+            if reg not in regulations:
+                problems.append(doc.problem(doc.at(*at, "regulations", index), _unknown("regulation", reg, regulations)))
+            elif reg not in domain.regulations:
+                problems.append(
+                    doc.problem(
+                        doc.at(*at, "regulations", index),
+                        f"regulation '{reg}' is used by this standard but not listed in the domain's 'regulations'",
+                        "warning",
+                    )
+                )
+        for index, qs in enumerate(standard.quality_statements):
+            if qs not in statements:
+                problems.append(doc.problem(doc.at(*at, "quality_statements", index), _unknown("quality statement", qs, statements)))
+        for index, link in enumerate(standard.links):
+            problems += _url(doc, (*at, "links", index, "url"), link.url)
+            problems += _markdown(doc, (*at, "links", index), link.title, "title")
+        problems += _markdown(doc, at, standard.guidance, "guidance")
+        problems += _markdown(doc, at, standard.title, "title")
+        for index, item in enumerate(standard.evidence):
+            problems += _markdown(doc, (*at, "evidence"), item, index)
+        for qi, question in enumerate(standard.questions):
+            qat = (*at, "questions", qi)
+            if not question.id.startswith(standard.id + "."):
+                problems.append(
+                    doc.problem(doc.at(*qat, "id"), f"question id '{question.id}' must start with its standard's id '{standard.id}.'")
+                )
+            problems += _question(question, doc, qat)
+    return problems
+
+
+def _question(q: Question, doc: Document, at: tuple[str | int, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def bad(field: str, message: str) -> None:
+        problems.append(doc.problem(doc.key_at(*at, field), message))
+
+    only_for = {
+        "options": ("choice",),
+        "minimum": ("number",),
+        "maximum": ("number",),
+        "unit": ("number",),
+        "risk_below": ("number",),
+        "risk_above": ("number",),
+        "risk_older_than_months": ("date",),
+        "risk_answers": ("yes_no_partial_na", "yes_no", "choice"),
+    }
+    for field, types in only_for.items():
+        value = getattr(q, field)
+        if value not in (None, "", ()) and q.type not in types:
+            bad(field, f"'{field}' does not apply to a {q.type} question (only to {' or '.join(types)})")
+
+    if q.type == "choice":
+        if len(q.options) < 2:
+            bad("options" if q.options else "type", "a choice question needs at least two 'options'")
+        lowered = [o.strip().lower() for o in q.options]
+        for index, option in enumerate(q.options):
+            if lowered.index(option.strip().lower()) != index:
+                problems.append(doc.problem(doc.at(*at, "options", index), f"the option {option!r} is given twice"))
+            if "|" in option:
+                problems.append(doc.problem(doc.at(*at, "options", index), "an option must not contain '|'"))
+    if q.type == "number":
+        if q.minimum is None or q.maximum is None:
+            bad("type", "a number question needs a 'minimum' and a 'maximum'")
+        elif q.minimum > q.maximum:
+            bad("minimum", f"'minimum' ({q.minimum:g}) is larger than 'maximum' ({q.maximum:g})")
+        for field in ("risk_below", "risk_above"):
+            value = getattr(q, field)
+            if value is not None and q.minimum is not None and q.maximum is not None:
+                if not q.minimum <= value <= q.maximum:
+                    bad(field, f"'{field}' ({value:g}) is outside the allowed answers {q.minimum:g} to {q.maximum:g}")
+    if q.risk_older_than_months is not None and q.risk_older_than_months <= 0:
+        bad("risk_older_than_months", "'risk_older_than_months' must be at least 1")
+    allowed = q.allowed_answers
+    for index, answer in enumerate(q.risk_answers):
+        if allowed and answer not in allowed:
+            problems.append(
+                doc.problem(
+                    doc.at(*at, "risk_answers", index),
+                    f"'risk_answers' lists {answer!r}, which is not an answer to this question; give one of {', '.join(allowed)}",
+                )
+            )
+    for field in ("text", "help"):
+        problems += _markdown(doc, at, getattr(q, field), field)
+    return problems
+
+
+def _unknown(kind: str, ident: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(ident, sorted(known), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown {kind} '{ident}'{hint}: define it in references.yml or use one that is there"
+
+
+def _url(doc: Document, path: tuple[str | int, ...], url: str) -> list[Problem]:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or "." not in parts.netloc or any(c.isspace() for c in url):
+        return [doc.problem(doc.at(*path), f"malformed URL {url!r}: write it in full, starting https://")]
+    if parts.scheme == "http":
+        return [doc.problem(doc.at(*path), f"the link {url!r} is not secure; use its https:// address", "warning")]
+    return []
+
+
+def _markdown(doc: Document, at: tuple[str | int, ...], text: str, field: str | int) -> list[Problem]:
+    problems: list[Problem] = []
+    match = RAW_HTML.search(text)
+    if match:
+        problems.append(
+            doc.problem(
+                doc.at(*at, field),
+                f"raw HTML is not allowed ({match.group(0)!r}...): write plain Markdown instead",
+            )
+        )
+    if SCRIPT_URL.search(text):
+        problems.append(doc.problem(doc.at(*at, field), "links must be http or https addresses, not scripts or data"))
+    return problems
+
+
+def _across_editions(library: Library, sources: dict[str, EditionSource]) -> list[Problem]:
+    """Ids kept across editions keep their answer type; 'follows' and 'replaces' point somewhere."""
+    problems: list[Problem] = []
+    ordered = sorted(library.editions.values(), key=lambda e: e.id)
+    all_ids = set(sources)
+    for position, edition in enumerate(ordered):
+        source = sources[edition.id]
+        doc = source.edition
+        assert doc is not None
+        follows = edition.info.follows
+        if follows is not None:
+            if follows not in all_ids:
+                problems.append(doc.problem(doc.at("follows"), f"'follows' names the edition '{follows}', which is not in standards/"))
+            elif follows >= edition.id:
+                problems.append(doc.problem(doc.at("follows"), f"'follows' must name an earlier edition than '{edition.id}'"))
+        earlier = ordered[:position]
+        earlier_questions: dict[str, tuple[str, Question]] = {}
+        for older in earlier:
+            for _, _, question in older.questions():
+                earlier_questions[question.id] = (older.id, question)
+        for placed in _placed_questions(edition, source):
+            q = placed.question
+            if q.id in earlier_questions:
+                older_id, old = earlier_questions[q.id]
+                if old.type != q.type:
+                    problems.append(
+                        placed.doc.problem(
+                            placed.doc.at(*placed.path, "type"),
+                            f"question '{q.id}' was a {old.type} question in {older_id}; a changed answer type needs a "
+                            f"new id (with 'replaces: {q.id}')",
+                        )
+                    )
+            if q.replaces is not None:
+                if q.replaces not in earlier_questions:
+                    problems.append(
+                        placed.doc.problem(
+                            placed.doc.at(*placed.path, "replaces"),
+                            f"'replaces' names '{q.replaces}', which is no question of an earlier edition",
+                            "warning",
+                        )
+                    )
+    return problems

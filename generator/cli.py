@@ -1,0 +1,51 @@
+"""The `toolkit` command: a thin argparse front over the modules.
+
+Each subcommand lives in ``generator/commands/<name>.py`` with two functions,
+``add_arguments(parser)`` and ``run(args) -> int``, and is imported only when it runs,
+so that a quick command never pays for a heavy one's imports.
+
+Exit codes: 0 done, 1 problems found (or a source could not be read), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# name → (module, one-line help). The module is imported lazily.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("generator.commands.check", "Check every edition of the standards and report each problem with its place."),
+    "schema": ("generator.commands.schema", "Write the JSON Schema of the YAML files into schema/ for editors."),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="toolkit",
+        description="GP Quality and Safety Toolkit: standards in YAML, turned into a site, forms and checked returns.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        importlib.import_module(module).add_arguments(command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

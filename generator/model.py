@@ -1,0 +1,286 @@
+"""The standards model: what the ICB's quality team writes in YAML, typed.
+
+Each class here is one kind of YAML mapping. The field descriptions are the
+documentation an editor sees: they are published in the JSON Schema under
+``schema/`` so that an editor with the YAML language server shows them as
+hover text and completion.
+
+The model is frozen: once loaded and checked, nothing changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AnswerType = Literal["yes_no_partial_na", "yes_no", "number", "date", "choice", "text"]
+"""How a question is answered."""
+
+KeyQuestionId = Literal["safe", "effective", "caring", "responsive", "well-led"]
+"""CQC's five key questions."""
+
+ANSWERS: dict[str, tuple[str, ...]] = {
+    "yes_no_partial_na": ("yes", "partial", "no", "not applicable"),
+    "yes_no": ("yes", "no"),
+}
+"""The fixed answers of the answer types that have them, as a return gives them."""
+
+QUESTION_ID = r"^[A-Z]{2,4}[0-9]{1,2}\.[0-9]{1,2}$"
+STANDARD_ID = r"^[A-Z]{2,4}[0-9]{1,2}$"
+DOMAIN_CODE = r"^[A-Z]{2,4}$"
+SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+EDITION_ID = r"^[0-9]{4}-[0-9]{2}$"
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Link(_Node):
+    """A link to national guidance that a practice would read."""
+
+    title: Text = Field(description="The title of the page or document, as its publisher gives it.")
+    url: Text = Field(description="Its address: an https:// URL.", examples=["https://www.cqc.org.uk/guidance-providers/gps"])
+    publisher: str = Field("", description="Who publishes it, such as 'NHS England' or 'UKHSA'.")
+
+
+class Question(_Node):
+    """One question a practice answers in its self-assessment."""
+
+    id: str = Field(
+        pattern=QUESTION_ID,
+        description="Stable id: the standard's id, a dot and a number. Kept from year to year while the question means the same.",
+        examples=["SG1.2"],
+    )
+    text: Text = Field(description="The question, in plain English, answerable from what the practice knows or keeps.")
+    type: AnswerType = Field(
+        description=(
+            "How it is answered: yes_no_partial_na (yes / partial / no / not applicable), yes_no, "
+            "number (with minimum and maximum), date, choice (one of options) or text."
+        )
+    )
+    required: bool = Field(True, description="Whether a return must answer it.")
+    help: str = Field("", description="Help text shown beside the question: what counts as yes, where to find the answer.")
+    options: tuple[Text, ...] = Field((), description="The answers to choose from (choice questions only).")
+    minimum: float | None = Field(None, description="The smallest allowed answer (number questions only).")
+    maximum: float | None = Field(None, description="The largest allowed answer (number questions only).")
+    unit: str = Field("", description="What the number counts, such as '%' or 'days' (number questions only).")
+    risk_answers: tuple[Text, ...] = Field(
+        (),
+        description="Answers that flag a risk and ask for an action plan (yes/no kinds and choice questions).",
+    )
+    risk_below: float | None = Field(None, description="A number below this flags a risk (number questions only).")
+    risk_above: float | None = Field(None, description="A number above this flags a risk (number questions only).")
+    risk_older_than_months: int | None = Field(
+        None, description="A date more than this many months before the return flags a risk (date questions only)."
+    )
+    replaces: str | None = Field(
+        None,
+        pattern=QUESTION_ID,
+        description="The id of the question from an earlier edition that this one replaces, when its meaning changed.",
+    )
+
+    @property
+    def allowed_answers(self) -> tuple[str, ...]:
+        """The fixed answers a return may give, or () where any value of the type will do."""
+        if self.type == "choice":
+            return self.options
+        return ANSWERS.get(self.type, ())
+
+    @property
+    def can_flag_risk(self) -> bool:
+        return bool(
+            self.risk_answers
+            or self.risk_below is not None
+            or self.risk_above is not None
+            or self.risk_older_than_months is not None
+        )
+
+
+class Standard(_Node):
+    """A standard: what good looks like in one part of a domain, and the questions that test it."""
+
+    id: str = Field(pattern=STANDARD_ID, description="Stable id: the domain's code and a number.", examples=["SG1"])
+    title: Text = Field(description="A short title, such as 'Safeguarding leads and policies'.")
+    guidance: Text = Field(description="What good looks like, in Markdown. No raw HTML.")
+    evidence: tuple[Text, ...] = Field(
+        min_length=1, description="Examples of evidence a practice would keep to show it meets the standard."
+    )
+    regulations: tuple[Text, ...] = Field(
+        min_length=1, description="Ids of the regulations (from references.yml) this standard evidences."
+    )
+    quality_statements: tuple[Text, ...] = Field(
+        (), description="Ids of CQC quality statements (from references.yml) this standard bears on."
+    )
+    links: tuple[Link, ...] = Field((), description="National guidance a practice would read.")
+    questions: tuple[Question, ...] = Field(min_length=1, description="The questions a practice answers.")
+
+
+class SupportOffer(_Node):
+    """How the domain's support-request question is worded."""
+
+    text: Text | None = Field(None, description="The question, if the default wording will not do.")
+    help: Text | None = Field(None, description="Help text for the question.")
+
+
+class Domain(_Node):
+    """A domain of the standards, such as safeguarding: one YAML file in the edition's domains/ folder."""
+
+    id: str = Field(pattern=SLUG, description="Stable id, lower case with hyphens; the file is named <id>.yml.", examples=["safeguarding"])
+    code: str = Field(pattern=DOMAIN_CODE, description="Short capital code that starts its standard ids.", examples=["SG"])
+    title: Text = Field(description="The domain's title, such as 'Safeguarding children and adults'.")
+    summary: Text = Field(description="One or two sentences on what the domain covers.")
+    why_it_matters: Text = Field(description="Why it matters for patient safety, in Markdown.")
+    key_questions: tuple[KeyQuestionId, ...] = Field(
+        min_length=1, description="The CQC key questions it bears on: safe, effective, caring, responsive, well-led."
+    )
+    regulations: tuple[Text, ...] = Field(
+        min_length=1, description="Ids of the regulations (from references.yml) the domain evidences."
+    )
+    contact: Text = Field(description="Id of the ICB contact (from references.yml) who supports practices in it.")
+    support: SupportOffer = Field(
+        SupportOffer(), description="Wording of the question by which a practice asks the ICB for support here."
+    )
+    standards: tuple[Standard, ...] = Field(min_length=1, description="The domain's standards.")
+
+    @property
+    def support_question(self) -> Question:
+        """The question by which a practice asks the ICB for support in this domain."""
+        return Question(
+            id=f"{self.code}0.1",
+            text=self.support.text
+            or f"Would your practice like support from the ICB with {self.title[0].lower()}{self.title[1:]}?",
+            type="yes_no",
+            required=True,
+            help=self.support.help
+            or "Answer yes if you would like the ICB to contact you. Use the comment to say what would help most.",
+        )
+
+    def questions(self) -> Iterator[Question]:
+        """Every question of the domain, the support request last."""
+        for standard in self.standards:
+            yield from standard.questions
+        yield self.support_question
+
+
+class Regulation(_Node):
+    """A regulation a standard evidences."""
+
+    id: str = Field(pattern=SLUG, description="Id used to refer to it, such as 'reg-12'.", examples=["reg-12"])
+    number: Text = Field(description="Its number in the instrument, such as '12' or '20A'.")
+    title: Text = Field(description="Its title as the instrument gives it.")
+    instrument: Text = Field(
+        "The Health and Social Care Act 2008 (Regulated Activities) Regulations 2014",
+        description="The statutory instrument it belongs to.",
+    )
+    url: Text = Field(description="Where it is published (legislation.gov.uk).")
+    summary: Text = Field(description="What it requires, in a sentence a practice manager would follow.")
+
+
+class KeyQuestion(_Node):
+    """One of CQC's five key questions."""
+
+    id: KeyQuestionId = Field(description="safe, effective, caring, responsive or well-led.")
+    title: Text = Field(description="Its title, such as 'Safe'.")
+    question: Text = Field(description="The question as CQC asks it.")
+
+
+class QualityStatement(_Node):
+    """A CQC quality statement, under one key question."""
+
+    id: str = Field(pattern=SLUG, description="Id used to refer to it.", examples=["learning-culture"])
+    key_question: KeyQuestionId = Field(description="The key question it sits under.")
+    title: Text = Field(description="Its title as CQC gives it.")
+
+
+class Contact(_Node):
+    """A person or team at the ICB who supports practices."""
+
+    id: str = Field(pattern=SLUG, description="Id used to refer to it from a domain.")
+    name: Text = Field(description="Name of the person or team.")
+    role: Text = Field(description="Their role, such as 'Designated Nurse, Safeguarding'.")
+    email: Text = Field(description="Email address practices write to.")
+    phone: str = Field("", description="Telephone number.")
+
+
+class References(_Node):
+    """references.yml: what domains and standards refer to by id, defined once per edition."""
+
+    key_questions: tuple[KeyQuestion, ...] = Field(min_length=1, description="CQC's key questions.")
+    quality_statements: tuple[QualityStatement, ...] = Field((), description="CQC's quality statements.")
+    regulations: tuple[Regulation, ...] = Field(min_length=1, description="Regulations standards evidence.")
+    contacts: tuple[Contact, ...] = Field(min_length=1, description="ICB contacts who support practices.")
+
+
+class EditionInfo(_Node):
+    """edition.yml: one yearly edition of the standards."""
+
+    id: str = Field(pattern=EDITION_ID, description="The edition's id: the financial year, such as '2025-26'.", examples=["2025-26"])
+    title: Text = Field(description="The edition's title.")
+    status: Literal["draft", "published"] = Field(description="draft while it is being written; published once issued to practices.")
+    published: dt.date | None = Field(None, description="The date it was (or will be) published, YYYY-MM-DD.")
+    return_deadline: dt.date | None = Field(None, description="The date by which practices send their return, YYYY-MM-DD.")
+    follows: str | None = Field(None, pattern=EDITION_ID, description="The id of the edition this one follows.")
+    action_plan_required: bool = Field(
+        False, description="Whether an answer that flags a risk must come with an action plan (else it is asked for)."
+    )
+    domains: tuple[Text, ...] = Field(min_length=1, description="The ids of the edition's domains, in the order practices see them.")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A loaded edition: its edition.yml, its references and its domains in order."""
+
+    info: EditionInfo
+    references: References
+    domains: tuple[Domain, ...]
+    folder: Path = field(compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    def questions(self) -> Iterator[tuple[Domain, Standard | None, Question]]:
+        """Every question in order, with its domain and standard (None for a support request)."""
+        for domain in self.domains:
+            for standard in domain.standards:
+                for question in standard.questions:
+                    yield domain, standard, question
+            yield domain, None, domain.support_question
+
+    def question(self, question_id: str) -> Question | None:
+        for _, _, question in self.questions():
+            if question.id == question_id:
+                return question
+        return None
+
+    def regulation(self, regulation_id: str) -> Regulation | None:
+        return next((r for r in self.references.regulations if r.id == regulation_id), None)
+
+    def contact(self, contact_id: str) -> Contact | None:
+        return next((c for c in self.references.contacts if c.id == contact_id), None)
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every edition under standards/, by id."""
+
+    editions: dict[str, Edition]
+
+    def published(self) -> list[Edition]:
+        """Published editions, newest first."""
+        return sorted(
+            (e for e in self.editions.values() if e.info.status == "published"), key=lambda e: e.id, reverse=True
+        )
+
+    def current(self) -> Edition | None:
+        """The newest published edition: the one practices answer this year."""
+        published = self.published()
+        return published[0] if published else None

@@ -1,0 +1,31 @@
+"""Shared fixtures: small, explicit editions built in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def standards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A standards folder holding the minimal edition 2030-31; the working folder is its parent."""
+    folder = tmp_path / "standards"
+    shutil.copytree(FIXTURES / "minimal", folder / "2030-31")
+    monkeypatch.chdir(tmp_path)
+    return folder
+
+
+@pytest.fixture
+def replace_file(standards: Path) -> Callable[[str, Path], None]:
+    """Replace one file of the minimal edition (such as 'domains/minimal.yml') with another."""
+
+    def replace(relative: str, source: Path) -> None:
+        shutil.copyfile(source, standards / "2030-31" / relative)
+
+    return replace
