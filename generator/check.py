@@ -71,29 +71,36 @@ def _references(edition: Edition, source: EditionSource) -> list[Problem]:
     assert doc is not None
     problems: list[Problem] = []
     refs = edition.references
-    for kind, items in (
-        ("key question", refs.key_questions),
-        ("quality statement", refs.quality_statements),
-        ("regulation", refs.regulations),
-        ("contact", refs.contacts),
-    ):
-        field = {"key question": "key_questions", "quality statement": "quality_statements"}.get(kind, kind + "s")
+    lists: tuple[tuple[str, str, list[str]], ...] = (
+        ("key question", "key_questions", [k.id for k in refs.key_questions]),
+        ("quality statement", "quality_statements", [s.id for s in refs.quality_statements]),
+        ("regulation", "regulations", [r.id for r in refs.regulations]),
+        ("contact", "contacts", [c.id for c in refs.contacts]),
+    )
+    for kind, field, ids in lists:
         seen: dict[str, int] = {}
-        for index, item in enumerate(items):
-            if item.id in seen:
-                first = doc.at(field, seen[item.id], "id")[0]
-                problems.append(doc.problem(doc.at(field, index, "id"), f"duplicate {kind} id '{item.id}' (first at line {first})"))
-            seen.setdefault(item.id, index)
+        for index, ident in enumerate(ids):
+            if ident in seen:
+                first = doc.at(field, seen[ident], "id")[0]
+                problems.append(
+                    doc.problem(doc.at(field, index, "id"), f"duplicate {kind} id '{ident}' (first at line {first})")
+                )
+            seen.setdefault(ident, index)
     for index, regulation in enumerate(refs.regulations):
-        problems += _url(doc, (("regulations", index, "url")), regulation.url)
+        problems += _url(doc, ("regulations", index, "url"), regulation.url)
     for index, contact in enumerate(refs.contacts):
         if not EMAIL.match(contact.email):
-            problems.append(doc.problem(doc.at("contacts", index, "email"), f"'email' is not an email address: {contact.email!r}"))
+            problems.append(
+                doc.problem(doc.at("contacts", index, "email"), f"'email' is not an email address: {contact.email!r}")
+            )
     key_questions = {k.id for k in refs.key_questions}
     for index, statement in enumerate(refs.quality_statements):
         if statement.key_question not in key_questions:
             problems.append(
-                doc.problem(doc.at("quality_statements", index, "key_question"), f"unknown key question '{statement.key_question}'")
+                doc.problem(
+                    doc.at("quality_statements", index, "key_question"),
+                    f"unknown key question '{statement.key_question}'",
+                )
             )
     return problems
 
@@ -106,7 +113,9 @@ def _unique_ids(edition: Edition, source: EditionSource) -> list[Problem]:
         key = (kind, ident)
         if key in first_seen:
             other_doc, other_where = first_seen[key]
-            there = f"line {other_where[0]}" if other_doc is doc else f"{other_doc.path}:{other_where[0]}:{other_where[1]}"
+            there = (
+                f"line {other_where[0]}" if other_doc is doc else f"{other_doc.path}:{other_where[0]}:{other_where[1]}"
+            )
             problems.append(doc.problem(where, f"duplicate {kind} id '{ident}': already used at {there}"))
         else:
             first_seen[key] = (doc, where)
@@ -131,12 +140,16 @@ def _domain(domain: Domain, doc: Document, edition: Edition) -> list[Problem]:
 
     for index, kq in enumerate(domain.key_questions):
         if kq not in key_questions:
-            problems.append(doc.problem(doc.at("key_questions", index), f"key question '{kq}' is not defined in references.yml"))
+            problems.append(
+                doc.problem(doc.at("key_questions", index), f"key question '{kq}' is not defined in references.yml")
+            )
     for index, reg in enumerate(domain.regulations):
         if reg not in regulations:
             problems.append(doc.problem(doc.at("regulations", index), _unknown("regulation", reg, regulations)))
     if edition.contact(domain.contact) is None:
-        problems.append(doc.problem(doc.at("contact"), _unknown("contact", domain.contact, {c.id for c in refs.contacts})))
+        problems.append(
+            doc.problem(doc.at("contact"), _unknown("contact", domain.contact, {c.id for c in refs.contacts}))
+        )
     problems += _markdown(doc, (), domain.why_it_matters, "why_it_matters")
     problems += _markdown(doc, (), domain.summary, "summary")
     problems += _markdown(doc, (), domain.title, "title")
@@ -144,10 +157,14 @@ def _domain(domain: Domain, doc: Document, edition: Edition) -> list[Problem]:
     for si, standard in enumerate(domain.standards):
         at = ("standards", si)
         if re.fullmatch(r"[A-Z]+0", standard.id):
-            problems.append(doc.problem(doc.at(*at, "id"), f"'{standard.id}': number 0 is kept for the domain's support question"))
+            problems.append(
+                doc.problem(doc.at(*at, "id"), f"'{standard.id}': number 0 is kept for the domain's support question")
+            )
         for index, reg in enumerate(standard.regulations):
             if reg not in regulations:
-                problems.append(doc.problem(doc.at(*at, "regulations", index), _unknown("regulation", reg, regulations)))
+                problems.append(
+                    doc.problem(doc.at(*at, "regulations", index), _unknown("regulation", reg, regulations))
+                )
             elif reg not in domain.regulations:
                 problems.append(
                     doc.problem(
@@ -158,7 +175,9 @@ def _domain(domain: Domain, doc: Document, edition: Edition) -> list[Problem]:
                 )
         for index, qs in enumerate(standard.quality_statements):
             if qs not in statements:
-                problems.append(doc.problem(doc.at(*at, "quality_statements", index), _unknown("quality statement", qs, statements)))
+                problems.append(
+                    doc.problem(doc.at(*at, "quality_statements", index), _unknown("quality statement", qs, statements))
+                )
         for index, link in enumerate(standard.links):
             problems += _url(doc, (*at, "links", index, "url"), link.url)
             problems += _markdown(doc, (*at, "links", index), link.title, "title")
@@ -170,7 +189,10 @@ def _domain(domain: Domain, doc: Document, edition: Edition) -> list[Problem]:
             qat = (*at, "questions", qi)
             if not question.id.startswith(standard.id + "."):
                 problems.append(
-                    doc.problem(doc.at(*qat, "id"), f"question id '{question.id}' must start with its standard's id '{standard.id}.'")
+                    doc.problem(
+                        doc.at(*qat, "id"),
+                        f"question id '{question.id}' must start with its standard's id '{standard.id}.'",
+                    )
                 )
             problems += _question(question, doc, qat)
     return problems
@@ -213,9 +235,13 @@ def _question(q: Question, doc: Document, at: tuple[str | int, ...]) -> list[Pro
             bad("minimum", f"'minimum' ({q.minimum:g}) is larger than 'maximum' ({q.maximum:g})")
         for field in ("risk_below", "risk_above"):
             value = getattr(q, field)
-            if value is not None and q.minimum is not None and q.maximum is not None:
-                if not q.minimum <= value <= q.maximum:
-                    bad(field, f"'{field}' ({value:g}) is outside the allowed answers {q.minimum:g} to {q.maximum:g}")
+            if (
+                value is not None
+                and q.minimum is not None
+                and q.maximum is not None
+                and not q.minimum <= value <= q.maximum
+            ):
+                bad(field, f"'{field}' ({value:g}) is outside the allowed answers {q.minimum:g} to {q.maximum:g}")
     if q.risk_older_than_months is not None and q.risk_older_than_months <= 0:
         bad("risk_older_than_months", "'risk_older_than_months' must be at least 1")
     allowed = q.allowed_answers
@@ -242,7 +268,12 @@ def _unknown(kind: str, ident: str, known: set[str]) -> str:
 
 def _url(doc: Document, path: tuple[str | int, ...], url: str) -> list[Problem]:
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or "." not in parts.netloc or any(c.isspace() for c in url):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or "." not in parts.netloc
+        or any(c.isspace() for c in url)
+    ):
         return [doc.problem(doc.at(*path), f"malformed URL {url!r}: write it in full, starting https://")]
     if parts.scheme == "http":
         return [doc.problem(doc.at(*path), f"the link {url!r} is not secure; use its https:// address", "warning")]
@@ -276,9 +307,15 @@ def _across_editions(library: Library, sources: dict[str, EditionSource]) -> lis
         follows = edition.info.follows
         if follows is not None:
             if follows not in all_ids:
-                problems.append(doc.problem(doc.at("follows"), f"'follows' names the edition '{follows}', which is not in standards/"))
+                problems.append(
+                    doc.problem(
+                        doc.at("follows"), f"'follows' names the edition '{follows}', which is not in standards/"
+                    )
+                )
             elif follows >= edition.id:
-                problems.append(doc.problem(doc.at("follows"), f"'follows' must name an earlier edition than '{edition.id}'"))
+                problems.append(
+                    doc.problem(doc.at("follows"), f"'follows' must name an earlier edition than '{edition.id}'")
+                )
         earlier = ordered[:position]
         earlier_questions: dict[str, tuple[str, Question]] = {}
         for older in earlier:
@@ -296,13 +333,12 @@ def _across_editions(library: Library, sources: dict[str, EditionSource]) -> lis
                             f"new id (with 'replaces: {q.id}')",
                         )
                     )
-            if q.replaces is not None:
-                if q.replaces not in earlier_questions:
-                    problems.append(
-                        placed.doc.problem(
-                            placed.doc.at(*placed.path, "replaces"),
-                            f"'replaces' names '{q.replaces}', which is no question of an earlier edition",
-                            "warning",
-                        )
+            if q.replaces is not None and q.replaces not in earlier_questions:
+                problems.append(
+                    placed.doc.problem(
+                        placed.doc.at(*placed.path, "replaces"),
+                        f"'replaces' names '{q.replaces}', which is no question of an earlier edition",
+                        "warning",
                     )
+                )
     return problems

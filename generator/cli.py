@@ -16,7 +16,10 @@ from collections.abc import Sequence
 
 # name → (module, one-line help). The module is imported lazily.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("generator.commands.check", "Check every edition of the standards and report each problem with its place."),
+    "check": (
+        "generator.commands.check",
+        "Check every edition of the standards and report each problem with its place.",
+    ),
     "schema": ("generator.commands.schema", "Write the JSON Schema of the YAML files into schema/ for editors."),
 }
 

@@ -74,7 +74,10 @@ def validate(doc: Document, model: type[M]) -> tuple[M | None, Document, list[Pr
         details = [
             e
             for e in details
-            if not (e["type"] == "too_short" and any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in inner))
+            if not (
+                e["type"] == "too_short"
+                and any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in inner)
+            )
         ]
         return None, doc, [describe(e, doc, model) for e in details]
 
@@ -108,7 +111,9 @@ def load_edition(folder: Path) -> tuple[Edition | None, EditionSource, list[Prob
         if domain is None:
             continue
         if path.stem != domain.id:
-            problems.append(doc.problem(doc.at("id"), f"the domain id '{domain.id}' must match its file name '{path.stem}'"))
+            problems.append(
+                doc.problem(doc.at("id"), f"the domain id '{domain.id}' must match its file name '{path.stem}'")
+            )
         if domain.id in domains:
             continue  # reported as a duplicate by the checks
         domains[domain.id] = domain
@@ -126,7 +131,9 @@ def load_edition(folder: Path) -> tuple[Edition | None, EditionSource, list[Prob
         for doc in source.domain_files:
             stem = Path(doc.path).stem
             if stem not in info.domains:
-                problems.append(doc.problem((1, 1), f"this domain is not listed in {EDITION_FILE} 'domains'; add '{stem}' there"))
+                problems.append(
+                    doc.problem((1, 1), f"this domain is not listed in {EDITION_FILE} 'domains'; add '{stem}' there")
+                )
 
     if info is None or references is None or problems:
         return None, source, problems
@@ -235,7 +242,9 @@ def describe(error: ErrorDetails, doc: Document, model: type[BaseModel]) -> Prob
         parent = _model_at(model, loc[:-1])
         allowed = list(parent.model_fields) if parent else []
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        hint = (
+            f" (did you mean '{close[0]}'?)" if close else (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        )
         message = f"unknown key '{key}'{hint}"
     elif kind == "missing":
         where = doc.at(*loc[:-1])
@@ -269,4 +278,3 @@ def describe(error: ErrorDetails, doc: Document, model: type[BaseModel]) -> Prob
     else:
         message = f"{name}: {error['msg']}"
     return doc.problem(where, message)
-

@@ -47,7 +47,9 @@ class Link(_Node):
     """A link to national guidance that a practice would read."""
 
     title: Text = Field(description="The title of the page or document, as its publisher gives it.")
-    url: Text = Field(description="Its address: an https:// URL.", examples=["https://www.cqc.org.uk/guidance-providers/gps"])
+    url: Text = Field(
+        description="Its address: an https:// URL.", examples=["https://www.cqc.org.uk/guidance-providers/gps"]
+    )
     publisher: str = Field("", description="Who publishes it, such as 'NHS England' or 'UKHSA'.")
 
 
@@ -67,7 +69,9 @@ class Question(_Node):
         )
     )
     required: bool = Field(True, description="Whether a return must answer it.")
-    help: str = Field("", description="Help text shown beside the question: what counts as yes, where to find the answer.")
+    help: str = Field(
+        "", description="Help text shown beside the question: what counts as yes, where to find the answer."
+    )
     options: tuple[Text, ...] = Field((), description="The answers to choose from (choice questions only).")
     minimum: float | None = Field(None, description="The smallest allowed answer (number questions only).")
     maximum: float | None = Field(None, description="The largest allowed answer (number questions only).")
@@ -133,8 +137,14 @@ class SupportOffer(_Node):
 class Domain(_Node):
     """A domain of the standards, such as safeguarding: one YAML file in the edition's domains/ folder."""
 
-    id: str = Field(pattern=SLUG, description="Stable id, lower case with hyphens; the file is named <id>.yml.", examples=["safeguarding"])
-    code: str = Field(pattern=DOMAIN_CODE, description="Short capital code that starts its standard ids.", examples=["SG"])
+    id: str = Field(
+        pattern=SLUG,
+        description="Stable id, lower case with hyphens; the file is named <id>.yml.",
+        examples=["safeguarding"],
+    )
+    code: str = Field(
+        pattern=DOMAIN_CODE, description="Short capital code that starts its standard ids.", examples=["SG"]
+    )
     title: Text = Field(description="The domain's title, such as 'Safeguarding children and adults'.")
     summary: Text = Field(description="One or two sentences on what the domain covers.")
     why_it_matters: Text = Field(description="Why it matters for patient safety, in Markdown.")
@@ -222,16 +232,24 @@ class References(_Node):
 class EditionInfo(_Node):
     """edition.yml: one yearly edition of the standards."""
 
-    id: str = Field(pattern=EDITION_ID, description="The edition's id: the financial year, such as '2025-26'.", examples=["2025-26"])
+    id: str = Field(
+        pattern=EDITION_ID, description="The edition's id: the financial year, such as '2025-26'.", examples=["2025-26"]
+    )
     title: Text = Field(description="The edition's title.")
-    status: Literal["draft", "published"] = Field(description="draft while it is being written; published once issued to practices.")
+    status: Literal["draft", "published"] = Field(
+        description="draft while it is being written; published once issued to practices."
+    )
     published: dt.date | None = Field(None, description="The date it was (or will be) published, YYYY-MM-DD.")
-    return_deadline: dt.date | None = Field(None, description="The date by which practices send their return, YYYY-MM-DD.")
+    return_deadline: dt.date | None = Field(
+        None, description="The date by which practices send their return, YYYY-MM-DD."
+    )
     follows: str | None = Field(None, pattern=EDITION_ID, description="The id of the edition this one follows.")
     action_plan_required: bool = Field(
         False, description="Whether an answer that flags a risk must come with an action plan (else it is asked for)."
     )
-    domains: tuple[Text, ...] = Field(min_length=1, description="The ids of the edition's domains, in the order practices see them.")
+    domains: tuple[Text, ...] = Field(
+        min_length=1, description="The ids of the edition's domains, in the order practices see them."
+    )
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ def schema_of(model: type[BaseModel], name: str) -> dict[str, Any]:
 
 def render() -> dict[str, str]:
     """File name → JSON text, deterministic."""
-    return {name: json.dumps(schema_of(model, name), indent=2, ensure_ascii=False) + "\n" for name, model in SCHEMAS.items()}
+    return {
+        name: json.dumps(schema_of(model, name), indent=2, ensure_ascii=False) + "\n" for name, model in SCHEMAS.items()
+    }
 
 
 def write(folder: Path) -> list[Path]:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)")
+    parser.add_argument(
+        "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
+    )
     parser.add_argument("--json", action="store_true", help="print the problems as JSON for other programs")
 
 
