@@ -167,3 +167,37 @@ def question_rules(edition: Edition) -> dict[str, Any]:
         "action_columns": list(ACTION_COLUMNS),
         "questions": [question_rule(d, s, q) for d, s, q in edition.questions()],
     }
+
+
+# --- how a return travels in each format --------------------------------------------------------------
+
+JSON_FORMAT = "gp-quality-return/1"
+"""The ``format`` value of a return exported as JSON by the online form. Its shape::
+
+    {"format": "gp-quality-return/1", "edition": "2025-26", "practice_code": "C82001",
+     "practice_name": "…", "completed_by": "…", "exported_at": "2025-06-01T10:00:00Z",
+     "answers": [{"question_id": "SG1.1", "answer": "yes", "comment": "",
+                  "action": "", "action_owner": "", "action_due": ""}, …]}
+"""
+
+WORKBOOK_DATA_SHEET = "_return"
+"""The hidden sheet of the self-assessment workbook that tells a reader where everything is::
+
+    A1 "format"        B1 JSON_FORMAT
+    A2 "edition"       B2 the edition id
+    A3 "practice_code" B3 the sheet and cell holding the practice code, such as "Start!C4"
+    A4 "question_id"   B4 "sheet"   C4 "row"          (a header row)
+    A5… one row per question: its id, the sheet it is on, and the row of its answer
+
+On each domain sheet, a question's row holds its answer and the action plan in fixed columns:
+"""
+
+WORKBOOK_COLUMNS = {
+    "question_id": "A",
+    "question": "B",
+    "answer": "C",
+    "comment": "D",
+    "action": "E",
+    "action_owner": "F",
+    "action_due": "G",
+}
