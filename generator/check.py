@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .lineage import REWORDING_THRESHOLD, text_similarity
 from .load import EditionSource, Loaded, load_library
 from .model import Domain, Edition, Library, Question
 from .problems import Problem
@@ -296,7 +297,7 @@ def _markdown(doc: Document, at: tuple[str | int, ...], text: str, field: str | 
 
 
 def _across_editions(library: Library, sources: dict[str, EditionSource]) -> list[Problem]:
-    """Ids kept across editions keep their answer type; 'follows' and 'replaces' point somewhere."""
+    """Ids kept across editions keep their answer type and, likely, their meaning; 'follows' and 'replaces' point somewhere."""
     problems: list[Problem] = []
     ordered = sorted(library.editions.values(), key=lambda e: e.id)
     all_ids = set(sources)
@@ -331,6 +332,16 @@ def _across_editions(library: Library, sources: dict[str, EditionSource]) -> lis
                             placed.doc.at(*placed.path, "type"),
                             f"question '{q.id}' was a {old.type} question in {older_id}; a changed answer type needs a "
                             f"new id (with 'replaces: {q.id}')",
+                        )
+                    )
+                similarity = text_similarity(old.text, q.text)
+                if similarity < REWORDING_THRESHOLD:
+                    problems.append(
+                        placed.doc.problem(
+                            placed.doc.at(*placed.path, "text"),
+                            f"question '{q.id}' shares only {similarity:.0%} of its words with its text in {older_id}, "
+                            f"so its meaning has likely changed: if it has, give it a new id with 'replaces: {q.id}'",
+                            "warning",
                         )
                     )
             if q.replaces is not None and q.replaces not in earlier_questions:

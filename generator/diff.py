@@ -656,14 +656,20 @@ def to_text(diff: EditionDiff) -> str:
     return "\n".join(_render(diff, _TEXT)) + "\n"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]~|])")
+_MARKDOWN_LINE_START = re.compile(r"^([0-9]+(?=[.)]\s|[.)]$)|)([-+#.)])")
 
 
 def markdown_escape(text: str) -> str:
-    """Text shown as itself in Markdown: specials escaped, angle brackets as entities, no line breaks."""
+    """Text shown as itself in Markdown: no markup, no HTML, no line breaks.
+
+    Angle brackets and ampersands become entities; the characters that make inline markup
+    are escaped; so is a start that would make a list, heading or quote.
+    """
     text = " ".join(text.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    return _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
 
 
 def _code(text: str) -> str:
