@@ -21,6 +21,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Check every edition of the standards and report each problem with its place.",
     ),
     "schema": ("generator.commands.schema", "Write the JSON Schema of the YAML files into schema/ for editors."),
+    "edition": (
+        "generator.commands.edition",
+        "Start next year's edition as a draft, or publish one that checks clean.",
+    ),
+    "diff": ("generator.commands.diff", "Show what changed between two editions, for the terminal or as Markdown."),
+    "carry-forward": (
+        "generator.commands.carry_forward",
+        "Carry a practice's return forward to a later edition, marking answers to check again.",
+    ),
 }
 
 

@@ -567,7 +567,7 @@ def _render(diff: EditionDiff, style: _Style) -> list[str]:
         if level == "question":
             parts.append(
                 (
-                    "Replaced (a new question with a new id: answer it afresh)",
+                    "Replaced (a new id, as the meaning changed: check last year's answer again)",
                     [
                         f"{s.item}{s.code(r.question_id)} replaces {s.code(r.replaces)} — {s.plain(r.where)}{s.line_break}\n"
                         f"{s.indent}{_words(r.words, s)}"

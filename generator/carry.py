@@ -1,0 +1,301 @@
+"""Carry a practice's return forward to a later edition.
+
+Last year's answers seed this year's return: answers to unchanged questions are kept;
+answers to reworded or replaced questions are kept but marked to check again (and emptied
+when last year's answer is not an answer to the new question); answers to removed
+questions are dropped and listed; new questions are left empty.
+
+:func:`carry_forward` works on plain rows (dicts in the return's columns), so that the
+command-line tool and, later, the online form's JSON share it. :func:`read_return` reads a
+return CSV or the online form's JSON export into those rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .lineage import QuestionLineage, lineage
+from .model import Edition, Question
+from .returnformat import ACTION_COLUMNS, ALL_COLUMNS, COLUMNS, JSON_FORMAT
+
+CHECK_AGAIN = "Check again:"
+"""How a carried comment starts when the answer must be looked at again."""
+
+Status = Literal["kept", "check again", "empty"]
+
+MAX_BYTES = 5_000_000
+
+
+class ReturnUnreadable(Exception):
+    """A return file that cannot be read, with the reason in words."""
+
+
+@dataclass(frozen=True)
+class Carried:
+    """One row of the carried-forward return: a question of the new edition and what it starts with."""
+
+    question_id: str
+    status: Status
+    answer: str = ""
+    comment: str = ""
+    action: str = ""
+    action_owner: str = ""
+    action_due: str = ""
+    from_id: str | None = None
+    """The id of the question answered last year (None for a new question)."""
+    reason: str = ""
+    """Why it must be checked again, or why it is empty."""
+
+    def row(self, practice_code: str, edition: str) -> dict[str, str]:
+        """The row in the return's columns."""
+        return {
+            "practice_code": practice_code,
+            "edition": edition,
+            "question_id": self.question_id,
+            "answer": self.answer,
+            "comment": self.comment,
+            "action": self.action,
+            "action_owner": self.action_owner,
+            "action_due": self.action_due,
+        }
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """An answer to a question that the new edition no longer asks."""
+
+    question_id: str
+    text: str
+    answer: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class CarryResult:
+    practice_code: str
+    from_edition: str
+    to_edition: str
+    rows: tuple[Carried, ...]
+    """One per question of the new edition, in its order."""
+    dropped: tuple[Dropped, ...]
+    """Answers given last year to questions that are gone, in last year's order."""
+    problems: tuple[str, ...] = ()
+    """Rows that could not be carried (an unknown question id, a question answered twice), in words."""
+
+    def with_status(self, status: Status) -> list[Carried]:
+        return [r for r in self.rows if r.status == status]
+
+    def return_rows(self) -> list[dict[str, str]]:
+        return [r.row(self.practice_code, self.to_edition) for r in self.rows]
+
+
+# --- carrying -----------------------------------------------------------------------------------------
+
+
+def fits(answer: str, question: Question) -> bool:
+    """Whether ``answer`` is an answer the question allows (an empty answer always fits)."""
+    answer = answer.strip()
+    if not answer:
+        return True
+    if question.allowed_answers:
+        return answer in question.allowed_answers
+    if question.type == "number":
+        try:
+            value = float(answer)
+        except ValueError:
+            return False
+        low = question.minimum if question.minimum is not None else value
+        high = question.maximum if question.maximum is not None else value
+        return low <= value <= high
+    if question.type == "date":
+        try:
+            dt.date.fromisoformat(answer)
+        except ValueError:
+            return False
+    return True
+
+
+def _why(traced: QuestionLineage, old_edition: str) -> str:
+    assert traced.predecessor is not None
+    if traced.kind == "replaced":
+        return (
+            f"this question replaces {traced.predecessor.id} of {old_edition}, which asked: {traced.predecessor.text}"
+        )
+    said = {
+        "text": "reworded",
+        "type": "given another answer type",
+        "options": "given other options",
+        "bounds": "given other limits",
+        "unit": "given another unit",
+    }
+    what = [said[c] for c in traced.changes if c in said]
+    return f"this question was {' and '.join(what) or 'changed'} since {old_edition}"
+
+
+def _carried(traced: QuestionLineage, given: Mapping[str, str] | None, old_edition: str) -> Carried:
+    question = traced.question
+    if traced.predecessor is None:
+        return Carried(question.id, "empty", reason="a new question")
+    if given is None or not any(given.get(c, "").strip() for c in ("answer", "comment", *ACTION_COLUMNS)):
+        return Carried(question.id, "empty", from_id=traced.predecessor.id, reason=f"not answered in {old_edition}")
+    answer = given.get("answer", "").strip()
+    comment = given.get("comment", "").strip()
+    actions = {c: given.get(c, "").strip() for c in ACTION_COLUMNS}
+    if not traced.check_again:
+        return Carried(question.id, "kept", answer, comment, **actions, from_id=traced.predecessor.id)
+    reason = _why(traced, old_edition)
+    if not fits(answer, question):
+        reason += f"; last year's answer '{answer}' is not an answer to it now"
+        answer = ""
+    note = f"{CHECK_AGAIN} {reason}."
+    return Carried(
+        question.id,
+        "check again",
+        answer,
+        f"{note} {comment}" if comment else note,
+        **actions,
+        from_id=traced.predecessor.id,
+        reason=reason,
+    )
+
+
+def carry_forward(
+    rows: Sequence[Mapping[str, str]], old: Edition, new: Edition, between: Sequence[Edition] = ()
+) -> CarryResult:
+    """Carry the rows of a return to ``old`` forward to ``new``.
+
+    ``rows`` are dicts in the return's columns (practice_code, edition, question_id, answer,
+    comment and the action columns; missing columns count as empty). ``between`` are
+    editions between the two, for ``replaces`` chains.
+    """
+    problems: list[str] = []
+    codes = sorted({r.get("practice_code", "").strip() for r in rows} - {""})
+    if len(codes) > 1:
+        problems.append(f"the return names more than one practice: {', '.join(codes)}; the first is used")
+    editions = sorted({r.get("edition", "").strip() for r in rows} - {""})
+    if editions and editions != [old.id]:
+        problems.append(f"the return names the edition {', '.join(editions)}, not {old.id}")
+
+    answers: dict[str, Mapping[str, str]] = {}
+    old_ids = {q.id for _, _, q in old.questions()}
+    for row in rows:
+        question_id = row.get("question_id", "").strip()
+        if question_id not in old_ids:
+            problems.append(f"'{question_id}' is no question of {old.id}; its answer is not carried")
+        elif question_id in answers:
+            problems.append(f"{question_id} is answered more than once; the first answer is carried")
+        else:
+            answers[question_id] = row
+
+    traced = lineage(old, new, between)
+    carried = tuple(_carried(q, answers.get(q.predecessor_id or ""), old.id) for q in traced.questions)
+    dropped = tuple(
+        Dropped(
+            r.id, r.question.text, answers[r.id].get("answer", "").strip(), answers[r.id].get("comment", "").strip()
+        )
+        for r in traced.removed
+        if r.id in answers and (answers[r.id].get("answer", "").strip() or answers[r.id].get("comment", "").strip())
+    )
+    return CarryResult(codes[0] if codes else "", old.id, new.id, carried, dropped, tuple(problems))
+
+
+# --- reading and writing returns ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnFile:
+    """A return as read from a file: its rows, and what the online form's JSON adds."""
+
+    rows: tuple[dict[str, str], ...]
+    edition: str
+    practice_code: str
+    extra: Mapping[str, Any]
+    """The JSON export's other top-level fields (practice_name, completed_by…); empty for a CSV."""
+
+
+def read_return(path: Path) -> ReturnFile:
+    """Read a return CSV or the online form's JSON export; raise :class:`ReturnUnreadable` with the reason."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ReturnUnreadable(f"{path}: cannot read the file: {error.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise ReturnUnreadable(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; a return is much smaller")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReturnUnreadable(f"{path}: not UTF-8 text; save the return as CSV UTF-8") from None
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        return _read_json(path, text)
+    return _read_csv(path, text)
+
+
+def _read_csv(path: Path, text: str) -> ReturnFile:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in COLUMNS if c not in header and c != "comment"]
+    if missing:
+        raise ReturnUnreadable(
+            f"{path}: not a return: the first row must name the columns {', '.join(COLUMNS)}; missing {', '.join(missing)}"
+        )
+    rows = []
+    for row in reader:
+        cleaned = {(k or "").strip(): (v if isinstance(v, str) else "") for k, v in row.items()}
+        rows.append({c: cleaned.get(c, "") for c in ALL_COLUMNS})
+    if not rows:
+        raise ReturnUnreadable(f"{path}: the return has no rows")
+    return ReturnFile(tuple(rows), rows[0]["edition"].strip(), rows[0]["practice_code"].strip(), {})
+
+
+def _read_json(path: Path, text: str) -> ReturnFile:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReturnUnreadable(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+    if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
+        raise ReturnUnreadable(f"{path}: not a return exported by the online form (its 'format' must be {JSON_FORMAT})")
+    answers = data.get("answers")
+    edition, code = data.get("edition"), data.get("practice_code")
+    if not isinstance(answers, list) or not isinstance(edition, str) or not isinstance(code, str):
+        raise ReturnUnreadable(f"{path}: a return needs 'edition', 'practice_code' and a list of 'answers'")
+    rows = []
+    for index, answer in enumerate(answers, start=1):
+        if not isinstance(answer, dict):
+            raise ReturnUnreadable(f"{path}: answer {index} is not a mapping of question_id, answer and comment")
+        row = {c: str(answer.get(c) or "") for c in ALL_COLUMNS}
+        row["practice_code"], row["edition"] = code, edition
+        rows.append(row)
+    extra = {k: v for k, v in data.items() if k not in ("format", "edition", "practice_code", "answers")}
+    return ReturnFile(tuple(rows), edition, code, extra)
+
+
+def to_csv(result: CarryResult) -> str:
+    """The carried-forward return as CSV, in the return's columns."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(ALL_COLUMNS), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(result.return_rows())
+    return out.getvalue()
+
+
+def to_json(result: CarryResult, extra: Mapping[str, Any], now: dt.datetime | None = None) -> str:
+    """The carried-forward return as the online form's JSON export."""
+    moment = now or dt.datetime.now(dt.UTC)
+    data: dict[str, Any] = {
+        "format": JSON_FORMAT,
+        "edition": result.to_edition,
+        "practice_code": result.practice_code,
+        **{k: v for k, v in extra.items() if k not in ("exported_at",)},
+        "exported_at": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "answers": [
+            {k: v for k, v in row.items() if k not in ("practice_code", "edition")} for row in result.return_rows()
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
