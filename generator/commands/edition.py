@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
     )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True, help="new or publish")
     new = actions.add_parser(
         "new",
         help="copy an edition to a new draft edition with its dates moved on",
