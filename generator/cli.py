@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "generator.commands.carry_forward",
         "Carry a practice's return forward to a later edition, marking answers to check again.",
     ),
+    "report": ("generator.commands.report", "Report on an edition's returns for the ICB: HTML, CSV and Excel."),
 }
 
 

@@ -1,0 +1,79 @@
+"""toolkit report: the ICB's report on one edition's returns, as HTML, CSV and Excel.
+
+Example:
+    toolkit report --edition 2025-26
+    toolkit report --edition 2025-26 --store returns-store --register practices.csv --out reports/2025-26
+
+The report is written to the store's report/ folder unless --out says otherwise, and
+never inside the published site/: it names practices and is for the ICB only.
+Exit codes: 0 written; 1 the store could not be read or the report not written; 2 usage error
+(an unknown edition, a register that cannot be read, an --out inside site/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEFAULT_STORE = Path("store")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--edition", required=True, help="the edition whose returns to report on, such as 2025-26")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=DEFAULT_STORE,
+        help=f"the store 'toolkit collect' wrote (default: {DEFAULT_STORE})",
+    )
+    parser.add_argument("--out", type=Path, help="the folder to write the report into (default: <store>/report)")
+    parser.add_argument(
+        "--register",
+        type=Path,
+        help="the practice register, a CSV practice_code,practice_name: with it, practices with no return are listed as missing",
+    )
+    parser.add_argument(
+        "--previous", help="the edition to compare with year on year (default: the one the edition follows)"
+    )
+    parser.add_argument(
+        "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..check import check
+    from ..problems import errors
+    from ..report.build import ReportError, check_out, make
+    from ..report.inputs import RegisterError, read_register
+
+    out: Path = args.out or args.store / "report"
+    try:
+        check_out(out)
+        register = read_register(args.register) if args.register else None
+    except (ReportError, RegisterError) as error:
+        print(f"toolkit report: {error}", file=sys.stderr)
+        return 2
+    library, problems = check(args.standards)
+    if args.edition not in library.editions:
+        for problem in errors(problems):
+            print(problem.format(), file=sys.stderr)
+        known = ", ".join(sorted(library.editions)) or "none"
+        print(
+            f"toolkit report: no edition '{args.edition}' could be loaded (editions loaded: {known})", file=sys.stderr
+        )
+        return 2
+    try:
+        made = make(library, args.edition, args.store, out, register=register, previous_id=args.previous)
+    except ReportError as error:
+        print(f"toolkit report: {error}", file=sys.stderr)
+        return 1
+    f = made.figures
+    print(
+        f"{len(f.returns):,} practices: {f.count('valid'):,} valid, {f.count('invalid'):,} invalid, "
+        f"{f.count('missing'):,} missing; {len(f.risks):,} answers flag a risk; {len(f.support):,} support requests"
+    )
+    if f.year_on_year is None and f.year_on_year_note:
+        print(f.year_on_year_note)
+    print(f"Report written to {out / 'report.html'} (for the ICB only), with {len(made.files) - 1} CSV and Excel files")
+    return 0

@@ -1,0 +1,155 @@
+"""Make a report: read the ledger, compute every figure, then write the HTML, CSV and Excel files.
+
+Everything is computed before anything is written, and the files are written into a
+temporary folder inside the output folder and moved into place one by one at the end,
+so a failure never leaves a half-written report beside a good one.
+
+The output folder must not be inside the published site: a report names practices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Edition, Library
+from . import exports, figures, html, ledger, tables
+from .inputs import Returns
+from .yearonyear import YearOnYear, compare
+
+REPORT_HTML = "report.html"
+SITE = Path("site")
+"""The built site, which is published: no report may be written inside it."""
+OWN_FILES = ("year_domains.csv", "year_practices.csv", "year_questions.csv")
+"""Files a previous report may have left that this one might not write (removed first)."""
+
+
+class ReportError(Exception):
+    """The report cannot be made; the message says why in words."""
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or inside it (after resolving links and '..')."""
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def check_out(out: Path, site: Path = SITE) -> None:
+    """Refuse an output folder inside the published site."""
+    if inside(out, site):
+        raise ReportError(
+            f"{out}: a report names practices and must not be written inside the published site ({site}/); "
+            "give an --out folder outside it (the default is the store's report/ folder)"
+        )
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each step, for the benchmark."""
+
+    read: float = 0.0
+    compute: float = 0.0
+    html: float = 0.0
+    exports: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return self.read + self.compute + self.html + self.exports
+
+
+@dataclass(frozen=True)
+class Made:
+    figures: figures.Figures
+    files: tuple[Path, ...]
+    timings: Timings
+
+
+def previous_of(library: Library, edition: Edition, previous_id: str | None) -> tuple[Edition | None, str]:
+    """The edition to compare with (the one ``edition`` follows unless told), or why there is none."""
+    wanted = previous_id or edition.info.follows
+    if wanted is None:
+        return None, f"{edition.id} follows no earlier edition, so there is no comparison with last year."
+    found = library.editions.get(wanted)
+    if found is None:
+        return None, f"The edition {wanted} is not among the standards, so there is no comparison with last year."
+    return found, ""
+
+
+def year_on_year(
+    library: Library, edition: Edition, returns: Returns, store: Path, previous_id: str | None, names: Mapping[str, str]
+) -> tuple[YearOnYear | None, str]:
+    previous, note = previous_of(library, edition, previous_id)
+    if previous is None:
+        return None, note
+    before = ledger.read_returns(store, previous.id)
+    if not any(s.valid for s in before.submissions):
+        return (
+            None,
+            f"There are no valid returns to {previous.id} in the store, so there is no comparison with last year.",
+        )
+    between = [e for e in library.editions.values() if previous.id < e.id < edition.id]
+    return compare(previous, before, edition, returns, names, between), ""
+
+
+def make(
+    library: Library,
+    edition_id: str,
+    store: Path,
+    out: Path,
+    *,
+    register: Mapping[str, str] | None = None,
+    previous_id: str | None = None,
+    now: dt.datetime | None = None,
+    site: Path = SITE,
+) -> Made:
+    """Write the report on ``edition_id`` from the returns in ``store`` into ``out``."""
+    check_out(out, site)
+    edition = library.editions.get(edition_id)
+    if edition is None:
+        known = ", ".join(sorted(library.editions)) or "none"
+        raise ReportError(f"no edition '{edition_id}' among the standards (editions loaded: {known})")
+    timings = Timings()
+    started = time.perf_counter()
+    try:
+        returns = ledger.read_returns(store, edition.id)
+        names = register or {}
+        yoy, note = year_on_year(library, edition, returns, store, previous_id, names)
+    except ledger.LedgerError as error:
+        raise ReportError(str(error)) from None
+    timings.read = time.perf_counter() - started
+
+    started = time.perf_counter()
+    moment = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    found = figures.compute(edition, returns, register, generated_at=moment, year_on_year=yoy, year_on_year_note=note)
+    laid_out = tables.tables(found)
+    timings.compute = time.perf_counter() - started
+
+    started = time.perf_counter()
+    page = html.render(found, store=str(store))
+    timings.html = time.perf_counter() - started
+
+    started = time.perf_counter()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = out / f".report-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        (staging / REPORT_HTML).write_text(page, encoding="utf-8")
+        exports.write_all(laid_out, staging)
+        for stale in OWN_FILES:
+            (out / stale).unlink(missing_ok=True)
+        files = []
+        for written in sorted(staging.iterdir()):
+            os.replace(written, out / written.name)
+            files.append(out / written.name)
+        staging.rmdir()
+    except OSError as error:
+        raise ReportError(f"{out}: cannot write the report ({error.strerror or error})") from None
+    timings.exports = time.perf_counter() - started
+    return Made(found, tuple(files), timings)

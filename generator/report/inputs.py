@@ -1,0 +1,120 @@
+"""What a report is computed from, as plain values: submissions, their answers, the practice register.
+
+These types do not know where they came from: :mod:`.ledger` fills them from the
+collector's SQLite ledger, tests build them by hand. A report reads, per practice,
+the latest valid return (a newer valid return supersedes an older one); a practice
+whose every return was invalid is reported with its latest invalid one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+
+class Answer(NamedTuple):
+    """One answer of a valid return (a tuple: a return for every practice in England holds about a million)."""
+
+    answer: str
+    comment: str = ""
+    action: str = ""
+    action_owner: str = ""
+    action_due: str = ""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One file received, as the collector recorded it."""
+
+    id: int
+    practice_code: str
+    """Empty when the file could not be read far enough to tell."""
+    received_at: str
+    """When it was received, ISO 8601 (UTC)."""
+    file_name: str
+    source: str
+    valid: bool
+    problems: tuple[str, ...] = ()
+    """For an invalid return, each problem in words."""
+    superseded: bool = False
+
+
+@dataclass(frozen=True)
+class Returns:
+    """The returns to one edition: every submission, and the answers of the chosen one per practice."""
+
+    edition_id: str
+    submissions: tuple[Submission, ...]
+    answers: Mapping[int, Mapping[str, Answer]] = field(default_factory=dict)
+    """Answers by submission id, then question id: at least those of :func:`chosen` valid submissions."""
+
+    def chosen(self) -> dict[str, Submission]:
+        return chosen(self.submissions)
+
+
+def chosen(submissions: Iterable[Submission]) -> dict[str, Submission]:
+    """The submission to report for each practice: its latest valid one, else its latest one.
+
+    Latest means received last (ties broken by the ledger's id). Submissions with no
+    practice code are left out; :func:`unattributed` lists them.
+    """
+    best: dict[str, Submission] = {}
+    for sub in submissions:
+        if not sub.practice_code:
+            continue
+        held = best.get(sub.practice_code)
+        if held is None or (sub.valid, sub.received_at, sub.id) > (held.valid, held.received_at, held.id):
+            best[sub.practice_code] = sub
+    return dict(sorted(best.items()))
+
+
+def unattributed(submissions: Iterable[Submission]) -> list[Submission]:
+    """Files that could not be tied to a practice (not a return we can read, or no practice code)."""
+    return sorted((s for s in submissions if not s.practice_code), key=lambda s: (s.received_at, s.id))
+
+
+class RegisterError(ValueError):
+    """The practice register could not be read; the message says why in words."""
+
+
+REGISTER_COLUMNS = ("practice_code", "practice_name")
+
+
+def read_register(path: Path) -> dict[str, str]:
+    """The practice register, a CSV with the columns ``practice_code,practice_name``: code → name."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise RegisterError(f"{path}: cannot read the practice register ({error.strerror or error})") from None
+    return parse_register(data, str(path))
+
+
+def parse_register(data: bytes, name: str) -> dict[str, str]:
+    """Parse the register's bytes (UTF-8 with or without BOM, else Windows-1252, as Excel saves it)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, None)
+    if header is None:
+        raise RegisterError(f"{name}: the practice register is empty; it needs the columns practice_code,practice_name")
+    columns = [h.strip().lower() for h in header]
+    if "practice_code" not in columns:
+        raise RegisterError(
+            f"{name}: the practice register has no 'practice_code' column; "
+            f"its first row must be practice_code,practice_name (found {','.join(header)})"
+        )
+    code_at = columns.index("practice_code")
+    name_at = columns.index("practice_name") if "practice_name" in columns else None
+    register: dict[str, str] = {}
+    for row in rows:
+        if code_at >= len(row) or not row[code_at].strip():
+            continue
+        code = row[code_at].strip().upper()
+        register[code] = row[name_at].strip() if name_at is not None and name_at < len(row) else ""
+    return register

@@ -1,0 +1,233 @@
+"""Year on year: this edition's returns against the previous edition's, question by question.
+
+Questions are matched by their stable ids through :func:`generator.lineage.lineage`: a
+question kept from last year (unchanged or reworded) is compared with itself, a question
+that ``replaces`` one is compared with the one it replaces, and a new question is marked
+new and not compared. Support requests are not compared.
+
+For each compared question an answer flags a risk under its own edition's rules (last
+year's answer under last year's question). The figures:
+
+* per domain of this edition: the share of answers to its compared questions that flag a
+  risk, last year (every practice with a valid return then) and this year;
+* per practice with a valid return in both years: its answers flagging a risk on the
+  compared questions, last year and this year, and the domains where that rose or fell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..lineage import Kind, lineage
+from ..model import Edition, Question
+from .inputs import Answer, Returns
+from .risk import RiskTest, received_day, risk_test
+
+
+@dataclass(frozen=True)
+class Match:
+    """A question of this edition and the question of the previous one it is compared with."""
+
+    question_id: str
+    previous_id: str | None
+    kind: Kind
+    domain_index: int
+    support: bool
+
+
+def matches(previous: Edition, edition: Edition, between: Sequence[Edition] = ()) -> list[Match]:
+    """Every question of ``edition`` matched to ``previous`` (the one place that decides how)."""
+    domain_of = {d.id: i for i, d in enumerate(edition.domains)}
+    return [
+        Match(q.id, q.predecessor_id, q.kind, domain_of[q.place.domain_id], q.place.standard_id is None)
+        for q in lineage(previous, edition, between).questions
+    ]
+
+
+@dataclass(frozen=True)
+class DomainChange:
+    """One domain of this edition: answers flagging a risk on its compared questions, then and now."""
+
+    domain_id: str
+    domain_title: str
+    compared: int
+    """Questions compared with last year's."""
+    new: int
+    """Questions new this year, not compared."""
+    before_answers: int
+    before_risks: int
+    now_answers: int
+    now_risks: int
+
+    @property
+    def before_share(self) -> float | None:
+        return self.before_risks / self.before_answers if self.before_answers else None
+
+    @property
+    def now_share(self) -> float | None:
+        return self.now_risks / self.now_answers if self.now_answers else None
+
+    @property
+    def change_points(self) -> float | None:
+        """The change in the share flagging a risk, in percentage points (negative is better)."""
+        if self.before_share is None or self.now_share is None:
+            return None
+        return (self.now_share - self.before_share) * 100
+
+
+@dataclass(frozen=True)
+class PracticeChange:
+    """One practice with a valid return in both years."""
+
+    practice_code: str
+    practice_name: str
+    before: int
+    """Answers flagging a risk last year, on the compared questions."""
+    now: int
+    """And this year."""
+    better: tuple[str, ...]
+    """Codes of the domains with fewer answers flagging a risk than last year."""
+    worse: tuple[str, ...]
+    """Codes of the domains with more."""
+
+    @property
+    def change(self) -> int:
+        return self.now - self.before
+
+
+@dataclass(frozen=True)
+class YearOnYear:
+    previous_edition_id: str
+    previous_title: str
+    matches: tuple[Match, ...]
+    domains: tuple[DomainChange, ...]
+    practices: tuple[PracticeChange, ...]
+    practices_before: int
+    """Practices with a valid return last year."""
+    practices_now: int
+
+    def kind_count(self, kind: Kind) -> int:
+        return sum(1 for m in self.matches if m.kind == kind and not m.support)
+
+    @property
+    def before_share(self) -> float | None:
+        answers = sum(d.before_answers for d in self.domains)
+        return sum(d.before_risks for d in self.domains) / answers if answers else None
+
+    @property
+    def now_share(self) -> float | None:
+        answers = sum(d.now_answers for d in self.domains)
+        return sum(d.now_risks for d in self.domains) / answers if answers else None
+
+    def direction_counts(self) -> tuple[int, int, int]:
+        """Practices with fewer, the same and more answers flagging a risk than last year."""
+        fewer = sum(1 for p in self.practices if p.change < 0)
+        more = sum(1 for p in self.practices if p.change > 0)
+        return fewer, len(self.practices) - fewer - more, more
+
+
+@dataclass(frozen=True)
+class _Pair:
+    domain_index: int
+    now_id: str
+    now_test: RiskTest | None
+    before_id: str
+    before_test: RiskTest | None
+
+
+def _risks(
+    answers: Mapping[str, Answer], received_at: str, pairs: Sequence[_Pair], domains: int, now: bool
+) -> tuple[list[int], list[int]]:
+    """Per domain: compared questions answered, and of them answers flagging a risk."""
+    day = received_day(received_at)
+    answered = [0] * domains
+    risky = [0] * domains
+    for pair in pairs:
+        given = answers.get(pair.now_id if now else pair.before_id)
+        if given is None or not given.answer.strip():
+            continue
+        answered[pair.domain_index] += 1
+        test = pair.now_test if now else pair.before_test
+        if test is not None and test(given.answer, day):
+            risky[pair.domain_index] += 1
+    return answered, risky
+
+
+def compare(
+    previous: Edition,
+    previous_returns: Returns,
+    edition: Edition,
+    returns: Returns,
+    names: Mapping[str, str] | None = None,
+    between: Sequence[Edition] = (),
+) -> YearOnYear:
+    """This edition's returns against the previous edition's."""
+    found = matches(previous, edition, between)
+    now_questions: dict[str, Question] = {q.id: q for _, _, q in edition.questions()}
+    before_questions: dict[str, Question] = {q.id: q for _, _, q in previous.questions()}
+    pairs: list[_Pair] = []
+    for m in found:
+        if m.support or m.previous_id is None:
+            continue
+        now_q, before_q = now_questions[m.question_id], before_questions[m.previous_id]
+        if not (now_q.can_flag_risk or before_q.can_flag_risk):
+            continue
+        pairs.append(_Pair(m.domain_index, m.question_id, risk_test(now_q), m.previous_id, risk_test(before_q)))
+
+    n = len(edition.domains)
+    totals = {True: ([0] * n, [0] * n), False: ([0] * n, [0] * n)}
+    per_practice: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
+    for now, rets in ((True, returns), (False, previous_returns)):
+        for code, sub in rets.chosen().items():
+            if not sub.valid:
+                continue
+            answered, risky = _risks(rets.answers.get(sub.id, {}), sub.received_at, pairs, n, now)
+            for i in range(n):
+                totals[now][0][i] += answered[i]
+                totals[now][1][i] += risky[i]
+            per_practice[now][code] = risky
+
+    compared = [0] * n
+    for pair in pairs:
+        compared[pair.domain_index] += 1
+    new = [0] * n
+    for m in found:
+        if m.kind == "new" and not m.support:
+            new[m.domain_index] += 1
+    domains = tuple(
+        DomainChange(
+            d.id,
+            d.title,
+            compared[i],
+            new[i],
+            totals[False][0][i],
+            totals[False][1][i],
+            totals[True][0][i],
+            totals[True][1][i],
+        )
+        for i, d in enumerate(edition.domains)
+    )
+    codes = [d.code for d in edition.domains]
+    names = names or {}
+    practices = tuple(
+        PracticeChange(
+            code,
+            names.get(code, ""),
+            sum(per_practice[False][code]),
+            sum(now_risks),
+            tuple(codes[i] for i in range(n) if now_risks[i] < per_practice[False][code][i]),
+            tuple(codes[i] for i in range(n) if now_risks[i] > per_practice[False][code][i]),
+        )
+        for code, now_risks in sorted(per_practice[True].items())
+        if code in per_practice[False]
+    )
+    return YearOnYear(
+        previous.id,
+        previous.info.title,
+        tuple(found),
+        domains,
+        practices,
+        practices_before=len(per_practice[False]),
+        practices_now=len(per_practice[True]),
+    )

@@ -1,0 +1,225 @@
+"""A generated population of returns with known answers, for the report's tests.
+
+Two small editions live in ``tests/fixtures/report``: 2030-31 and 2031-32, which follows
+it (AL1.1 unchanged, AL1.2 reworded, BE1.1 replaces BE1.9, BE1.2 new, AL1.7 removed).
+
+Practice ``i`` (0-based) of the 2031-32 population answers by a rule of ``i``, so that
+every count can be worked out by hand; see :func:`answers_2031`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.load import load_library
+from generator.model import Library
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report"
+CURRENT = "2031-32"
+PREVIOUS = "2030-31"
+
+YNPN = ("yes", "partial", "no", "not applicable")
+
+
+def library() -> Library:
+    loaded = load_library(FIXTURE)
+    assert not loaded.problems, loaded.problems
+    return loaded.library
+
+
+def code(i: int) -> str:
+    return f"Y{i:05d}"
+
+
+Row = dict[str, str]
+
+
+def _row(question_id: str, answer: str, comment: str = "", action: str = "", owner: str = "", due: str = "") -> Row:
+    return {
+        "question_id": question_id,
+        "answer": answer,
+        "comment": comment,
+        "action": action,
+        "action_owner": owner,
+        "action_due": due,
+    }
+
+
+def answers_2031(i: int) -> list[Row]:
+    """The answers of practice ``i`` to 2031-32 (received 2031-06-15).
+
+    * AL1.1: yes / partial / no / not applicable by ``i % 4``;
+    * AL1.2: no when ``i % 5 == 0``, else yes;
+    * AL1.3: 50 when ``i % 10 == 3`` (below the limit of 80), else 95;
+    * AL1.4: 2029-01-01 (too old) when ``i % 6 == 0``, else 2031-01-01;
+    * AL1.5: Free text when ``i == 7``, else Coded;
+    * AL1.6: left out when ``i`` is odd, else a comment that starts with '=';
+    * BE1.1: no when ``i % 3 == 0``, else yes; BE1.2: yes, left out when ``i % 2``;
+      BE1.3: yes (no risk rule);
+    * AL0.1 (support): yes when ``i % 7 == 0``; BE0.1: yes when ``i == 1``; else no.
+    """
+    rows = [
+        _row(
+            "AL1.1",
+            YNPN[i % 4],
+            action="Review the policy" if i % 4 in (1, 2) else "",
+            owner="Practice manager" if i % 4 == 1 else "",
+        ),
+        _row(
+            "AL1.2", "no" if i % 5 == 0 else "yes", comment='=HYPERLINK("http://x.example","click")' if i == 0 else ""
+        ),
+        _row("AL1.3", "50" if i % 10 == 3 else "95"),
+        _row("AL1.4", "2029-01-01" if i % 6 == 0 else "2031-01-01"),
+        _row("AL1.5", "Free text" if i == 7 else "Coded"),
+        _row(
+            "BE1.1",
+            "no" if i % 3 == 0 else "yes",
+            comment="@SUM(1+1)" if i == 3 else "",
+            due="2031-12-31" if i % 3 == 0 else "",
+        ),
+        _row("BE1.3", "yes"),
+        _row("AL0.1", "yes" if i % 7 == 0 else "no", comment=f"Help with training {i}" if i % 7 == 0 else ""),
+        _row("BE0.1", "yes" if i == 1 else "no", comment="-1 fire doors" if i == 1 else ""),
+    ]
+    if i % 2 == 0:
+        rows.append(_row("AL1.6", "+44 notes", comment="plain"))
+        rows.append(_row("BE1.2", "yes"))
+    return rows
+
+
+def answers_2030(i: int) -> list[Row]:
+    """Last year's answers of practice ``i`` to 2030-31 (received 2030-06-15).
+
+    AL1.1 no for every practice; AL1.2 yes; AL1.3 95; AL1.4 2030-01-01; AL1.5 Coded;
+    AL1.7 no; BE1.9 no when ``i % 2 == 0``; BE1.3 yes; support no.
+    """
+    return [
+        _row("AL1.1", "no"),
+        _row("AL1.2", "yes"),
+        _row("AL1.3", "95"),
+        _row("AL1.4", "2030-01-01"),
+        _row("AL1.5", "Coded"),
+        _row("AL1.7", "no"),
+        _row("BE1.9", "no" if i % 2 == 0 else "yes"),
+        _row("BE1.3", "yes"),
+        _row("AL0.1", "no"),
+        _row("BE0.1", "no"),
+    ]
+
+
+@dataclass
+class Sent:
+    """One file as the ledger records it."""
+
+    practice_code: str
+    edition: str
+    received_at: str
+    status: str
+    rows: list[Row] = field(default_factory=list)
+    problems: list[dict[str, object]] = field(default_factory=list)
+    file_name: str = ""
+
+
+VALID_2031 = 30
+INVALID_2031 = 5
+MISSING_2031 = 5
+REGISTER_SIZE = VALID_2031 + INVALID_2031 + MISSING_2031
+VALID_2030 = 20
+
+
+def population() -> list[Sent]:
+    """Practices 0–29 valid, 30–34 invalid, 35–39 missing for 2031-32; 0–19 valid for 2030-31.
+
+    Practice 0 also sent an earlier valid return (all 'no' to AL1.1, superseded) and practice
+    2 a later invalid one (its valid return still stands). One unreadable file has no practice.
+    """
+    sent: list[Sent] = []
+    for i in range(VALID_2030):
+        sent.append(Sent(code(i), PREVIOUS, "2030-06-15T09:00:00Z", "valid", answers_2030(i)))
+    early = [dict(r, answer="no") if r["question_id"] == "AL1.1" else r for r in answers_2031(0)]
+    sent.append(Sent(code(0), CURRENT, "2031-05-01T09:00:00Z", "valid", early))
+    for i in range(VALID_2031):
+        sent.append(Sent(code(i), CURRENT, f"2031-06-15T09:{i:02d}:00Z", "valid", answers_2031(i)))
+    for i in range(VALID_2031, VALID_2031 + INVALID_2031):
+        problems: list[dict[str, object]] = [
+            {"row": 3, "column": "answer", "message": "'maybe' is not an answer to AL1.1"}
+        ]
+        sent.append(Sent(code(i), CURRENT, "2031-06-16T09:00:00Z", "invalid", [], problems))
+    sent.append(
+        Sent(code(2), CURRENT, "2031-07-01T09:00:00Z", "invalid", [], [{"message": "the practice code is missing"}])
+    )
+    sent.append(
+        Sent(
+            "", CURRENT, "2031-06-20T09:00:00Z", "unreadable", [], [{"message": "not a return we can read"}], "scan.pdf"
+        )
+    )
+    return sent
+
+
+def register_rows() -> list[tuple[str, str]]:
+    return [(code(i), f"Practice {i}") for i in range(REGISTER_SIZE)]
+
+
+def write_register(path: Path) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["practice_code", "practice_name"])
+        writer.writerows(register_rows())
+    return path
+
+
+LEDGER_SCHEMA = """
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,
+    received_at TEXT NOT NULL, practice_code TEXT, edition TEXT, status TEXT NOT NULL,
+    superseded_by INTEGER, problems TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE answers (
+    submission_id INTEGER NOT NULL, question_id TEXT NOT NULL, answer TEXT, comment TEXT,
+    action TEXT, action_owner TEXT, action_due TEXT, PRIMARY KEY (submission_id, question_id)
+);
+"""
+
+
+def write_ledger(store: Path, sent: list[Sent]) -> Path:
+    """A ledger in the collector's schema holding ``sent`` (superseded_by set as the collector sets it)."""
+    store.mkdir(parents=True, exist_ok=True)
+    path = store / "ledger.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(LEDGER_SCHEMA)
+    latest: dict[tuple[str, str], int] = {}
+    for n, s in enumerate(sent, start=1):
+        db.execute(
+            "INSERT INTO submissions (id, source, file_name, sha256, received_at, practice_code, edition, status, problems) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                n,
+                "returns/",
+                s.file_name or f"{s.practice_code}.csv",
+                f"{n:064x}",
+                s.received_at,
+                s.practice_code or None,
+                s.edition,
+                s.status,
+                json.dumps(s.problems),
+            ),
+        )
+        db.executemany(
+            "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (n, r["question_id"], r["answer"], r["comment"], r["action"], r["action_owner"], r["action_due"])
+                for r in s.rows
+            ],
+        )
+        if s.status == "valid":
+            key = (s.practice_code, s.edition)
+            if key in latest:
+                db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (n, latest[key]))
+            latest[key] = n
+    db.commit()
+    db.close()
+    return path
