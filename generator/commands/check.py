@@ -3,6 +3,7 @@
 Example:
     toolkit check
     toolkit check --standards path/to/standards --json
+    toolkit check --links        # also ask every outside link in the standards and content/ whether it still works
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
     )
     parser.add_argument("--json", action="store_true", help="print the problems as JSON for other programs")
+    parser.add_argument(
+        "--links",
+        action="store_true",
+        help="also check every outside link in the standards and content/ (answers cached for an hour in .cache/)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,6 +32,16 @@ def run(args: argparse.Namespace) -> int:
     from ..problems import errors, summary
 
     library, problems = check(args.standards)
+    if args.links:
+        from ..links import check_links, find_links, link_problems
+
+        root = args.standards.parent
+        found = find_links(args.standards, root / "content")
+        results = check_links((link.url for link in found), root / ".cache" / "links.json")
+        problems = sorted(problems + link_problems(found, results), key=lambda p: (p.path, p.line, p.column, p.message))
+        if not args.json:
+            broken = sum(1 for r in results.values() if r.broken)
+            print(f"{len(results)} outside links checked, {broken} broken", file=sys.stderr)
     if args.json:
         print(json.dumps([asdict(p) for p in problems], indent=2))
     else:
