@@ -3,17 +3,27 @@
 ``build_downloads`` writes them into one folder (the site's ``downloads/<edition>/``) and
 says what it wrote, for the pages that link them:
 
+- ``self-assessment-<edition>.pdf`` and ``<domain-id>.pdf``: the printable forms (``pdf.py``);
+- ``self-assessment-<edition>.xlsx``: the fillable workbook (``workbook.py``);
 - ``return-template.csv``, ``example-return.csv``, ``return.schema.json``,
   ``datapackage.json``, ``questions.csv``: the return format (``returnfiles.py``).
+
+The PDFs and the workbook are kept in ``cache_dir`` under a hash of what they are made
+from (``cache.py``): a build with nothing changed renders nothing again. Every file is the
+same, byte for byte, for the same content; the one date inside the PDFs and the workbook
+is ``SOURCE_DATE_EPOCH`` when it is set, else the edition's publication date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Edition
 from . import returnfiles
+from .cache import Cache, code_digest, edition_digest, key
 
 
 @dataclass(frozen=True)
@@ -23,7 +33,7 @@ class Download:
     path: Path
     """Where it is, relative to the downloads folder it was built into."""
     title: str
-    """What a link to it says, such as 'Self-assessment form, whole edition'."""
+    """What a link to it says, such as 'Self-assessment form: Safeguarding children and adults'."""
     format: str
     """'PDF', 'Excel', 'CSV' or 'JSON'."""
     size_bytes: int
@@ -33,16 +43,28 @@ class Download:
 
 
 RETURN_FILES: tuple[tuple[str, str, str], ...] = (
-    (returnfiles.TEMPLATE, "Return template (every question, answers empty)", "CSV"),
-    (returnfiles.EXAMPLE, "Example return (a fictional practice, every question answered)", "CSV"),
-    (returnfiles.QUESTIONS, "Questions of this edition as open data", "CSV"),
-    (returnfiles.SCHEMA, "Return schema (Frictionless Table Schema)", "JSON"),
-    (returnfiles.DATAPACKAGE, "Data package: example return and questions (Frictionless)", "JSON"),
+    (returnfiles.TEMPLATE, "Return template: every question, answers empty", "CSV"),
+    (returnfiles.EXAMPLE, "Example return: a fictional practice, every question answered", "CSV"),
+    (returnfiles.QUESTIONS, "Questions of this edition, as open data", "CSV"),
+    (returnfiles.SCHEMA, "Return schema (Frictionless Table Schema), to check a return before sending it", "JSON"),
+    (returnfiles.DATAPACKAGE, "Data package (Frictionless): the example return and the questions", "JSON"),
 )
 
 
+def stamp(edition: Edition) -> dt.datetime:
+    """The one date written inside the PDFs and the workbook: ``SOURCE_DATE_EPOCH`` if set, else publication."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            pass
+    day = edition.info.published or dt.date(int(edition.id[:4]), 4, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
 def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` unless the file already holds exactly it (so an unchanged file keeps its time)."""
+    """Write ``data`` unless the file already holds exactly it (so an unchanged file is not touched)."""
     if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
         return
     tmp = path.with_name(path.name + ".tmp")
@@ -50,15 +72,61 @@ def _write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
+def _pdfs(edition: Edition, cache: Cache, base: str, created: dt.datetime) -> dict[str, bytes]:
+    from . import pdf  # WeasyPrint itself is imported only if a PDF must be rendered
+
+    names = [pdf.whole_name(edition)] + [pdf.domain_name(d) for d in edition.domains]
+    entry = key(base, "pdf")
+    files = cache.get(f"{edition.id}/pdf", entry, names)
+    if files is None:
+        files = pdf.render_pdfs(edition, created.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        cache.put(f"{edition.id}/pdf", entry, files)
+    return files
+
+
+def _workbook(edition: Edition, cache: Cache, base: str, created: dt.datetime) -> tuple[str, bytes]:
+    from . import workbook
+
+    name = workbook.workbook_name(edition)
+    entry = key(base, "xlsx")
+    files = cache.get(f"{edition.id}/xlsx", entry, [name])
+    if files is None:
+        files = {name: workbook.render_workbook(edition, created)}
+        cache.put(f"{edition.id}/xlsx", entry, files)
+    return name, files[name]
+
+
 def build_downloads(edition: Edition, out_dir: Path, cache_dir: Path) -> list[Download]:
     """Write every download of ``edition`` into ``out_dir``; return them in the order a page lists them."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    downloads: list[Download] = []
+    cache = Cache(cache_dir)
+    created = stamp(edition)
+    base = key(code_digest(), edition_digest(edition), created.isoformat())
+
+    pdfs = _pdfs(edition, cache, base, created)
+    workbook_name, workbook_bytes = _workbook(edition, cache, base, created)
+    whole_pdf = f"self-assessment-{edition.id}.pdf"
+
+    written: list[tuple[str, bytes, str, str, str | None]] = [
+        (
+            whole_pdf,
+            pdfs[whole_pdf],
+            f"Self-assessment form, {edition.info.title}: every domain, to print",
+            "PDF",
+            None,
+        ),
+        (workbook_name, workbook_bytes, "Self-assessment workbook: fill in and send as your return", "Excel", None),
+    ]
     for name, title, kind in RETURN_FILES:
-        data = returnfiles.FILES[name](edition)
+        written.append((name, returnfiles.FILES[name](edition), title, kind, None))
+    for domain in edition.domains:
+        name = f"{domain.id}.pdf"
+        written.append((name, pdfs[name], f"Self-assessment form: {domain.title}, to print", "PDF", domain.id))
+
+    downloads = []
+    for name, data, title, kind, domain_id in written:
         _write(out_dir / name, data)
-        downloads.append(Download(Path(name), title, kind, len(data), None))
+        downloads.append(Download(Path(name), title, kind, len(data), domain_id))
     return downloads
 
 

@@ -1,0 +1,240 @@
+"""The printable self-assessment forms: one PDF for the whole edition and one per domain, laid out once.
+
+The whole edition is laid out a single time by WeasyPrint. Each domain is a section of
+that document on its own named page, numbered from 1 to its own end, and opening with
+its own boxes for the practice's details; so a domain's PDF is simply its section's
+pages, written from the same layout. Writing is split over two processes (the whole
+form in one, the domain forms in the other) so that both cores work.
+
+WeasyPrint takes over a second to import: it is imported only inside :func:`render_pdfs`.
+"""
+
+from __future__ import annotations
+
+import copy
+import multiprocessing
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Domain, Edition, Question
+from ..paths import anchor
+from .templates import environment
+
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged and accessible: the public-sector accessibility rules cover published PDFs."""
+
+OWNER = "Integrated Care Board · Primary care quality team"
+
+HOWTO = (
+    "Work through the form at a practice meeting, or give each section to the lead for that area: "
+    "each section opens with boxes for the practice's details and can be used on its own.",
+    "Tick one box for each question, or write the number, date or answer in the box or on the lines. "
+    "Questions marked optional may be left blank.",
+    "Where an answer flags a risk, fill in the shaded action plan beside the question: what you will do, "
+    "who will do it and by when. Each section ends by asking whether you would like the ICB's support.",
+    "Send your return in the Excel workbook or the return template (CSV) from the downloads page.",
+)
+
+
+def whole_name(edition: Edition) -> str:
+    return f"self-assessment-{edition.id}.pdf"
+
+
+def domain_name(domain: Domain) -> str:
+    return f"{domain.id}.pdf"
+
+
+def _long_date(value: Any) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def risk_text(question: Question) -> str:
+    """When the action plan is needed, in words: 'If you answered no or partial'."""
+    if question.risk_answers:
+        quoted = question.risk_answers if question.type != "choice" else [f"“{a}”" for a in question.risk_answers]
+        return "If you answered " + " or ".join(quoted)
+    unit = question.unit if question.unit == "%" else (f" {question.unit}" if question.unit else "")
+    parts = []
+    if question.risk_below is not None:
+        parts.append(f"below {_number(question.risk_below)}{unit}")
+    if question.risk_above is not None:
+        parts.append(f"above {_number(question.risk_above)}{unit}")
+    if parts:
+        return "If your answer is " + " or ".join(parts)
+    if question.risk_older_than_months is not None:
+        return f"If the date is more than {question.risk_older_than_months} months ago"
+    return ""
+
+
+def _choice_label(question: Question, answer: str) -> str:
+    return answer[:1].upper() + answer[1:] if question.type != "choice" else answer
+
+
+def _range(question: Question) -> str:
+    if question.minimum is not None and question.maximum is not None:
+        return f"from {_number(question.minimum)} to {_number(question.maximum)}"
+    if question.minimum is not None:
+        return f"at least {_number(question.minimum)}"
+    if question.maximum is not None:
+        return f"at most {_number(question.maximum)}"
+    return ""
+
+
+def question_view(question: Question) -> dict[str, Any]:
+    return {
+        "id": question.id,
+        "anchor": f"q-{anchor(question.id)}",
+        "text": question.text,
+        "help": question.help,
+        "type": question.type,
+        "required": question.required,
+        "choices": [_choice_label(question, a) for a in question.allowed_answers],
+        "unit": question.unit,
+        "range": _range(question),
+        "plan": risk_text(question) if question.can_flag_risk else "",
+    }
+
+
+def _short_title(domain: Domain) -> str:
+    return domain.title
+
+
+def domain_view(edition: Edition, domain: Domain) -> dict[str, Any]:
+    contact = edition.contact(domain.contact)
+    return {
+        "id": domain.id,
+        "page": f"domain-{domain.id}",
+        "start": f"domain-{domain.id}",
+        "end": f"end-{domain.id}",
+        "title": domain.title,
+        "short_title": _short_title(domain),
+        "running_title": f"Self-assessment form · {domain.title}",
+        "summary": domain.summary,
+        "question_count": sum(1 for _ in domain.questions()),
+        "risk_count": sum(1 for q in domain.questions() if q.can_flag_risk),
+        "contact": contact.model_dump() if contact else None,
+        "support": question_view(domain.support_question),
+        "standards": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "evidence": list(s.evidence),
+                "questions": [question_view(q) for q in s.questions],
+            }
+            for s in domain.standards
+        ],
+    }
+
+
+def dates_line(edition: Edition) -> str:
+    parts = []
+    if edition.info.published:
+        parts.append(f"Published {_long_date(edition.info.published)}")
+    else:
+        parts.append("Draft: not yet published")
+    if edition.info.return_deadline:
+        parts.append(f"send your return by {_long_date(edition.info.return_deadline)}")
+    return " · ".join(parts)
+
+
+def form_html(edition: Edition, created: str | None, domains: tuple[Domain, ...] | None = None) -> str:
+    """The HTML of the form: a cover and every domain's section (or only ``domains``, without the cover)."""
+    env = environment()
+    chosen = edition.domains if domains is None else domains
+    published = (
+        f"published {_long_date(edition.info.published)}" if edition.info.published else "draft, not yet published"
+    )
+    context = {
+        "title": f"Self-assessment form: {edition.info.title}",
+        "description": f"The self-assessment form of {edition.info.title}, to print and fill in.",
+        "author": OWNER,
+        "created": created,
+        "css": env.loader.get_source(env, "print.css")[0] if env.loader else "",
+        "owner": OWNER,
+        "edition_title": edition.info.title,
+        "dates": dates_line(edition),
+        "footer": f"{edition.info.title} · {published}",
+        "howto": HOWTO,
+        "cover": domains is None,
+        "domains": [domain_view(edition, d) for d in chosen],
+    }
+    return env.get_template("form.html.j2").render(context)
+
+
+@dataclass(frozen=True)
+class Section:
+    """Where one domain's section lies in the laid-out whole form: pages[first:last + 1]."""
+
+    domain_id: str
+    title: str
+    first: int
+    last: int
+
+
+def sections(pages: list[Any], edition: Edition) -> list[Section]:
+    """Each domain's pages in the laid-out form, found by the anchors that open and close its section."""
+    where: dict[str, int] = {}
+    for index, page in enumerate(pages):
+        for name in page.anchors:
+            where.setdefault(name, index)
+    found = []
+    for domain in edition.domains:
+        start, end = where.get(f"domain-{domain.id}"), where.get(f"end-{domain.id}")
+        if start is None or end is None:
+            raise RuntimeError(f"the laid-out form has no section for the domain '{domain.id}'")
+        found.append(Section(domain.id, domain.title, start, end))
+    return found
+
+
+# The laid-out document, shared with the writing process through fork (it cannot be pickled).
+_LAID_OUT: Any = None
+
+
+def _write(pages: slice | None, title: str | None) -> bytes:
+    document = _LAID_OUT
+    if pages is not None:
+        document = document.copy(document.pages[pages])
+        document.metadata = copy.copy(document.metadata)
+        document.metadata.title = title
+    data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=b"gp-quality-safety-toolkit")
+    return data
+
+
+def _write_domains(jobs: list[tuple[str, int, int, str]]) -> dict[str, bytes]:
+    return {name: _write(slice(first, last + 1), title) for name, first, last, title in jobs}
+
+
+def render_pdfs(edition: Edition, created: str | None, parallel: bool = True) -> dict[str, bytes]:
+    """Every PDF form of ``edition``, by file name: the whole edition's and each domain's."""
+    global _LAID_OUT
+    import weasyprint
+
+    html = form_html(edition, created)
+    document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
+    document.metadata.lang = "en-GB"
+    jobs = [
+        (
+            domain_name(domain),
+            section.first,
+            section.last,
+            f"Self-assessment form: {domain.title} ({edition.info.title})",
+        )
+        for domain, section in zip(edition.domains, sections(document.pages, edition), strict=True)
+    ]
+    _LAID_OUT = document
+    try:
+        if parallel and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(1) as pool:
+                pending = pool.apply_async(_write_domains, (jobs,))
+                whole = _write(None, None)
+                by_domain = pending.get()
+        else:
+            whole = _write(None, None)
+            by_domain = _write_domains(jobs)
+    finally:
+        _LAID_OUT = None
+    return {whole_name(edition): whole, **by_domain}

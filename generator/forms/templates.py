@@ -1,0 +1,33 @@
+"""The Jinja2 environment of the print templates in ``site_templates/forms/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates" / "forms"
+"""The print templates and print CSS."""
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as the inside of a double-quoted CSS string, safe inside a <style> element."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '\\"<>&' or ord(c) < 0x20 else c for c in str(text))
+    return Markup(escaped)
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    env.filters["lower_first"] = lower_first
+    return env

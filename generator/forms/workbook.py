@@ -1,0 +1,388 @@
+"""The fillable self-assessment workbook (XlsxWriter), laid out by the contract in ``returnformat``.
+
+- ``Start``: instructions, and the practice's details entered once (the practice code in C4);
+  the edition is filled in and locked.
+- One sheet per domain: a question per row, with its id, text, an answer cell whose dropdown
+  (or number or date rule) allows only what the question allows, a comment cell and the
+  action-plan cells, in the columns ``WORKBOOK_COLUMNS`` fixes. Only the cells a practice fills
+  in are unlocked; the action-plan cells turn yellow when the answer flags a risk.
+- ``_return`` (hidden): the edition and where each question's answer is, so that a returned
+  workbook is read back without guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from typing import Any
+
+from ..model import Domain, Edition, Question
+from ..returnformat import JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
+from .pdf import dates_line, risk_text
+
+START_SHEET = "Start"
+LISTS_SHEET = "_lists"
+PRACTICE_CODE_CELL = "C4"
+HEADER_ROW = 4
+"""The 1-based row of the column headings on a domain sheet; questions start below it."""
+
+EXTRA_COLUMNS = {"how": "H", "plan_when": "I", "help": "J"}
+"""Columns after the contract's: how to answer, when an action plan is needed, the help text."""
+
+WIDTHS = {"A": 9, "B": 62, "C": 17, "D": 32, "E": 34, "F": 18, "G": 13, "H": 26, "I": 26, "J": 60}
+
+INSTRUCTIONS = (
+    "Fill in the practice's details here once: every sheet uses them.",
+    "Each domain has its own sheet. Answer every question in column C: choose from the dropdown, or type a "
+    "number or a date (YYYY-MM-DD) where the question asks for one. Use column D for any comment.",
+    "Where an answer flags a risk the action-plan cells (columns E to G) turn yellow: say what the practice "
+    "will do, who will do it and by when.",
+    "The last question on each sheet asks whether you would like the ICB's support in that domain.",
+    "Only the cells you fill in can be changed. Do not rename, move or delete sheets, rows or columns: "
+    "the ICB reads the answers back from where they are.",
+    "Save the workbook as .xlsx and send it to the ICB as the return asks.",
+)
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_DANGLING = {"and", "or", "of", "the", "&", "for", "to", "in", "with", "a"}
+
+
+def workbook_name(edition: Edition) -> str:
+    return f"self-assessment-{edition.id}.xlsx"
+
+
+def sheet_names(edition: Edition) -> dict[str, str]:
+    """Each domain's sheet name: its title cut at a word to Excel's 31 characters, unique, by domain id."""
+    names: dict[str, str] = {}
+    taken = {START_SHEET.lower(), WORKBOOK_DATA_SHEET.lower(), LISTS_SHEET.lower()}
+    for domain in edition.domains:
+        title = _SHEET_FORBIDDEN.sub(" ", domain.title).strip(" '")
+        name = title
+        while len(name) > 31:
+            cut = name.rfind(" ", 0, 31)
+            name = name[:cut].rstrip(" ,;-") if cut > 0 else name[:31]
+            while name.rsplit(" ", 1)[-1].lower() in _DANGLING and " " in name:
+                name = name.rsplit(" ", 1)[0].rstrip(" ,;-")
+        if name.lower() in taken:
+            name = f"{name[: 31 - len(domain.code) - 1]} {domain.code}"
+        taken.add(name.lower())
+        names[domain.id] = name
+    return names
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def how_to_answer(question: Question) -> str:
+    if question.allowed_answers:
+        answers = list(question.allowed_answers)
+        listed = ", ".join(answers[:-1]) + " or " + answers[-1] if len(answers) > 1 else answers[0]
+        return f"Choose {listed}"
+    if question.type == "number":
+        bounds = ""
+        if question.minimum is not None and question.maximum is not None:
+            bounds = f" from {_number(question.minimum)} to {_number(question.maximum)}"
+        unit = f" ({question.unit})" if question.unit else ""
+        return f"A number{bounds}{unit}"
+    if question.type == "date":
+        return "A date, YYYY-MM-DD"
+    return "Free text"
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > 0 else limit - 1] + "…"
+
+
+def _rows_for(text: str, chars_per_line: int) -> int:
+    return max(1, math.ceil(len(text) / chars_per_line))
+
+
+def _risk_formula(question: Question, cell: str) -> str | None:
+    """A formula true when the answer in ``cell`` flags a risk, for conditional formatting."""
+    if question.risk_answers:
+        tests = ",".join(f'{cell}="{a}"' for a in question.risk_answers)
+        return f"=OR({tests})"
+    parts = []
+    if question.risk_below is not None:
+        parts.append(f"{cell}<{_number(question.risk_below)}")
+    if question.risk_above is not None:
+        parts.append(f"{cell}>{_number(question.risk_above)}")
+    if parts:
+        return f"=AND(ISNUMBER({cell}),OR({','.join(parts)}))"
+    if question.risk_older_than_months is not None:
+        return f"=AND(ISNUMBER({cell}),{cell}<EDATE(TODAY(),-{question.risk_older_than_months}))"
+    return None
+
+
+class _Builder:
+    def __init__(self, edition: Edition, created: dt.datetime) -> None:
+        import xlsxwriter
+
+        self.edition = edition
+        self.buffer = io.BytesIO()
+        self.book = xlsxwriter.Workbook(self.buffer, {"in_memory": True, "strings_to_numbers": False})
+        self.book.set_properties(
+            {
+                "title": f"Self-assessment workbook: {edition.info.title}",
+                "subject": "GP practice self-assessment return",
+                "author": "Integrated Care Board",
+                "company": "Integrated Care Board",
+                "created": created,
+                "comments": f"Edition {edition.id}. Fill in and send as the return.",
+            }
+        )
+        self.book.set_calc_mode("auto")
+        f = self.book.add_format
+        base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+        self.title = f({**base, "bold": True, "font_size": 16, "font_color": "#005EB8"})
+        self.subtitle = f({**base, "font_size": 11, "bold": True})
+        self.text = f({**base, "text_wrap": True})
+        self.muted = f({**base, "text_wrap": True, "font_color": "#4C6272", "font_size": 9})
+        self.label = f({**base, "bold": True})
+        self.header = f({**base, "bold": True, "bg_color": "#005EB8", "font_color": "#FFFFFF", "text_wrap": True})
+        self.standard = f({**base, "bold": True, "bg_color": "#E8EDEE", "font_color": "#005EB8", "text_wrap": True})
+        self.qid = f({**base, "bold": True, "font_color": "#005EB8", "border": 1, "border_color": "#AEB7BD"})
+        self.question = f({**base, "text_wrap": True, "border": 1, "border_color": "#AEB7BD"})
+        self.hint = f(
+            {**base, "text_wrap": True, "font_size": 9, "font_color": "#4C6272", "border": 1, "border_color": "#AEB7BD"}
+        )
+        input_base = {
+            **base,
+            "locked": False,
+            "bg_color": "#FFFFFF",
+            "border": 1,
+            "border_color": "#425563",
+            "text_wrap": True,
+        }
+        self.input = f(input_base)
+        self.input_text = f({**input_base, "num_format": "@"})
+        self.input_date = f({**input_base, "num_format": "yyyy-mm-dd", "align": "left"})
+        self.input_number = f({**input_base, "align": "left"})
+        self.locked_value = f({**base, "bold": True, "border": 1, "border_color": "#425563", "bg_color": "#E8EDEE"})
+        self.risk = f({"bg_color": "#FFF3B0"})
+        self.list_rows = 0
+        self.lists: Any = None
+
+    # -- lists for dropdowns that do not fit inline -------------------------------------------------
+    def list_source(self, answers: tuple[str, ...]) -> list[str] | str:
+        inline = ",".join(answers)
+        if len(inline) <= 250 and not any("," in a or '"' in a for a in answers):
+            return list(answers)
+        if self.lists is None:
+            self.lists = self.book.add_worksheet(LISTS_SHEET)
+            self.lists.hide()
+        self.list_rows += 1
+        row = self.list_rows - 1
+        for col, answer in enumerate(answers):
+            self.lists.write_string(row, col, answer)
+        last = _column(len(answers) - 1)
+        return f"={LISTS_SHEET}!$A${row + 1}:${last}${row + 1}"
+
+    # -- sheets ---------------------------------------------------------------------------------------
+    def start_sheet(self) -> None:
+        ws = self.book.add_worksheet(START_SHEET)
+        ws.hide_gridlines(2)
+        ws.set_column("A:A", 3)
+        ws.set_column("B:B", 30)
+        ws.set_column("C:C", 60)
+        ws.write("B1", "Self-assessment workbook", self.title)
+        ws.write("B2", f"{self.edition.info.title} · {dates_line(self.edition)}", self.subtitle)
+        ws.write("B3", "Practice name", self.label)
+        ws.write_blank("C3", None, self.input_text)
+        ws.write("B4", "Practice ODS code", self.label)
+        ws.write_blank(PRACTICE_CODE_CELL, None, self.input_text)
+        ws.data_validation(
+            PRACTICE_CODE_CELL,
+            {
+                "validate": "length",
+                "criteria": "==",
+                "value": 6,
+                "input_title": "Practice ODS code",
+                "input_message": "One capital letter and five digits, such as C82001.",
+                "error_title": "Practice ODS code",
+                "error_message": "An ODS code is one capital letter and five digits, such as C82001.",
+            },
+        )
+        ws.write("B5", "Edition", self.label)
+        ws.write_string("C5", self.edition.id, self.locked_value)
+        ws.write("B6", "Completed by (name and role)", self.label)
+        ws.write_blank("C6", None, self.input_text)
+        ws.write("B7", "Date completed (YYYY-MM-DD)", self.label)
+        ws.write_blank("C7", None, self.input_date)
+        ws.data_validation("C7", _date_rule("Date completed"))
+        ws.write("B9", "How to fill in this workbook", self.subtitle)
+        row = 9
+        for line in INSTRUCTIONS:
+            ws.write_string(row, 1, "•", self.text)
+            ws.write_string(row, 2, line, self.text)
+            ws.set_row(row, 15 * _rows_for(line, 80))
+            row += 1
+        row += 1
+        ws.write_string(row, 1, "Sheets", self.subtitle)
+        row += 1
+        names = sheet_names(self.edition)
+        for domain in self.edition.domains:
+            count = sum(1 for _ in domain.questions())
+            ws.write_url(row, 1, f"internal:'{names[domain.id]}'!A1", string=names[domain.id])
+            ws.write_string(row, 2, f"{domain.title}: {count} questions", self.text)
+            row += 1
+        ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+        ws.activate()
+        ws.set_first_sheet()
+
+    def domain_sheet(self, domain: Domain, name: str) -> list[tuple[str, int]]:
+        """Write one domain's sheet; return each question's id and the 1-based row of its answer."""
+        ws = self.book.add_worksheet(name)
+        for column, width in WIDTHS.items():
+            ws.set_column(f"{column}:{column}", width)
+        ws.write_string(0, 0, domain.title, self.title)
+        ws.write_string(1, 0, "Practice", self.label)
+        ws.write_formula(
+            1,
+            1,
+            f'=IF({START_SHEET}!{PRACTICE_CODE_CELL}="","(enter the practice code on the Start sheet)",{START_SHEET}!{PRACTICE_CODE_CELL})',
+            self.label,
+        )
+        ws.write_string(2, 0, "Answer in column C; where the action-plan cells turn yellow, fill them in.", self.muted)
+        headings = {
+            "question_id": "Id",
+            "question": "Question",
+            "answer": "Answer",
+            "comment": "Comment",
+            "action": "Action plan: what you will do",
+            "action_owner": "Who",
+            "action_due": "By when (YYYY-MM-DD)",
+        }
+        header = HEADER_ROW - 1
+        for field, column in WORKBOOK_COLUMNS.items():
+            ws.write_string(f"{column}{HEADER_ROW}", headings[field], self.header)
+        ws.write_string(f"{EXTRA_COLUMNS['how']}{HEADER_ROW}", "How to answer", self.header)
+        ws.write_string(f"{EXTRA_COLUMNS['plan_when']}{HEADER_ROW}", "Action plan needed if", self.header)
+        ws.write_string(f"{EXTRA_COLUMNS['help']}{HEADER_ROW}", "Help", self.header)
+        ws.set_row(header, 30)
+        ws.freeze_panes(HEADER_ROW, 2)
+
+        placed: list[tuple[str, int]] = []
+        row = HEADER_ROW  # 0-based index of the row below the header
+        groups: list[tuple[str, tuple[Question, ...]]] = [(f"{s.id}  {s.title}", s.questions) for s in domain.standards]
+        groups.append(("Support from the ICB", (domain.support_question,)))
+        for heading, questions in groups:
+            ws.merge_range(row, 0, row, 9, heading, self.standard)
+            ws.set_row(row, 18)
+            row += 1
+            for question in questions:
+                self.question_row(ws, row, question)
+                placed.append((question.id, row + 1))
+                row += 1
+        ws.protect(
+            "",
+            {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True, "format_columns": True},
+        )
+        return placed
+
+    def question_row(self, ws: Any, row: int, question: Question) -> None:
+        c = {field: f"{column}{row + 1}" for field, column in WORKBOOK_COLUMNS.items()}
+        ws.write_string(c["question_id"], question.id, self.qid)
+        ws.write_string(c["question"], question.text + ("" if question.required else " (optional)"), self.question)
+        answer_format = {"number": self.input_number, "date": self.input_date}.get(question.type, self.input_text)
+        ws.write_blank(c["answer"], None, answer_format)
+        for field in ("comment", "action", "action_owner"):
+            ws.write_blank(c[field], None, self.input_text)
+        ws.write_blank(c["action_due"], None, self.input_date)
+        ws.write_string(f"{EXTRA_COLUMNS['how']}{row + 1}", how_to_answer(question), self.hint)
+        ws.write_string(
+            f"{EXTRA_COLUMNS['plan_when']}{row + 1}", risk_text(question) if question.can_flag_risk else "", self.hint
+        )
+        ws.write_string(f"{EXTRA_COLUMNS['help']}{row + 1}", question.help, self.hint)
+        lines = max(_rows_for(question.text, 70), _rows_for(question.help, 72) * 0.9, 2)
+        ws.set_row(row, round(13.5 * lines + 4))
+
+        message = {
+            "input_title": _clip(f"{question.id}: how to answer", 32),
+            "input_message": _clip(how_to_answer(question) + (". " + question.help if question.help else ""), 255),
+        }
+        error = {
+            "error_title": _clip(f"{question.id}: not an allowed answer", 32),
+            "error_message": _clip(how_to_answer(question) + ".", 255),
+        }
+        if question.allowed_answers:
+            rule: dict[str, Any] = {"validate": "list", "source": self.list_source(question.allowed_answers)}
+        elif question.type == "number":
+            rule = {
+                "validate": "decimal",
+                "criteria": "between",
+                "minimum": question.minimum if question.minimum is not None else -1e15,
+                "maximum": question.maximum if question.maximum is not None else 1e15,
+            }
+        elif question.type == "date":
+            rule = _date_rule(question.id)
+        else:
+            rule = {"validate": "any"}
+        ws.data_validation(c["answer"], {**rule, **message, **(error if rule["validate"] != "any" else {})})
+        ws.data_validation(c["action_due"], _date_rule("Action due"))
+        formula = _risk_formula(question, f"${WORKBOOK_COLUMNS['answer']}{row + 1}")
+        if formula:
+            ws.conditional_format(
+                f"{c['action']}:{c['action_due']}", {"type": "formula", "criteria": formula, "format": self.risk}
+            )
+
+    def data_sheet(self, placed: list[tuple[str, str, int]]) -> None:
+        ws = self.book.add_worksheet(WORKBOOK_DATA_SHEET)
+        ws.write_string("A1", "format")
+        ws.write_string("B1", JSON_FORMAT)
+        ws.write_string("A2", "edition")
+        ws.write_string("B2", self.edition.id)
+        ws.write_string("A3", "practice_code")
+        ws.write_string("B3", f"{START_SHEET}!{PRACTICE_CODE_CELL}")
+        ws.write_string("A4", "question_id")
+        ws.write_string("B4", "sheet")
+        ws.write_string("C4", "row")
+        for index, (question_id, sheet, row) in enumerate(placed, start=4):
+            ws.write_string(index, 0, question_id)
+            ws.write_string(index, 1, sheet)
+            ws.write_number(index, 2, row)
+        ws.protect("")
+        ws.hide()
+
+    def build(self) -> bytes:
+        self.start_sheet()
+        names = sheet_names(self.edition)
+        placed: list[tuple[str, str, int]] = []
+        for domain in self.edition.domains:
+            placed += [(qid, names[domain.id], row) for qid, row in self.domain_sheet(domain, names[domain.id])]
+        self.data_sheet(placed)
+        self.book.close()
+        return self.buffer.getvalue()
+
+
+def _column(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _date_rule(title: str) -> dict[str, Any]:
+    return {
+        "validate": "date",
+        "criteria": "between",
+        "minimum": dt.date(2000, 1, 1),
+        "maximum": dt.date(2099, 12, 31),
+        "input_title": _clip(title, 32),
+        "input_message": "A date, YYYY-MM-DD, such as 2025-06-30.",
+        "error_title": _clip(title, 32),
+        "error_message": "Enter a date as YYYY-MM-DD, such as 2025-06-30.",
+    }
+
+
+def render_workbook(edition: Edition, created: dt.datetime) -> bytes:
+    """The workbook's bytes: the same for the same edition and ``created`` date."""
+    return _Builder(edition, created).build()
