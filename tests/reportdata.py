@@ -37,6 +37,9 @@ def code(i: int) -> str:
 
 Row = dict[str, str]
 
+COMMENTS = {0: '=HYPERLINK("http://x.example","click")', 5: "=1+1", 10: "<script>alert(1)</script> & more"}
+"""Comments on AL1.2 (answered no by practices 0, 5, 10…): formulas a spreadsheet must not run, markup a page must not run."""
+
 
 def _row(question_id: str, answer: str, comment: str = "", action: str = "", owner: str = "", due: str = "") -> Row:
     return {
@@ -57,7 +60,8 @@ def answers_2031(i: int) -> list[Row]:
     * AL1.3: 50 when ``i % 10 == 3`` (below the limit of 80), else 95;
     * AL1.4: 2029-01-01 (too old) when ``i % 6 == 0``, else 2031-01-01;
     * AL1.5: Free text when ``i == 7``, else Coded;
-    * AL1.6: left out when ``i`` is odd, else a comment that starts with '=';
+    * AL1.2's comment: :data:`COMMENTS` for practices 0, 5 and 10;
+    * AL1.6: left out when ``i`` is odd, else '+44 notes' (an answer that starts with '+');
     * BE1.1: no when ``i % 3 == 0``, else yes; BE1.2: yes, left out when ``i % 2``;
       BE1.3: yes (no risk rule);
     * AL0.1 (support): yes when ``i % 7 == 0``; BE0.1: yes when ``i == 1``; else no.
@@ -69,9 +73,7 @@ def answers_2031(i: int) -> list[Row]:
             action="Review the policy" if i % 4 in (1, 2) else "",
             owner="Practice manager" if i % 4 == 1 else "",
         ),
-        _row(
-            "AL1.2", "no" if i % 5 == 0 else "yes", comment='=HYPERLINK("http://x.example","click")' if i == 0 else ""
-        ),
+        _row("AL1.2", "no" if i % 5 == 0 else "yes", comment=COMMENTS.get(i, "")),
         _row("AL1.3", "50" if i % 10 == 3 else "95"),
         _row("AL1.4", "2029-01-01" if i % 6 == 0 else "2031-01-01"),
         _row("AL1.5", "Free text" if i == 7 else "Coded"),

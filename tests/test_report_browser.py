@@ -1,0 +1,98 @@
+"""The HTML report in headless Chromium: its charts are drawn, it asks for nothing outside, it passes axe and prints on A4."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import reportdata as data
+from playwright.sync_api import Browser, sync_playwright
+
+from generator.report.build import make
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("browser")
+    data.write_ledger(root / "store", data.population())
+    made = make(data.library(), data.CURRENT, root / "store", root / "out", register=dict(data.register_rows()))
+    return next(p for p in made.files if p.name == "report.html")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def test_charts_are_drawn_and_named(report: Path, browser: Browser) -> None:
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(report.as_uri())
+    assert requested == [report.as_uri()]
+    charts = page.locator("svg.chart")
+    assert charts.count() == 4
+    for i in range(4):
+        chart = charts.nth(i)
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 40
+        assert chart.get_attribute("role") == "img"
+        assert chart.locator("title").first.text_content()
+        assert chart.locator("desc").first.text_content()
+        assert chart.locator("rect").count() > 3
+    shares = page.locator("#chart-shares")
+    assert (
+        shares.locator("title").first.text_content()
+        == "Share of answers yes, partial, no and not applicable, by domain"
+    )
+    # Values are written on the bars, not left to colour.
+    assert "53%" in (shares.text_content() or "")
+    assert page.get_by_role("img", name="Practices rated red, amber and green, by domain").count() == 1
+    page.close()
+
+
+def test_no_serious_accessibility_violations(report: Path, browser: Browser) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(bypass_csp=True)  # the report's policy forbids every script, axe's included
+    page = context.new_page()
+    page.goto(report.as_uri())
+    results = Axe().run(page)
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    context.close()
+
+
+def test_prints_on_a4_marked_for_the_icb_only(report: Path, browser: Browser) -> None:
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    page.goto(report.as_uri())
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    page.close()
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pdf.pages}
+    assert sizes <= {(595, 842), (842, 595)}  # A4 portrait, and landscape for the wide practice table
+    assert (842, 595) in sizes
+    for number, sheet in enumerate(pdf.pages, start=1):
+        text = sheet.extract_text()
+        assert "FOR THE ICB ONLY" in text, number
+        assert f"Page {number} of {len(pdf.pages)}" in text, number
