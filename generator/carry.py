@@ -154,7 +154,7 @@ def _carried(traced: QuestionLineage, given: Mapping[str, str] | None, old_editi
     if not fits(answer, question):
         reason += f"; last year's answer '{answer}' is not an answer to it now"
         answer = ""
-    note = f"{CHECK_AGAIN} {reason}."
+    note = f"{CHECK_AGAIN} {reason}" + ("" if reason.endswith((".", "?", "!")) else ".")
     return Carried(
         question.id,
         "check again",
@@ -279,7 +279,7 @@ def _read_json(path: Path, text: str) -> ReturnFile:
 def to_csv(result: CarryResult) -> str:
     """The carried-forward return as CSV, in the return's columns."""
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=list(ALL_COLUMNS), lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=list(ALL_COLUMNS), lineterminator="\n")
     writer.writeheader()
     writer.writerows(result.return_rows())
     return out.getvalue()

@@ -619,7 +619,7 @@ def _render(diff: EditionDiff, style: _Style) -> list[str]:
         said += [s.plain(d) for d in a.details]
         name = s.code(a.question_id) + (f" (was {s.code(a.old_id)})" if a.old_id else "")
         answer_lines.append(f"{s.item}{name} {s.plain(a.text)}{s.line_break}\n{s.indent}" + "; ".join(said))
-    section(2, "Answers", answer_lines)
+    section(2, "Answer types, options and rules", answer_lines)
 
     regulation_lines = []
     for r in diff.regulations:
@@ -656,19 +656,22 @@ def to_text(diff: EditionDiff) -> str:
     return "\n".join(_render(diff, _TEXT)) + "\n"
 
 
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]~|])")
-_MARKDOWN_LINE_START = re.compile(r"^([0-9]+(?=[.)]\s|[.)]$)|)([-+#.)])")
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]~|{}])")
+_MARKDOWN_LINE_START = re.compile(r"^([0-9]+(?=[.)](?:\s|$))|)([-+#!.)])")
 
 
 def markdown_escape(text: str) -> str:
-    """Text shown as itself in Markdown: no markup, no HTML, no line breaks.
+    """Text shown as itself in Markdown: no markup, no HTML, no attributes, no line breaks.
 
     Angle brackets and ampersands become entities; the characters that make inline markup
-    are escaped; so is a start that would make a list, heading or quote.
+    or attribute lists (``{: onclick=…}``) are escaped; so is a start that would make a
+    list, heading, admonition or definition.
     """
     text = " ".join(text.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    if text.startswith(":"):
+        return "&#58;" + text[1:]
     return _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
 
 

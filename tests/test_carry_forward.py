@@ -1,0 +1,328 @@
+"""toolkit carry-forward: last year's answers kept, marked to check again, dropped or left empty, exactly."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.carry import (
+    CHECK_AGAIN,
+    Carried,
+    Dropped,
+    ReturnUnreadable,
+    carry_forward,
+    fits,
+    read_return,
+    to_csv,
+    to_json,
+)
+from generator.check import check
+from generator.cli import main
+from generator.lineage import normalised
+from generator.model import Library, Question
+
+HERE = Path(__file__).parent
+SMALL = HERE / "editions" / "small" / "standards"
+RETURNS = HERE / "editions" / "small" / "returns"
+ROOT = HERE.parent
+
+
+@pytest.fixture(scope="module")
+def small() -> Library:
+    library, problems = check(SMALL)
+    assert problems == []
+    return library
+
+
+EXPECTED_ROWS = (
+    Carried("BE1.1", "kept", "2030-05-01", from_id="BE1.1"),
+    Carried(
+        "BE1.3",
+        "check again",
+        "yes",
+        "Check again: this question replaces BE1.2 of 2030-31, which asked: Do audits have a standard?",
+        from_id="BE1.2",
+        reason="this question replaces BE1.2 of 2030-31, which asked: Do audits have a standard?",
+    ),
+    Carried("AL2.1", "kept", "no", "", "Name a lead", "Practice manager", "2030-12-31", from_id="AL2.1"),
+    Carried("BE0.1", "kept", "yes", "Help with audit", from_id="BE0.1"),
+    Carried("AL1.1", "kept", "yes", "Policy v3", from_id="AL1.1"),
+    Carried(
+        "AL1.2",
+        "check again",
+        "95",
+        "Check again: this question was reworded since 2030-31.",
+        from_id="AL1.2",
+        reason="this question was reworded since 2030-31",
+    ),
+    Carried(
+        "AL1.4",
+        "check again",
+        "",
+        "Check again: this question was given other options since 2030-31; last year's answer 'Free text' is not an "
+        "answer to it now. We are moving to coding",
+        "Code all concerns",
+        "Safeguarding lead",
+        "2030-11-30",
+        from_id="AL1.4",
+        reason="this question was given other options since 2030-31; last year's answer 'Free text' is not an answer to it now",
+    ),
+    Carried("AL1.5", "empty", reason="a new question"),
+    Carried(
+        "AL0.1",
+        "check again",
+        "no",
+        "Check again: this question was reworded since 2030-31.",
+        from_id="AL0.1",
+        reason="this question was reworded since 2030-31",
+    ),
+    Carried("DE1.1", "empty", reason="a new question"),
+    Carried("DE0.1", "empty", reason="a new question"),
+)
+EXPECTED_DROPPED = (
+    Dropped("AL1.3", "Is the policy on the intranet?", "yes", ""),
+    Dropped("GA1.1", "Do patients with long-term conditions have a care plan?", "no", ""),
+)
+
+
+@pytest.mark.parametrize("name", ["P12345-2030-31.csv", "P12345-2030-31.json"])
+def test_carry_the_small_return_forward(small: Library, name: str) -> None:
+    given_return = read_return(RETURNS / name)
+    assert (given_return.edition, given_return.practice_code) == ("2030-31", "P12345")
+    result = carry_forward(given_return.rows, small.editions["2030-31"], small.editions["2031-32"])
+    assert (result.practice_code, result.from_edition, result.to_edition) == ("P12345", "2030-31", "2031-32")
+    assert result.rows == EXPECTED_ROWS
+    assert result.dropped == EXPECTED_DROPPED
+    assert result.problems == ()
+    assert [r.question_id for r in result.with_status("kept")] == ["BE1.1", "AL2.1", "BE0.1", "AL1.1"]
+    assert [r.question_id for r in result.with_status("check again")] == ["BE1.3", "AL1.2", "AL1.4", "AL0.1"]
+    assert [r.question_id for r in result.with_status("empty")] == ["AL1.5", "DE1.1", "DE0.1"]
+    assert to_csv(result) == (RETURNS / "P12345-2031-32.csv").read_text(encoding="utf-8")
+
+
+def test_a_question_not_answered_last_year_starts_empty(small: Library) -> None:
+    rows = [{"practice_code": "P12345", "edition": "2030-31", "question_id": "AL1.1", "answer": "", "comment": ""}]
+    result = carry_forward(rows, small.editions["2030-31"], small.editions["2031-32"])
+    al11 = next(r for r in result.rows if r.question_id == "AL1.1")
+    assert al11 == Carried("AL1.1", "empty", from_id="AL1.1", reason="not answered in 2030-31")
+    assert result.dropped == ()
+
+
+def test_rows_that_cannot_be_carried_are_named(small: Library) -> None:
+    rows = [
+        {"practice_code": "P12345", "edition": "2030-31", "question_id": "AL1.1", "answer": "yes"},
+        {"practice_code": "P12345", "edition": "2030-31", "question_id": "AL1.1", "answer": "no"},
+        {"practice_code": "P12345", "edition": "2030-31", "question_id": "ZZ9.9", "answer": "yes"},
+        {"practice_code": "Q99999", "edition": "2029-30", "question_id": "AL1.2", "answer": "50"},
+    ]
+    result = carry_forward(rows, small.editions["2030-31"], small.editions["2031-32"])
+    assert result.problems == (
+        "the return names more than one practice: P12345, Q99999; the first is used",
+        "the return names the edition 2029-30, 2030-31, not 2030-31",
+        "AL1.1 is answered more than once; the first answer is carried",
+        "'ZZ9.9' is no question of 2030-31; its answer is not carried",
+    )
+    assert next(r for r in result.rows if r.question_id == "AL1.1").answer == "yes"
+
+
+def test_json_out_keeps_the_practice_details(small: Library) -> None:
+    given_return = read_return(RETURNS / "P12345-2030-31.json")
+    result = carry_forward(given_return.rows, small.editions["2030-31"], small.editions["2031-32"])
+    import datetime as dt
+
+    data = json.loads(to_json(result, given_return.extra, dt.datetime(2031, 4, 2, 8, 30, tzinfo=dt.UTC)))
+    assert {k: v for k, v in data.items() if k != "answers"} == {
+        "format": "gp-quality-return/1",
+        "edition": "2031-32",
+        "practice_code": "P12345",
+        "practice_name": "Test Surgery",
+        "completed_by": "A Manager",
+        "exported_at": "2031-04-02T08:30:00Z",
+    }
+    assert [a["question_id"] for a in data["answers"]] == [r.question_id for r in EXPECTED_ROWS]
+    assert data["answers"][1] == {
+        "question_id": "BE1.3",
+        "answer": "yes",
+        "comment": EXPECTED_ROWS[1].comment,
+        "action": "",
+        "action_owner": "",
+        "action_due": "",
+    }
+
+
+# --- fits ---------------------------------------------------------------------------------------------
+
+
+def _q(**fields: object) -> Question:
+    return Question.model_validate({"id": "AB1.1", "text": "A question?", **fields})
+
+
+def test_fits() -> None:
+    assert fits("partial", _q(type="yes_no_partial_na"))
+    assert not fits("partial", _q(type="yes_no"))
+    assert fits("", _q(type="yes_no"))
+    assert fits("50", _q(type="number", minimum=0, maximum=100))
+    assert not fits("150", _q(type="number", minimum=0, maximum=100))
+    assert not fits("lots", _q(type="number", minimum=0, maximum=100))
+    assert fits("2030-05-01", _q(type="date"))
+    assert not fits("01/05/2030", _q(type="date"))
+    assert fits("Coded", _q(type="choice", options=["Coded", "Free text"]))
+    assert not fits("coded", _q(type="choice", options=["Coded", "Free text"]))
+    assert fits("anything", _q(type="text"))
+
+
+@given(st.text(max_size=20))
+def test_fits_never_raises(answer: str) -> None:
+    for question in (_q(type="number", minimum=0, maximum=10), _q(type="date"), _q(type="yes_no")):
+        assert fits(answer, question) in (True, False)
+
+
+# --- reading returns ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("r.csv", b"question_id,answer\nAL1.1,yes\n", "not a return: the first row must name the columns"),
+        ("r.csv", b"practice_code,edition,question_id,answer,comment\n", "the return has no rows"),
+        ("r.csv", b"\xff\xfe\x00garbage", "not UTF-8 text; save the return as CSV UTF-8"),
+        ("r.json", b'{"format": "other"}', "not a return exported by the online form"),
+        ("r.json", b'{"format": "gp-quality-return/1",', "r.json:1:34: not JSON: Expecting property name"),
+        ("r.json", b'{"format": "gp-quality-return/1", "edition": "2030-31"}', "a return needs 'edition'"),
+    ],
+)
+def test_unreadable_returns(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ReturnUnreadable) as unreadable:
+        read_return(path)
+    assert message in str(unreadable.value)
+
+
+# --- the command --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(SMALL, tmp_path / "standards")
+    shutil.copy(RETURNS / "P12345-2030-31.csv", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_toolkit_carry_forward(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["carry-forward", "P12345-2030-31.csv", "--to", "2031-32"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "P12345: 2030-31 → 2031-32: 4 kept, 4 to check again, 2 dropped, 3 empty; written to P12345-2031-32.csv",
+        "Check again:",
+        "  BE1.3: this question replaces BE1.2 of 2030-31, which asked: Do audits have a standard?",
+        "  AL1.2: this question was reworded since 2030-31",
+        "  AL1.4: this question was given other options since 2030-31; last year's answer 'Free text' is not an answer to it now",
+        "  AL0.1: this question was reworded since 2030-31",
+        "Dropped (no longer asked in 2031-32):",
+        "  AL1.3 Is the policy on the intranet? — answered 'yes'",
+        "  GA1.1 Do patients with long-term conditions have a care plan? — answered 'no'",
+        "New in 2031-32, to answer: AL1.5, DE1.1, DE0.1",
+    ]
+    assert (workspace / "P12345-2031-32.csv").read_text(encoding="utf-8") == (RETURNS / "P12345-2031-32.csv").read_text(
+        encoding="utf-8"
+    )
+    # It never writes over a file it was not told to.
+    assert main(["carry-forward", "P12345-2030-31.csv", "--to", "2031-32"]) == 1
+    assert capsys.readouterr().err == "P12345-2031-32.csv already exists; name another file with --out\n"
+
+
+def test_toolkit_carry_forward_to_the_terminal_as_json(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["carry-forward", "P12345-2030-31.csv", "--to", "2031-32", "--out", "new.json"]) == 0
+    data = json.loads((workspace / "new.json").read_text(encoding="utf-8"))
+    assert (data["format"], data["edition"], len(data["answers"])) == ("gp-quality-return/1", "2031-32", 11)
+    capsys.readouterr()
+    assert main(["carry-forward", "P12345-2030-31.csv", "--to", "2031-32", "--out", "-"]) == 0
+    assert capsys.readouterr().out == (RETURNS / "P12345-2031-32.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv", "--to", "2031-32"], "missing.csv: cannot read the file: No such file or directory"),
+        (
+            ["P12345-2030-31.csv", "--to", "2040-41"],
+            "--to names the edition '2040-41', which is not in standards or does not load (editions: 2030-31, 2031-32)",
+        ),
+        (["P12345-2030-31.csv", "--to", "2030-31"], "P12345-2030-31.csv is already a return to 2030-31"),
+    ],
+)
+def test_toolkit_carry_forward_refuses(
+    workspace: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["carry-forward", *args]) == 1
+    assert capsys.readouterr() == ("", message + "\n")
+
+
+# --- the default editions ------------------------------------------------------------------------------
+
+
+def test_carry_a_2024_25_return_forward_to_2025_26() -> None:
+    """Every answer lands where the simple rule says, worked out here from the two editions' YAML alone."""
+    library, problems = check(ROOT / "standards")
+    assert [p.format() for p in problems if p.severity == "error"] == []
+    old, new = library.editions["2024-25"], library.editions["2025-26"]
+    answer = {
+        "yes_no_partial_na": "yes",
+        "yes_no": "no",
+        "number": "1",
+        "date": "2024-06-30",
+        "choice": "",
+        "text": "Notes",
+    }
+    rows = [
+        {
+            "practice_code": "C82001",
+            "edition": "2024-25",
+            "question_id": q.id,
+            "answer": answer[q.type] or q.options[0],
+            "comment": f"said in 2024-25 about {q.id}",
+        }
+        for _, _, q in old.questions()
+    ]
+    result = carry_forward(rows, old, new)
+
+    olds = {q.id: q for _, _, q in old.questions()}
+    given = {r["question_id"]: r["answer"] for r in rows}
+    same_answers = ("type", "options", "minimum", "maximum", "unit")
+    expected_kept, expected_again, expected_empty = [], [], []
+    for _, _, q in new.questions():
+        before = olds.get(q.id) or (olds.get(q.replaces) if q.replaces else None)
+        if before is None:
+            expected_empty.append(q.id)
+        elif (
+            before.id == q.id
+            and normalised(before.text) == normalised(q.text)
+            and all(getattr(before, f) == getattr(q, f) for f in same_answers)
+        ):
+            expected_kept.append((q.id, given[q.id]))
+        else:
+            expected_again.append((q.id, given[before.id] if fits(given[before.id], q) else ""))
+    continued = {q.id for _, _, q in new.questions()} | {q.replaces for _, _, q in new.questions() if q.replaces}
+    expected_dropped = [i for i in olds if i not in continued]
+
+    assert [(r.question_id, r.answer) for r in result.with_status("kept")] == expected_kept
+    assert [(r.question_id, r.answer) for r in result.with_status("check again")] == expected_again
+    assert [r.question_id for r in result.with_status("empty")] == expected_empty
+    assert [d.question_id for d in result.dropped] == expected_dropped
+    assert result.problems == ()
+    for row in result.with_status("kept"):
+        assert row.comment == f"said in 2024-25 about {row.from_id}"
+    for row in result.with_status("check again"):
+        assert row.comment.startswith(CHECK_AGAIN) and row.comment.endswith(f"said in 2024-25 about {row.from_id}")
+    # The two editions really do differ in each of these ways.
+    assert expected_kept and expected_again and expected_empty and expected_dropped
+    assert any(q.replaces for _, _, q in new.questions())
+    assert any(a == "" for _, a in expected_again), "some answer no longer fits its replacement"
