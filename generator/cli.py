@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Check every edition of the standards and report each problem with its place.",
     ),
     "schema": ("generator.commands.schema", "Write the JSON Schema of the YAML files into schema/ for editors."),
+    "build": ("generator.commands.build", "Check the standards, then build the guidance site into site/."),
     "edition": (
         "generator.commands.edition",
         "Start next year's edition as a draft, or publish one that checks clean.",
@@ -29,6 +30,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "carry-forward": (
         "generator.commands.carry_forward",
         "Carry a practice's return forward to a later edition, marking answers to check again.",
+    ),
+    "collect": (
+        "generator.commands.collect",
+        "Collect practices' returns from folders and URLs, store every byte, check each and write status.csv.",
     ),
     "report": ("generator.commands.report", "Report on an edition's returns for the ICB: HTML, CSV and Excel."),
 }

@@ -1,0 +1,272 @@
+"""Build the guidance site: check, gather, render, build each edition, then swap the new site in.
+
+The steps, in order:
+
+1. check the standards; refuse to build on any error (the problems are those of ``toolkit check``);
+2. choose the editions: the current one (newest published) at the site's root, every other
+   published edition at ``<edition>/`` with an archived banner, drafts only when asked;
+3. build each edition's downloads into a fresh staging folder (``downloads/<edition>/``);
+4. render each edition's pages into its own folder under ``build/site/`` (unchanged pages are
+   not rewritten) and write its mkdocs configuration beside them;
+5. run the site builder for each edition whose inputs changed since its last build;
+6. put the built editions together in the staging folder and swap it into place as ``site/``.
+
+A build that fails at any step leaves ``site/`` exactly as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..check import check
+from ..load import display
+from ..model import Edition, Library
+from ..problems import Problem, errors
+from . import files
+from .config import SettingsProblem, dump, edition_config, read_settings
+from .mkdocs_build import SiteBuilderFailed, build_site
+from .pages import BuiltEdition, PageContext, navigation, render_pages
+from .redirects import redirect_pages
+from .templates import TemplateProblem, Templates
+
+if TYPE_CHECKING:
+    from ..forms import Download
+
+ASSETS_FOLDER = "assets"
+"""The folder of ``site_templates/`` holding the site's own styles and vendored scripts."""
+ASSETS_IN_SITE = "assets/toolkit"
+"""Where those are in the built site."""
+OVERRIDES_FOLDER = "overrides"
+"""The folder of ``site_templates/`` holding the theme's template overrides."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Where the build reads and writes; every path relative to the working folder by default."""
+
+    standards: Path = Path("standards")
+    site: Path = Path("site")
+    config: Path = Path("mkdocs.yml")
+    content: Path = Path("content")
+    templates: Path = Path("site_templates")
+    work: Path = Path("build/site")
+    """Generated pages, each edition's configuration and built site, and the downloads cache."""
+    include_drafts: bool = False
+
+
+@dataclass(frozen=True)
+class EditionReport:
+    """What the build did for one edition's site."""
+
+    folder: str
+    """'' for the site's root, such as '2024-25/' otherwise."""
+    edition_id: str
+    kind: str
+    pages: int
+    pages_written: int
+    rebuilt: bool
+    """False when its inputs had not changed and the last build of it was reused."""
+
+
+@dataclass
+class BuildResult:
+    problems: list[Problem]
+    editions: list[EditionReport] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Time spent in each step: check, downloads, pages, mkdocs, assemble."""
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
+class _Refused(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[0].message if problems else "")
+        self.problems = problems
+
+
+def plan(library: Library, include_drafts: bool) -> list[BuiltEdition]:
+    """The editions the site holds, newest first: the current one at the root, the others in their folders."""
+    current = library.current()
+    drafts = [e for e in library.editions.values() if e.info.status == "draft"] if include_drafts else []
+    root = current or max(drafts, key=lambda e: e.id, default=None)
+    built: list[BuiltEdition] = []
+    for edition in sorted(library.published() + drafts, key=lambda e: e.id, reverse=True):
+        kind = "draft" if edition.info.status == "draft" else "current" if edition is current else "archived"
+        built.append(BuiltEdition(edition, kind, "" if edition is root else f"{edition.id}/"))
+    return built
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the site into ``options.site``; on any error, leave it as it was."""
+    timer = _Timer()
+    with timer.step("check"):
+        library, problems = check(options.standards)
+    if errors(problems):
+        return BuildResult(problems, seconds=timer.seconds)
+    built = plan(library, options.include_drafts)
+    if not built:
+        message = "no published edition to build: publish one (status: published) or build drafts with --include-drafts"
+        return BuildResult([*problems, Problem(display(options.standards), 0, 0, message)], seconds=timer.seconds)
+
+    files.remove_leftovers(options.site)
+    options.site.resolve().parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{options.site.name}-new-", dir=options.site.resolve().parent))
+    try:
+        reports = _build_into(staging, library, built, options, timer)
+        with timer.step("assemble"):
+            files.swap_into_place(staging, options.site)
+    except _Refused as refused:
+        return BuildResult([*problems, *refused.problems], seconds=timer.seconds)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(problems, reports, timer.seconds)
+
+
+def _build_into(
+    staging: Path, library: Library, built: list[BuiltEdition], options: BuildOptions, timer: _Timer
+) -> list[EditionReport]:
+    try:
+        settings = read_settings(options.config)
+    except SettingsProblem as error:
+        raise _Refused([error.problem]) from None
+    templates = Templates(options.templates, options.content)
+    downloads: dict[str, tuple[Download, ...]] = {}
+    with timer.step("downloads"):
+        for target in built:
+            downloads[target.edition.id] = _downloads(target.edition, staging, options)
+
+    root = next((b for b in built if not b.prefix), None)
+    reports = []
+    outputs: dict[str, Path] = {}
+    for target in built:
+        name = target.prefix.rstrip("/") or "root"
+        folder = options.work / name
+        context = PageContext(
+            library=library,
+            target=target,
+            editions=tuple(built),
+            downloads=downloads[target.edition.id],
+            extra=dict(settings.get("extra") or {}),
+            site_name=str(settings.get("site_name") or "GP Quality and Safety Toolkit"),
+        )
+        with timer.step("pages"):
+            try:
+                pages = render_pages(context, templates)
+            except TemplateProblem as problem:
+                raise _Refused([Problem(problem.path, problem.line, 0, problem.message)]) from None
+            docs = {page.path: page.markdown.encode() for page in pages}
+            docs.update(_assets(options, templates))
+            written = files.sync_folder(folder / "docs", docs)
+            config = edition_config(
+                settings,
+                config_dir=options.config.resolve().parent,
+                built=target,
+                current=root,
+                docs_dir=folder / "docs",
+                site_dir=folder / "out",
+                nav=navigation(pages),
+            )
+            config_text = dump(config)
+            files.write_if_changed(folder / "mkdocs.yml", config_text.encode())
+            stamp = files.fingerprint(
+                docs, [options.templates / OVERRIDES_FOLDER], config_text, _builder_versions()
+            )
+        rebuilt = _read(folder / "out.fingerprint") != stamp or not (folder / "out").is_dir()
+        if rebuilt:
+            with timer.step("mkdocs"):
+                (folder / "out.fingerprint").unlink(missing_ok=True)
+                try:
+                    build_site(folder / "mkdocs.yml")
+                except SiteBuilderFailed as failed:
+                    shown = display(folder / "mkdocs.yml")
+                    raise _Refused([Problem(shown, 0, 0, message) for message in failed.messages]) from None
+                (folder / "out.fingerprint").write_text(stamp)
+        outputs[target.prefix] = folder / "out"
+        reports.append(EditionReport(target.prefix, target.edition.id, target.kind, len(pages), written, rebuilt))
+
+    with timer.step("assemble"):
+        for prefix, output in outputs.items():
+            files.link_tree(output, staging / prefix)
+        if root is not None:
+            for relative, data in redirect_pages(outputs[""], root.edition.info.title):
+                path = staging / root.edition.id / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+    return reports
+
+
+def _downloads(edition: Edition, staging: Path, options: BuildOptions) -> tuple[Download, ...]:
+    from .. import paths
+    from ..forms import build_downloads
+
+    out_dir = staging / paths.downloads(edition.id)
+    try:
+        return tuple(build_downloads(edition, out_dir, options.work / "cache" / "downloads"))
+    except Exception as error:  # a failed form must stop the build with a message, not a traceback
+        message = f"could not build the downloads of {edition.id}: {type(error).__name__}: {error}"
+        raise _Refused([Problem(display(edition.folder), 0, 0, message)]) from None
+
+
+def _assets(options: BuildOptions, templates: Templates) -> Mapping[str, bytes]:
+    """The site's own styles and scripts, and the hand-written pages' images, as docs files."""
+    found: dict[str, bytes] = {}
+    assets = options.templates / ASSETS_FOLDER
+    if assets.is_dir():
+        for path in sorted(p for p in assets.rglob("*") if p.is_file()):
+            found[f"{ASSETS_IN_SITE}/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
+    for name in templates.content_assets():
+        found[name] = (options.content / name).read_bytes()
+    return found
+
+
+def _builder_versions() -> str:
+    from importlib.metadata import version
+
+    return f"mkdocs {version('mkdocs')}; mkdocs-material {version('mkdocs-material')}"
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def describe(result: BuildResult, site: Path) -> str:
+    """One line on what a build did, for the command's summary."""
+    if not result.editions:
+        return "site not built"
+    placed = ", ".join(
+        f"{r.edition_id} ({r.kind}, at {r.folder or 'the root'})" for r in result.editions
+    )
+    pages = sum(r.pages for r in result.editions)
+    written = sum(r.pages_written for r in result.editions)
+    rebuilt = sum(r.rebuilt for r in result.editions)
+    steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.seconds.items())
+    total = sum(result.seconds.values())
+    return (
+        f"built {display(site)}/: {placed}; {pages} pages, {written} changed; "
+        f"site builder ran for {rebuilt} of {len(result.editions)}; {total:.1f} s ({steps})"
+    )

@@ -1,0 +1,111 @@
+"""mkdocs.yml → the full site configuration of one built edition.
+
+mkdocs.yml holds what every edition shares (the theme, plugins, Markdown extensions, the
+ICB's details). Each built edition gets its own copy with its pages folder, output folder,
+navigation and banner, written as plain YAML beside its pages so that mkdocs (or a
+successor that reads mkdocs.yml) can also be run on it by hand.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..load import display
+from ..problems import Problem
+from .pages import BuiltEdition
+
+
+class SettingsProblem(Exception):
+    """mkdocs.yml could not be read."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def read_settings(config_file: Path) -> dict[str, Any]:
+    """The settings of mkdocs.yml, read with a safe loader."""
+    shown = display(config_file)
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SettingsProblem(Problem(shown, 0, 0, f"cannot read the site settings: {error.strerror}")) from None
+    try:
+        settings = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise SettingsProblem(Problem(shown, line, column, f"{error.problem or error}")) from None
+    except yaml.YAMLError as error:
+        raise SettingsProblem(Problem(shown, 0, 0, str(error))) from None
+    if not isinstance(settings, dict):
+        raise SettingsProblem(Problem(shown, 1, 1, "the site settings must be a mapping of keys to values"))
+    return settings
+
+
+def banner(built: BuiltEdition, current: BuiltEdition | None) -> dict[str, str] | None:
+    """The words of the banner every page of ``built`` carries: none for the current edition."""
+    title = built.edition.info.title
+    link = {}
+    if current is not None and current is not built and built.prefix:
+        link = {"link_text": f"Go to the current edition, {current.edition.info.title}", "link_path": "../index.html"}
+    if built.kind == "archived":
+        return {
+            "kind": "archived",
+            "label": "Archived edition",
+            "text": f"This is {title}, kept for reference. Practices no longer answer it.",
+            "title_prefix": "Archived: ",
+            **link,
+        }
+    if built.kind == "draft":
+        return {
+            "kind": "draft",
+            "label": "Draft edition",
+            "text": f"This is a draft of {title}. It may change before it is published; practices do not answer it yet.",
+            "title_prefix": "Draft: ",
+            **link,
+        }
+    return None
+
+
+def edition_config(
+    settings: dict[str, Any],
+    *,
+    config_dir: Path,
+    built: BuiltEdition,
+    current: BuiltEdition | None,
+    docs_dir: Path,
+    site_dir: Path,
+    nav: list[Any],
+) -> dict[str, Any]:
+    """The configuration that builds ``built``'s pages from ``docs_dir`` into ``site_dir``."""
+    config = copy.deepcopy(settings)
+    config["docs_dir"] = str(docs_dir.resolve())
+    config["site_dir"] = str(site_dir.resolve())
+    config["nav"] = nav
+    config["strict"] = True
+    config["use_directory_urls"] = False
+    theme = config.get("theme", "material")
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme}
+    if "custom_dir" in theme:
+        theme["custom_dir"] = str((config_dir / str(theme["custom_dir"])).resolve())
+    config["theme"] = theme
+    site_url = config.get("site_url")
+    if isinstance(site_url, str) and site_url and built.prefix:
+        config["site_url"] = site_url.rstrip("/") + "/" + built.prefix
+    extra = dict(config.get("extra") or {})
+    extra.pop("toolkit_banner", None)
+    words = banner(built, current)
+    if words is not None:
+        extra["toolkit_banner"] = words
+    config["extra"] = extra
+    return config
+
+
+def dump(config: dict[str, Any]) -> str:
+    """The configuration as plain YAML."""
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=120)

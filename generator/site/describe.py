@@ -1,0 +1,77 @@
+"""Plain-English descriptions for the pages: how a question is answered, what flags a risk, sizes and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from ..model import Question
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def listed(values: Sequence[str], last: str = "or") -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    items = list(values)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def _with_unit(value: float, unit: str) -> str:
+    if not unit:
+        return _number(value)
+    return f"{_number(value)}{unit}" if unit == "%" else f"{_number(value)} {unit}"
+
+
+def answer(question: Question) -> str:
+    """How a practice answers, such as 'Yes, partial, no or not applicable'."""
+    if question.type == "yes_no_partial_na":
+        return "Yes, partial, no or not applicable"
+    if question.type == "yes_no":
+        return "Yes or no"
+    if question.type == "number":
+        if question.minimum is not None and question.maximum is not None:
+            return (
+                f"A number from {_with_unit(question.minimum, question.unit)} "
+                f"to {_with_unit(question.maximum, question.unit)}"
+            )
+        return "A number"
+    if question.type == "date":
+        return "A date"
+    if question.type == "choice":
+        return f"One of: {listed(question.options)}"
+    return "In your own words"
+
+
+def risk(question: Question) -> str:
+    """Which answers flag a risk, such as 'no or partial'; '' when none can."""
+    parts: list[str] = []
+    if question.risk_answers:
+        parts.append(listed(question.risk_answers))
+    if question.risk_below is not None:
+        parts.append(f"less than {_with_unit(question.risk_below, question.unit)}")
+    if question.risk_above is not None:
+        parts.append(f"more than {_with_unit(question.risk_above, question.unit)}")
+    if question.risk_older_than_months is not None:
+        months = question.risk_older_than_months
+        parts.append(f"a date more than {months} month{'' if months == 1 else 's'} before your return")
+    return listed(parts)
+
+
+def size(size_bytes: int) -> str:
+    """A file size as GOV.UK gives it: '512 bytes', '12 KB', '1.4 MB'."""
+    if size_bytes < 1024:
+        return f"{size_bytes} bytes"
+    if size_bytes < 1024 * 1024:
+        return f"{max(1, round(size_bytes / 1024))} KB"
+    return f"{size_bytes / (1024 * 1024):.1f} MB"
+
+
+def date(value: dt.date | None) -> str:
+    """'30 September 2025'; '' for no date."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"

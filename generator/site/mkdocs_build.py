@@ -1,0 +1,64 @@
+"""The one call into the site builder: mkdocs with Material for MkDocs, strict.
+
+Everything else in the toolkit makes plain Markdown pages and a plain mkdocs.yml; this is
+the only module that imports mkdocs. Moving to a successor that reads mkdocs.yml (such as
+Zensical) means changing this module alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+
+
+class SiteBuilderFailed(Exception):
+    """The site builder refused the pages: every warning and error it gave."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(_ANSI.sub("", record.getMessage()).split()))
+
+
+def build_site(config_file: Path) -> None:
+    """Build the site that ``config_file`` describes; any warning fails the build (strict)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    logger.handlers = [collect]
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        config = load_config(str(config_file), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as error:
+        raise SiteBuilderFailed(collect.messages or [str(error)]) from None
+    except (OSError, ValueError) as error:
+        raise SiteBuilderFailed([*collect.messages, str(error)]) from None
+    finally:
+        logger.handlers, logger.propagate, _ = saved
+        logger.setLevel(saved[2])
+    if collect.messages:
+        raise SiteBuilderFailed(collect.messages)

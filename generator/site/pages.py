@@ -1,0 +1,279 @@
+"""The model → the Markdown pages of one edition's site, through the templates of ``site_templates/pages``.
+
+Pages are few and rich: one per domain (its standards and questions on it), a handful of
+lists, and the hand-written pages of ``content/``. Each kind of page has a renderer, a
+function from a :class:`PageContext` to pages; :data:`RENDERERS` lists them in navigation
+order, so another part of the toolkit adds a section by adding a renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from markupsafe import Markup
+
+from .. import paths
+from ..model import Domain, Edition, Library, Standard
+from .describe import date
+from .templates import Templates
+
+if TYPE_CHECKING:
+    from ..forms import Download
+
+Kind = Literal["current", "archived", "draft"]
+
+HOME_CONTENT = "index.md"
+"""The hand-written part of the home page, in ``content/``."""
+LEADING_CONTENT = ("how-to-use.md",)
+"""Hand-written pages listed just after the home page; the others come last."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One Markdown page of the site."""
+
+    path: str
+    """Where it goes, relative to the docs folder, such as 'domains/safeguarding/index.md'."""
+    markdown: str
+    section: str | None = ""
+    """The navigation section it is listed under: '' for the top level, None for none."""
+    title: str | None = None
+    """Its label in the navigation, when not its first heading (which mkdocs uses, escaped)."""
+
+
+@dataclass(frozen=True)
+class BuiltEdition:
+    """An edition that the site holds, and where."""
+
+    edition: Edition
+    kind: Kind
+    prefix: str
+    """Its folder in the site: '' for the site's root, such as '2024-25/' otherwise."""
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the pages of one edition are made from."""
+
+    library: Library
+    target: BuiltEdition
+    editions: tuple[BuiltEdition, ...]
+    """Every edition the site holds, current first."""
+    downloads: tuple[Download, ...] = ()
+    site_name: str = "GP Quality and Safety Toolkit"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """The ``extra`` settings of mkdocs.yml (such as the ICB's name), for the hand-written pages."""
+
+    @property
+    def edition(self) -> Edition:
+        return self.target.edition
+
+    def site_root(self, page: str) -> str:
+        """The relative path from ``page`` to the root of the whole site (for downloads and other editions)."""
+        depth = page.count("/") + self.target.prefix.count("/")
+        return "../" * depth
+
+    def previous(self) -> Edition | None:
+        """The edition this one follows, if the library holds it."""
+        follows = self.edition.info.follows
+        return self.library.editions.get(follows) if follows else None
+
+
+PageRenderer = Callable[[PageContext, Templates], list[Page]]
+
+
+def _common(context: PageContext, page: str) -> dict[str, Any]:
+    edition = context.edition
+    refs = edition.references
+    current = next((e for e in context.editions if e.kind == "current"), None)
+    return {
+        "edition": edition,
+        "info": edition.info,
+        "kind": context.target.kind,
+        "current": current.edition if current else None,
+        "root": context.site_root(page),
+        "downloads_folder": paths.downloads(edition.id),
+        "key_questions": {k.id: k for k in refs.key_questions},
+        "statements": {s.id: s for s in refs.quality_statements},
+        "regulations": {r.id: r for r in refs.regulations},
+        "contacts": {c.id: c for c in refs.contacts},
+        "extra": context.extra,
+        "site_name": context.site_name,
+        "domain_page": lambda domain: paths.domain_page(domain) + "index.md",
+        "question_link": lambda domain, question: (
+            f"{paths.domain_page(domain)}index.md#{paths.anchor(question.id)}"
+        ),
+        "standard_link": lambda domain, standard: f"{paths.domain_page(domain)}index.md#{paths.anchor(standard.id)}",
+    }
+
+
+def _content_context(context: PageContext, page: str) -> dict[str, Any]:
+    """What a hand-written page may use: the edition's title and dates, the ICB's details."""
+    info = context.edition.info
+    return {
+        **_common(context, page),
+        "edition_title": info.title,
+        "edition_id": info.id,
+        "deadline": date(info.return_deadline),
+        "published": date(info.published),
+        "action_plan_required": info.action_plan_required,
+        "domain_count": len(context.edition.domains),
+        "question_count": sum(1 for _ in context.edition.questions()),
+    }
+
+
+def home(context: PageContext, templates: Templates) -> list[Page]:
+    page = "index.md"
+    values = _content_context(context, page)
+    intro = (
+        templates.render_content(HOME_CONTENT, page, values)
+        if HOME_CONTENT in templates.content_pages()
+        else Markup("")
+    )
+    return [Page(page, templates.render("home.md.j2", page, {**values, "intro": intro}), title="Home")]
+
+
+def _content(names: Sequence[str]) -> PageRenderer:
+    def render(context: PageContext, templates: Templates) -> list[Page]:
+        return [
+            Page(name, str(templates.render_content(name, name, _content_context(context, name)))) for name in names
+        ]
+
+    return render
+
+
+def leading_content(context: PageContext, templates: Templates) -> list[Page]:
+    available = templates.content_pages()
+    return _content([n for n in LEADING_CONTENT if n in available])(context, templates)
+
+
+def trailing_content(context: PageContext, templates: Templates) -> list[Page]:
+    names = [n for n in templates.content_pages() if n != HOME_CONTENT and n not in LEADING_CONTENT]
+    return _content(names)(context, templates)
+
+
+def domains(context: PageContext, templates: Templates) -> list[Page]:
+    pages = []
+    for domain in context.edition.domains:
+        page = paths.domain_page(domain) + "index.md"
+        values = {
+            **_common(context, page),
+            "domain": domain,
+            "contact": context.edition.contact(domain.contact),
+            "downloads": [d for d in context.downloads if d.domain_id == domain.id],
+        }
+        pages.append(Page(page, templates.render("domain.md.j2", page, values), section="Domains"))
+    return pages
+
+
+def standards(context: PageContext, templates: Templates) -> list[Page]:
+    page = "standards.md"
+    return [Page(page, templates.render("standards.md.j2", page, _common(context, page)))]
+
+
+def key_questions(context: PageContext, templates: Templates) -> list[Page]:
+    page = "key-questions.md"
+    edition = context.edition
+    by_statement: dict[str, list[tuple[Domain, Standard]]] = {}
+    for domain in edition.domains:
+        for standard in domain.standards:
+            for statement in standard.quality_statements:
+                by_statement.setdefault(statement, []).append((domain, standard))
+    values = {
+        **_common(context, page),
+        "by_statement": by_statement,
+        "domains_by_key_question": {
+            k.id: [d for d in edition.domains if k.id in d.key_questions] for k in edition.references.key_questions
+        },
+    }
+    return [Page(page, templates.render("key-questions.md.j2", page, values))]
+
+
+def regulations(context: PageContext, templates: Templates) -> list[Page]:
+    page = "regulations.md"
+    edition = context.edition
+    by_regulation: dict[str, list[tuple[Domain, Standard]]] = {}
+    for domain in edition.domains:
+        for standard in domain.standards:
+            for regulation in standard.regulations:
+                by_regulation.setdefault(regulation, []).append((domain, standard))
+    values = {**_common(context, page), "by_regulation": by_regulation}
+    return [Page(page, templates.render("regulations.md.j2", page, values))]
+
+
+def changes(context: PageContext, templates: Templates) -> list[Page]:
+    page = "changes.md"
+    previous = context.previous()
+    difference = ""
+    if previous is not None:
+        from ..diff import diff_editions, to_markdown
+
+        difference = to_markdown(diff_editions(previous, context.edition))
+    values = {**_common(context, page), "previous": previous, "difference": Markup(difference)}
+    return [Page(page, templates.render("changes.md.j2", page, values))]
+
+
+def downloads(context: PageContext, templates: Templates) -> list[Page]:
+    page = "downloads.md"
+    values = {
+        **_common(context, page),
+        "whole": [d for d in context.downloads if d.domain_id is None],
+        "by_domain": [
+            (domain, [d for d in context.downloads if d.domain_id == domain.id]) for domain in context.edition.domains
+        ],
+    }
+    return [Page(page, templates.render("downloads.md.j2", page, values))]
+
+
+def editions(context: PageContext, templates: Templates) -> list[Page]:
+    page = "editions.md"
+    values = {**_common(context, page), "built": context.editions, "this": context.target}
+    return [Page(page, templates.render("editions.md.j2", page, values))]
+
+
+RENDERERS: list[PageRenderer] = [
+    home,
+    leading_content,
+    domains,
+    standards,
+    key_questions,
+    regulations,
+    changes,
+    downloads,
+    editions,
+    trailing_content,
+]
+"""Every kind of page, in the order the navigation lists them."""
+
+
+def render_pages(
+    context: PageContext, templates: Templates, renderers: Sequence[PageRenderer] = RENDERERS
+) -> list[Page]:
+    """Every page of one edition's site, in navigation order."""
+    pages: list[Page] = []
+    for renderer in renderers:
+        pages += renderer(context, templates)
+    return pages
+
+
+def navigation(pages: Sequence[Page]) -> list[Any]:
+    """The mkdocs ``nav`` for ``pages``: top-level pages, and sections where the first of theirs appears.
+
+    Entries name only the file: mkdocs takes each page's title from its first heading, escaped.
+    """
+    nav: list[Any] = []
+    sections: dict[str, list[str]] = {}
+    for page in pages:
+        if page.section is None:
+            continue
+        entry: Any = {page.title: page.path} if page.title else page.path
+        if page.section == "":
+            nav.append(entry)
+        elif page.section in sections:
+            sections[page.section].append(entry)
+        else:
+            sections[page.section] = [entry]
+            nav.append({page.section: sections[page.section]})
+    return nav

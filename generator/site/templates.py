@@ -1,0 +1,135 @@
+"""The Jinja2 environment pages are rendered with: page templates, hand-written content, and their filters.
+
+Autoescaping is on for everything, so a value from the standards that reaches a page without
+a filter is at least HTML-escaped; the filters of :mod:`.escape` escape Markdown as well.
+A template or content page that cannot be rendered becomes a :class:`TemplateProblem`, placed
+at its file and line.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .. import paths
+from . import describe, escape
+
+PAGE_TEMPLATES = "pages"
+"""The folder of ``site_templates/`` holding the page templates."""
+
+
+@dataclass(frozen=True)
+class TemplateProblem(Exception):
+    """A page template or content page that could not be rendered."""
+
+    path: str
+    line: int
+    message: str
+
+
+def relative(from_page: str, to_path: str) -> str:
+    """A relative link from the page ``from_page`` to ``to_path`` (both relative to the same root)."""
+    target, _, fragment = to_path.partition("#")
+    start = posixpath.dirname(from_page) or "."
+    link = posixpath.relpath(target, start) if target else ""
+    return f"{link}#{fragment}" if fragment else link
+
+
+class Templates:
+    """Page templates from ``site_templates/pages`` and the hand-written pages of ``content/``."""
+
+    def __init__(self, templates_dir: Path, content_dir: Path) -> None:
+        self.templates_dir = templates_dir / PAGE_TEMPLATES
+        self.content_dir = content_dir
+        self._env = self._environment(jinja2.FileSystemLoader(self.templates_dir))
+        self._content_env = self._environment(jinja2.FileSystemLoader(content_dir))
+
+    @staticmethod
+    def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=loader,
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters.update(
+            text=escape.text,
+            markdown=escape.markdown,
+            url=escape.url,
+            attr=escape.attribute,
+            answer=describe.answer,
+            risk=describe.risk,
+            size=describe.size,
+            date=describe.date,
+            anchor=paths.anchor,
+            listed=_listed,
+            lookup=lambda key, mapping: mapping[key],
+        )
+        return env
+
+    def content_pages(self) -> list[str]:
+        """The hand-written pages, as paths relative to ``content/``, sorted."""
+        if not self.content_dir.is_dir():
+            return []
+        return sorted(p.relative_to(self.content_dir).as_posix() for p in self.content_dir.rglob("*.md"))
+
+    def content_assets(self) -> list[str]:
+        """Other files of ``content/`` (images), copied into the site as they are."""
+        if not self.content_dir.is_dir():
+            return []
+        return sorted(
+            p.relative_to(self.content_dir).as_posix()
+            for p in self.content_dir.rglob("*")
+            if p.is_file() and p.suffix != ".md" and not p.name.startswith(".")
+        )
+
+    def render(self, template: str, page: str, context: Mapping[str, Any]) -> str:
+        """Render the page template ``template`` as the page at ``page`` (relative to the docs folder)."""
+        return self._render(self._env, self.templates_dir, template, page, context)
+
+    def render_content(self, name: str, page: str, context: Mapping[str, Any]) -> Markup:
+        """Render the hand-written page ``content/<name>`` as the page at ``page``."""
+        return Markup(self._render(self._content_env, self.content_dir, name, page, context))
+
+    def _render(
+        self, env: jinja2.Environment, folder: Path, name: str, page: str, context: Mapping[str, Any]
+    ) -> str:
+        link: Callable[[str], str] = lambda target: relative(page, target)  # noqa: E731
+        try:
+            return env.get_template(name).render(dict(context), page=page, link=link)
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateProblem(_shown(folder / name), error.lineno, error.message or "syntax error") from None
+        except jinja2.TemplateNotFound as error:
+            raise TemplateProblem(_shown(folder / str(error.name)), 0, "template not found") from None
+        except jinja2.TemplateError as error:
+            raise TemplateProblem(_shown(folder / name), _line(error, name), error.message or "cannot render") from None
+
+
+def _listed(values: Any, last: str = "or") -> Markup:
+    """Items as 'a, b or c', each escaped as plain text unless it is markup already."""
+    return Markup(describe.listed([v if isinstance(v, Markup) else escape.text(v) for v in values], last))
+
+
+def _line(error: BaseException, name: str) -> int:
+    """The line of the template ``name`` a rendering error came from, or 0."""
+    tb = error.__traceback__
+    line = 0
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _shown(path: Path) -> str:
+    from ..load import display
+
+    return display(path)
