@@ -25,6 +25,7 @@ from generator.check import check
 from generator.cli import main
 from generator.lineage import normalised
 from generator.model import Library, Question
+from generator.returnformat import ALL_COLUMNS
 
 HERE = Path(__file__).parent
 SMALL = HERE / "editions" / "small" / "standards"
@@ -202,6 +203,44 @@ def test_unreadable_returns(tmp_path: Path, name: str, content: bytes, message: 
     with pytest.raises(ReturnUnreadable) as unreadable:
         read_return(path)
     assert message in str(unreadable.value)
+
+
+@given(content=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".json", ".txt"]))
+def test_any_bytes_read_as_a_return_or_a_reason(
+    tmp_path_factory: pytest.TempPathFactory, content: bytes, suffix: str
+) -> None:
+    path = tmp_path_factory.mktemp("any") / f"return{suffix}"
+    path.write_bytes(content)
+    try:
+        read = read_return(path)
+    except ReturnUnreadable as unreadable:
+        assert str(unreadable).startswith(str(path))
+    else:
+        assert read.rows and all(set(row) == set(ALL_COLUMNS) for row in read.rows)
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "practice_code": st.sampled_from(["P12345", ""]),
+                "edition": st.sampled_from(["2030-31", ""]),
+                "question_id": st.sampled_from(["AL1.1", "AL1.2", "AL1.3", "AL1.4", "BE1.2", "GA1.1", "ZZ1.1", ""]),
+                "answer": st.text(max_size=12),
+                "comment": st.text(max_size=12),
+            }
+        ),
+        max_size=12,
+    )
+)
+def test_every_question_of_the_new_edition_gets_one_row(small: Library, rows: list[dict[str, str]]) -> None:
+    library = small
+    result = carry_forward(rows, library.editions["2030-31"], library.editions["2031-32"])
+    assert [r.question_id for r in result.rows] == [q.id for _, _, q in library.editions["2031-32"].questions()]
+    for row in result.rows:
+        question = library.editions["2031-32"].question(row.question_id)
+        assert question is not None
+        assert row.status != "check again" or fits(row.answer, question)
 
 
 # --- the command --------------------------------------------------------------------------------------
