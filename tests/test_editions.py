@@ -250,3 +250,59 @@ def test_next_year_from_the_default_edition(tmp_path: Path, monkeypatch: pytest.
     publish_edition(standards, "2026-27")
     library, _ = check(standards)
     assert library.current().id == "2026-27"  # type: ignore[union-attr]
+
+
+# --- stable ids across editions (toolkit check) ---------------------------------------------------------
+
+
+def test_check_warns_when_a_kept_id_likely_changed_meaning(small: Path) -> None:
+    alpha = small / "2031-32" / "domains" / "alpha.yml"
+    text = alpha.read_text(encoding="utf-8")
+    text = text.replace("What share of staff have been trained?", "What share of complaints were answered in time?")
+    text = text.replace("        type: yes_no\n", "        type: yes_no\n        replaces: AL9.9\n")
+    alpha.write_text(
+        text.replace(
+            "How are concerns recorded?\n        type: choice", "How are concerns recorded?\n        type: text"
+        )
+    )
+    _, problems = check(small)
+    assert problems == [
+        Problem(
+            "standards/2031-32/domains/alpha.yml",
+            21,
+            15,
+            "question 'AL1.2' shares only 44% of its words with its text in 2030-31, so its meaning has likely "
+            "changed: if it has, give it a new id with 'replaces: AL1.2'",
+            "warning",
+        ),
+        Problem(
+            "standards/2031-32/domains/alpha.yml",
+            29,
+            15,
+            "question 'AL1.4' was a choice question in 2030-31; a changed answer type needs a new id (with 'replaces: AL1.4')",
+        ),
+        Problem(
+            "standards/2031-32/domains/alpha.yml", 30, 9, "'options' does not apply to a text question (only to choice)"
+        ),
+        Problem(
+            "standards/2031-32/domains/alpha.yml",
+            31,
+            9,
+            "'risk_answers' does not apply to a text question (only to yes_no_partial_na or yes_no or choice)",
+        ),
+        Problem(
+            "standards/2031-32/domains/alpha.yml",
+            35,
+            19,
+            "'replaces' names 'AL9.9', which is no question of an earlier edition",
+            "warning",
+        ),
+    ]
+
+
+def test_a_rewording_that_keeps_most_words_is_not_warned_about(small: Path) -> None:
+    alpha = small / "2031-32" / "domains" / "alpha.yml"
+    text = alpha.read_text(encoding="utf-8")
+    alpha.write_text(text.replace("What share of staff have been trained?", "Of all staff, what share are trained?"))
+    _, problems = check(small)
+    assert problems == []
