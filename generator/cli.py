@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "generator.commands.carry_forward",
         "Carry a practice's return forward to a later edition, marking answers to check again.",
     ),
+    "collect": (
+        "generator.commands.collect",
+        "Collect practices' returns from folders and URLs, store every byte, check each and write status.csv.",
+    ),
     "report": ("generator.commands.report", "Report on an edition's returns for the ICB: HTML, CSV and Excel."),
 }
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from .model import Domain, Edition, Question, Standard
 from .paths import question_page
+from .returns.messages import export as message_templates
 
 COLUMNS = ("practice_code", "edition", "question_id", "answer", "comment")
 ACTION_COLUMNS = ("action", "action_owner", "action_due")
@@ -156,7 +157,11 @@ def question_rule(domain: Domain, standard: Standard | None, question: Question)
 
 
 def question_rules(edition: Edition) -> dict[str, Any]:
-    """The edition's rules for returns, as JSON-ready data (published as rules.json)."""
+    """The edition's rules for returns, as JSON-ready data (published as rules.json).
+
+    ``messages`` holds the words of every problem the collector reports, as templates
+    (see :mod:`generator.returns.messages`), so the in-browser checker words them alike.
+    """
     return {
         "edition": edition.id,
         "title": edition.info.title,
@@ -166,6 +171,7 @@ def question_rules(edition: Edition) -> dict[str, Any]:
         "columns": list(COLUMNS),
         "action_columns": list(ACTION_COLUMNS),
         "questions": [question_rule(d, s, q) for d, s, q in edition.questions()],
+        "messages": message_templates(),
     }
 
 

@@ -1,0 +1,253 @@
+"""The ledger → what the ICB reads and sends back: status.csv, and for each return with problems a
+feedback page (HTML) and a CSV of its problems.
+
+All of it is made from the ledger alone, afresh on every run, each file written whole
+(through a temporary file and a rename): the outputs always agree with the ledger.
+Cells that a spreadsheet would take for a formula (starting ``=``, ``+``, ``-``, ``@``)
+are written with a leading apostrophe, so that opening a CSV never runs what a
+practice typed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .messages import ReturnProblem
+from .store import Store, Submission
+
+STATUS_FILE = "status.csv"
+FEEDBACK_FOLDER = "feedback"
+STATUS_COLUMNS = ("practice_code", "practice_name", "status", "problems", "received_at", "source")
+PROBLEM_COLUMNS = ("file_name", "where", "column", "value", "severity", "problem", "guidance")
+NUMBER_LIKE = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+
+
+def safe_cell(value: str) -> str:
+    """A value as a CSV cell that no spreadsheet runs as a formula."""
+    if value.startswith(("=", "+", "-", "@", "\t", "\r")) and not NUMBER_LIKE.match(value):
+        return "'" + value
+    return value
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so a reader never sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8", newline="")
+    temporary.replace(path)
+
+
+def _csv_text(columns: Iterable[str], rows: Iterable[Mapping[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def feedback_path(sub: Submission) -> str:
+    """Where a submission's feedback page is, relative to the store."""
+    return f"{FEEDBACK_FOLDER}/{sub.edition or 'no-edition'}/{sub.practice_code or 'unknown'}-{sub.id}.html"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def counts_text(sub: Submission) -> str:
+    """'2 errors, 1 warning'."""
+    return f"{_plural(sub.errors, 'error')}, {_plural(sub.warnings, 'warning')}"
+
+
+# --- status.csv ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PracticeStatus:
+    practice_code: str
+    practice_name: str
+    status: str
+    """'valid', 'invalid' or 'missing'."""
+    problems: str
+    received_at: str
+    source: str
+
+
+def chosen(subs: list[Submission]) -> Submission:
+    """A practice's return that counts: its newest valid one, else its newest one."""
+    return max(subs, key=lambda s: (s.status == "valid", s.received_at, s.id))
+
+
+def practice_statuses(submissions: Iterable[Submission], register: Mapping[str, str] | None) -> list[PracticeStatus]:
+    """One status per practice: every practice of the register (in its order) and any other that sent a return."""
+    by_practice: dict[str, list[Submission]] = {}
+    for sub in submissions:
+        if sub.practice_code:
+            by_practice.setdefault(sub.practice_code, []).append(sub)
+    codes = list(register or {}) + sorted(c for c in by_practice if register is None or c not in register)
+    statuses = []
+    for code in codes:
+        name = (register or {}).get(code, "")
+        subs = by_practice.get(code)
+        if not subs:
+            statuses.append(PracticeStatus(code, name, "missing", "", "", ""))
+            continue
+        sub = chosen(subs)
+        notes = []
+        if sub.errors or sub.warnings:
+            first = next((p["message"] for p in sub.problems if p.get("severity") == "error"), "")
+            notes.append(f"{counts_text(sub)}{': ' + first if first else ''} (see {feedback_path(sub)})")
+        newer = [s for s in subs if s.status == "invalid" and (s.received_at, s.id) > (sub.received_at, sub.id)]
+        if newer:
+            last = newer[-1]
+            notes.append(
+                f"a newer return, {last.file_name}, has {counts_text(last)} and does not replace this one "
+                f"(see {feedback_path(last)})"
+            )
+        statuses.append(PracticeStatus(code, name, sub.status, "; ".join(notes), sub.received_at, sub.source))
+    return statuses
+
+
+def write_status(store: Store, edition: str, register: Mapping[str, str] | None) -> list[PracticeStatus]:
+    statuses = practice_statuses(store.submissions(edition), register)
+    rows = [{c: getattr(s, c) for c in STATUS_COLUMNS} for s in statuses]
+    write_whole(store.root / STATUS_FILE, _csv_text(STATUS_COLUMNS, rows))
+    return statuses
+
+
+# --- feedback --------------------------------------------------------------------------------------------
+
+
+def problems_csv(sub: Submission) -> str:
+    found = [ReturnProblem.from_json(p) for p in sub.problems]
+    rows = [
+        {
+            "file_name": sub.file_name,
+            "where": p.place,
+            "column": p.column,
+            "value": p.value,
+            "severity": p.severity,
+            "problem": p.message,
+            "guidance": p.guidance,
+        }
+        for p in found
+    ]
+    return _csv_text(PROBLEM_COLUMNS, rows)
+
+
+_STYLE = """
+body { font-family: Arial, Helvetica, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #212b32; line-height: 1.5; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.5em; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: .4em .6em; border-bottom: 1px solid #d8dde0; }
+th { background: #f0f4f5; } dl { display: grid; grid-template-columns: max-content auto; gap: .2em 1em; } dt { font-weight: bold; }
+a { color: #005eb8; } .value { font-family: monospace; }
+"""
+
+
+def _day(received_at: str) -> str:
+    try:
+        day = dt.date.fromisoformat(received_at[:10])
+    except ValueError:
+        return received_at
+    return f"{day.day} {day:%B %Y}"
+
+
+def _grouped(problems: list[ReturnProblem]) -> list[tuple[ReturnProblem, list[str]]]:
+    """Problems with the same words in the same column, together, with every place they are at."""
+    groups: dict[tuple[str, str, str], tuple[ReturnProblem, list[str]]] = {}
+    for found in problems:
+        key = (found.column, found.message, found.guidance)
+        if key not in groups:
+            groups[key] = (found, [])
+        if found.place:
+            groups[key][1].append(found.place)
+    return list(groups.values())
+
+
+def _where(places: list[str]) -> str:
+    if not places:
+        return "the whole return"
+    if len(places) <= 4:
+        return ", ".join(places)
+    return f"{places[0]} to {places[-1]} ({len(places)} places)"
+
+
+def _table(problems: list[ReturnProblem]) -> str:
+    rows = []
+    for found, places in _grouped(problems):
+        link = (
+            f'<br><a href="{html.escape(found.guidance)}">Guidance for {html.escape(found.question_id or "this question")}</a>'
+            if found.guidance
+            else ""
+        )
+        rows.append(
+            "<tr>"
+            f"<td>{html.escape(_where(places))}</td>"
+            f"<td>{html.escape(found.column)}</td>"
+            f'<td class="value">{html.escape(found.value)}</td>'
+            f"<td>{html.escape(found.message)}{link}</td>"
+            "</tr>"
+        )
+    return (
+        "<table><thead><tr><th>Where</th><th>Column</th><th>Value</th><th>What to do</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def feedback_page(sub: Submission, practice_name: str, edition_title: str) -> str:
+    """The page the ICB sends back to a practice: every problem of its return, in words it can act on."""
+    found = [ReturnProblem.from_json(p) for p in sub.problems]
+    errors = [p for p in found if p.severity == "error"]
+    warnings = [p for p in found if p.severity == "warning"]
+    if sub.status == "invalid":
+        title = "Your self-assessment return needs correcting"
+        lead = (
+            f"We received your return but cannot accept it yet: it has {_plural(len(errors), 'problem')} to correct. "
+            "Please correct them and send the whole return again, the same way as before."
+        )
+    else:
+        title = "Your self-assessment return: points to look at"
+        lead = "We received your return and have accepted it. Please look at the points below."
+    practice = " ".join(part for part in (sub.practice_code, practice_name and f"({practice_name})") if part)
+    facts = [
+        ("Practice", practice or "not given"),
+        ("Standards", edition_title or sub.edition),
+        ("File", sub.file_name),
+        ("Received", _day(sub.received_at)),
+    ]
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}: {html.escape(sub.file_name)}</title>",
+        f"<style>{_STYLE}</style></head><body><main>",
+        f"<h1>{html.escape(title)}</h1>",
+        "<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts) + "</dl>",
+        f"<p>{html.escape(lead)}</p>",
+    ]
+    if errors:
+        parts += [f"<h2>To correct ({len(errors)})</h2>", _table(errors)]
+    if warnings:
+        parts += [f"<h2>Worth a look ({len(warnings)})</h2>", _table(warnings)]
+    parts.append("</main></body></html>\n")
+    return "\n".join(parts)
+
+
+def write_feedback(store: Store, register: Mapping[str, str] | None, titles: Mapping[str, str]) -> int:
+    """A feedback page and a problems CSV for every submission with problems; how many."""
+    written = 0
+    for sub in store.with_problems():
+        page = store.root / feedback_path(sub)
+        write_whole(page, feedback_page(sub, (register or {}).get(sub.practice_code, ""), titles.get(sub.edition, "")))
+        write_whole(page.with_name(page.stem + "-problems.csv"), problems_csv(sub))
+        written += 1
+    return written

@@ -1,0 +1,485 @@
+"""Bytes → rows: a return CSV as practices really save it, the self-assessment workbook, the online form's JSON.
+
+Whatever its format, a return becomes the same :class:`Row` values, one per answer, each
+holding every column of :data:`~generator.returnformat.ALL_COLUMNS`. Reading forgives
+what a spreadsheet does to a file and a practice would never mean:
+
+* UTF-8 with or without a byte order mark, Windows-1252 as Excel saves "CSV (Comma
+  delimited)" on Windows, UTF-16 as it saves "Unicode Text"; CRLF line ends; Excel's
+  quoting; ``;`` or tab between cells where the first row has no comma;
+* blank rows anywhere (Excel leaves them at the end), spaces around any value, column
+  names in any case and with spaces for underscores (``Practice Code``);
+* the practice code and question id in lower case; a date written ``31/12/2025``
+  (day first, as in the UK) in ``action_due``.
+
+What the format itself gets wrong is a problem of the file as a whole: a file that is no
+return at all (a PDF, a Word file, an image, an empty file, binary junk), a workbook that
+would unpack to more than a workbook holds (checked in the zip's directory before
+anything is unpacked), a missing column, a row with more cells than columns.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..returnformat import ALL_COLUMNS, JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
+from .messages import FILE_KINDS, ReturnProblem, place, problem
+
+REQUIRED_COLUMNS = ("practice_code", "edition", "question_id", "answer")
+"""Columns a return cannot do without; the others may be left out."""
+
+UPPER_COLUMNS = ("practice_code", "question_id")
+"""Columns read in capitals: ODS codes and question ids are written in capitals."""
+
+UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+
+MAX_UNPACKED = 64 * 1024 * 1024
+"""The most a workbook may unpack to. The self-assessment workbook unpacks to about 1 MB."""
+MAX_RATIO = 200
+"""The most any member of a workbook may be compressed: ordinary XML compresses 5 to 20 times."""
+MAX_MEMBERS = 2_000
+"""The most files a workbook's zip may hold."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One answer, as read: every column present (empty where not given)."""
+
+    row: int
+    """The row as a spreadsheet numbers it (CSV, workbook; the first row is 1), or the answer's number (JSON)."""
+    values: dict[str, str]
+    sheet: str = ""
+    """The workbook sheet the row is on; empty for CSV and JSON."""
+
+
+@dataclass
+class ReadReturn:
+    """What reading a file gave: its rows, what it declares as a whole, and the problems of its form."""
+
+    format: str
+    """'csv', 'workbook', 'json', or 'unknown' when it is no return at all."""
+    rows: list[Row] = field(default_factory=list)
+    problems: list[ReturnProblem] = field(default_factory=list)
+    present: frozenset[str] = frozenset(ALL_COLUMNS)
+    """The columns the file has; checks of a column it lacks are left to its missing_column problem."""
+    edition: str = ""
+    """The edition the file declares as a whole (the JSON export and the workbook do), else empty."""
+    practice_code: str = ""
+    """The practice code the file declares as a whole (the JSON export and the workbook do), else empty."""
+    declared_once: bool = False
+    """Whether the practice code and edition are given once for the whole return (JSON, the workbook)."""
+
+    def place(self, row: Row) -> str:
+        return place(self.format, row.row, row.sheet)
+
+
+def read_return(data: bytes) -> ReadReturn:
+    """Read a return from its bytes, whatever its format; never raises for bad input."""
+    kind = sniff(data)
+    if kind == "workbook":
+        return read_workbook(data)
+    if kind in FILE_KINDS:
+        return _not_a_return(kind)
+    text, problems = decode(data)
+    if text is None:
+        return ReadReturn("unknown", problems=problems)
+    if _looks_like(text, ("from:", "received:", "return-path:", "mime-version:", "delivered-to:")):
+        return _not_a_return("email")
+    if _looks_like(text, ("<!doctype html", "<html")):
+        return _not_a_return("html")
+    if text.lstrip()[:1] in ("{", "["):
+        return read_json(text)
+    return read_csv(text)
+
+
+def _not_a_return(kind: str) -> ReadReturn:
+    return ReadReturn("unknown", problems=[problem("not_a_return", what=FILE_KINDS[kind])])
+
+
+def _looks_like(text: str, starts: tuple[str, ...]) -> bool:
+    return text.lstrip()[:20].lower().startswith(starts)
+
+
+# --- what a file is -------------------------------------------------------------------------------------
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "pdf"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old_office"),
+    (b"\x89PNG", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF87a", "image"),
+    (b"GIF89a", "image"),
+    (b"II*\x00", "image"),
+    (b"MM\x00*", "image"),
+    (b"{\\rtf", "rtf"),
+)
+
+_CONTROL = frozenset(range(32)) - {9, 10, 12, 13} | {127}
+
+
+def sniff(data: bytes) -> str:
+    """'workbook', 'text', or what else the file is (a key of :data:`FILE_KINDS`), from its first bytes."""
+    if not data.strip():
+        return "empty"
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(data)
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if (
+        (data.startswith(b"BM") and data[6:10] == b"\x00\x00\x00\x00")
+        or data[4:12] in (b"ftypheic", b"ftypmif1")
+        or (data.startswith(b"RIFF") and data[8:12] == b"WEBP")
+    ):
+        return "image"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "text"
+    head = data[:4096]
+    if b"\x00" in head or sum(byte in _CONTROL for byte in head) > len(head) // 100:
+        return "binary"
+    return "text"
+
+
+def _zip_kind(data: bytes) -> str:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "workbook"  # a damaged zip: most likely a workbook, and reading it says it is damaged
+    if "xl/workbook.xml" in names:
+        return "workbook"
+    if "word/document.xml" in names:
+        return "word"
+    if any(n.startswith("ppt/") for n in names):
+        return "presentation"
+    if "mimetype" in names and "content.xml" in names:
+        return "opendocument"
+    return "zip"
+
+
+def decode(data: bytes) -> tuple[str | None, list[ReturnProblem]]:
+    """The text of a file: UTF-16 (with its mark), UTF-8 (with or without one), else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            return None, [problem("text_unreadable")]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), []
+    except UnicodeDecodeError:
+        return None, [problem("text_unreadable")]
+
+
+# --- normalising what was read ---------------------------------------------------------------------------
+
+
+def column_name(label: str) -> str:
+    """A column's name as written in a first row → its name in the format: 'Practice Code' → 'practice_code'."""
+    return re.sub(r"[\s\-]+", "_", label.replace("\ufeff", "").strip().lower())
+
+
+def iso_date(value: str) -> str:
+    """A date written day first (31/12/2025, as UK spreadsheets do) in YYYY-MM-DD; any other value unchanged."""
+    match = UK_DATE.match(value)
+    if not match:
+        return value
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return value
+
+
+def normal_row(values: dict[str, str]) -> dict[str, str]:
+    """Every column present and stripped; codes and ids in capitals; the due date in YYYY-MM-DD."""
+    row = {name: values.get(name, "").strip() for name in ALL_COLUMNS}
+    for name in UPPER_COLUMNS:
+        row[name] = row[name].upper()
+    row["action_due"] = iso_date(row["action_due"])
+    return row
+
+
+def cell_text(value: Any) -> str:
+    """A workbook cell or JSON value as the text a CSV file would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- CSV ---------------------------------------------------------------------------------------------------
+
+
+def read_csv(text: str) -> ReadReturn:
+    """Read a return CSV (already decoded)."""
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = ","
+    if "," not in first_line:
+        delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+    except csv.Error as error:
+        return ReadReturn("unknown", problems=[problem("csv_unreadable", reason=str(error))])
+    return read_table("csv", enumerate(records, start=1))
+
+
+def read_table(format: str, records: Iterable[tuple[int, Sequence[str]]], sheet: str = "") -> ReadReturn:
+    """Rows from a table whose first non-blank row names the columns (a CSV file, or a workbook's first sheet)."""
+
+    def where(number: int) -> str:
+        return place(format, number, sheet)
+
+    numbered = iter(records)
+    header: Sequence[str] | None = None
+    for _, cells in numbered:
+        if any(c.strip() for c in cells):
+            header = cells
+            break
+    if header is None:
+        return ReadReturn("unknown", problems=[problem("not_a_return", what=FILE_KINDS["empty"])])
+
+    names = [column_name(label) for label in header]
+    found = ReadReturn(format)
+    known = set(ALL_COLUMNS)
+    if not known.intersection(names):
+        found.format = "unknown"
+        found.problems.append(problem("no_header", value=",".join(header), columns=",".join(ALL_COLUMNS)))
+        return found
+
+    positions: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if not name:
+            continue
+        if name in positions:
+            found.problems.append(problem("duplicate_column", column=name))
+        elif name in known:
+            positions[name] = index
+        else:
+            found.problems.append(
+                problem("unknown_column", "warning", column=header[index].strip(), columns=",".join(ALL_COLUMNS))
+            )
+    for name in REQUIRED_COLUMNS:
+        if name not in positions:
+            found.problems.append(problem("missing_column", column=name, columns=",".join(ALL_COLUMNS)))
+    found.present = frozenset(positions)
+    ignored = [i for i, name in enumerate(names) if not name]
+
+    for number, cells in numbered:
+        if not any(c.strip() for c in cells):
+            continue
+        extra = [c.strip() for c in cells[len(names) :]] + [cells[i].strip() for i in ignored if i < len(cells)]
+        if any(extra):
+            found.problems.append(
+                problem("extra_cells", row=number, place=where(number), value=",".join(e for e in extra if e))
+            )
+        values = {name: cells[i] for name, i in positions.items() if i < len(cells)}
+        found.rows.append(Row(number, normal_row(values), sheet))
+    if not found.rows:
+        found.problems.append(problem("no_answers"))
+    return found
+
+
+# --- the online form's JSON export --------------------------------------------------------------------------
+
+
+def read_json(text: str) -> ReadReturn:
+    """Read the online form's export (see :data:`~generator.returnformat.JSON_FORMAT`)."""
+    found = ReadReturn("json", declared_once=True)
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        reason = f"line {error.lineno}, column {error.colno}" if isinstance(error, json.JSONDecodeError) else str(error)
+        found.format = "unknown"
+        found.problems.append(problem("json_invalid", reason=reason))
+        return found
+    if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
+        declared = data.get("format") if isinstance(data, dict) else None
+        found.format = "unknown"
+        found.problems.append(
+            problem("json_not_ours", value="(none)" if declared is None else cell_text(declared), format=JSON_FORMAT)
+        )
+        return found
+    answers = data.get("answers")
+    if not isinstance(answers, list):
+        found.problems.append(problem("json_damaged", reason="it has no list of 'answers'"))
+        return found
+    found.edition = cell_text(data.get("edition")).strip()
+    found.practice_code = cell_text(data.get("practice_code")).strip().upper()
+    for number, item in enumerate(answers, start=1):
+        if not isinstance(item, dict) or any(isinstance(v, (dict, list)) for v in item.values()):
+            found.problems.append(
+                problem(
+                    "json_damaged",
+                    row=number,
+                    place=place("json", number),
+                    reason="this answer is not a set of names and values",
+                )
+            )
+            continue
+        values = {name: cell_text(item.get(name)) for name in ALL_COLUMNS}
+        values["practice_code"] = cell_text(item.get("practice_code", data.get("practice_code")))
+        values["edition"] = cell_text(item.get("edition", data.get("edition")))
+        row = normal_row(values)
+        if any(row[c] for c in ("question_id", "answer", "comment", "action", "action_owner", "action_due")):
+            found.rows.append(Row(number, row))
+    if not found.rows and not found.problems:
+        found.problems.append(problem("no_answers"))
+    return found
+
+
+# --- the self-assessment workbook ---------------------------------------------------------------------------
+
+
+def unpacked_problem(data: bytes) -> ReturnProblem | None:
+    """A problem if the zip's own directory says it would unpack to more than a workbook can hold."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        return problem("workbook_unreadable", reason=f"it is damaged: {error}")
+    total = sum(m.file_size for m in members)
+    too_packed = any(m.file_size > 1_000_000 and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members)
+    if len(members) > MAX_MEMBERS or total > MAX_UNPACKED or too_packed:
+        return problem("workbook_unsafe", size=size_text(total))
+    return None
+
+
+def size_text(size: int) -> str:
+    """A size as people say it: '950 bytes', '12.3 KB', '4.0 MB', '3.2 GB'."""
+    if size < 1000:
+        return f"{size} bytes"
+    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12)):
+        if size < scale * 1000 or unit == "TB":
+            return f"{size / scale:.1f} {unit}"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_COLUMN_INDEX = {name: ord(letter) - ord("A") for name, letter in WORKBOOK_COLUMNS.items()}
+_CELL = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?([0-9]+)$")
+
+
+def read_workbook(data: bytes) -> ReadReturn:
+    """Read the self-assessment workbook by its ``_return`` sheet; any other workbook by its first sheet."""
+    unsafe = unpacked_problem(data)
+    if unsafe is not None:
+        return ReadReturn("unknown", problems=[unsafe])
+    import openpyxl  # imported here: it takes a third of a second
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        return ReadReturn("unknown", problems=[problem("workbook_unreadable", reason=_reason(error))])
+    try:
+        sheets = _SheetCache(book)
+        if WORKBOOK_DATA_SHEET in book.sheetnames:
+            return _read_our_workbook(sheets)
+        first = book.sheetnames[0] if book.sheetnames else ""
+        rows = sheets.rows(first)
+        table = [(n, [cell_text(v) for v in cells]) for n, cells in enumerate(rows, start=1)]
+        found = read_table("workbook", table, sheet=first)
+        if found.format == "unknown":
+            return ReadReturn("unknown", problems=[problem("workbook_not_ours", sheet=WORKBOOK_DATA_SHEET)])
+        return found
+    except Exception as error:  # a damaged part of the zip shows only when read
+        return ReadReturn("unknown", problems=[problem("workbook_unreadable", reason=_reason(error))])
+    finally:
+        book.close()
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:120]
+
+
+class _SheetCache:
+    """Each sheet's rows read once (a read-only workbook reads a sheet from the start for every cell asked)."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.cache: dict[str, list[tuple[Any, ...]]] = {}
+
+    def rows(self, name: str) -> list[tuple[Any, ...]]:
+        if name not in self.cache:
+            self.cache[name] = list(self.book[name].iter_rows(values_only=True))
+        return self.cache[name]
+
+    def has(self, name: str) -> bool:
+        return name in self.book.sheetnames
+
+    def cell(self, name: str, row: int, column: int) -> Any:
+        rows = self.rows(name)
+        if row < 1 or row > len(rows) or column >= len(rows[row - 1]):
+            return None
+        return rows[row - 1][column]
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number - 1
+
+
+def _read_our_workbook(sheets: _SheetCache) -> ReadReturn:
+    found = ReadReturn("workbook", declared_once=True)
+    index = sheets.rows(WORKBOOK_DATA_SHEET)
+
+    def meta(row: int) -> str:
+        return cell_text(index[row - 1][1]).strip() if len(index) >= row and len(index[row - 1]) > 1 else ""
+
+    found.edition = meta(2)
+    where = _CELL.match(meta(3))
+    if where:
+        sheet = (where.group(1) or "").replace("''", "'") or (where.group(2) or "")
+        if sheets.has(sheet):
+            found.practice_code = cell_text(
+                sheets.cell(sheet, int(where.group(4)), _column_number(where.group(3)))
+            ).strip()
+    for entry in index[4:]:
+        question_id = cell_text(entry[0]).strip() if entry else ""
+        if not question_id or len(entry) < 3:
+            continue
+        sheet, row = cell_text(entry[1]).strip(), entry[2]
+        if not sheets.has(sheet):
+            found.problems.append(problem("workbook_sheet_missing", question_id=question_id, sheet=sheet))
+            continue
+        if not isinstance(row, (int, float)) or int(row) < 1:
+            continue
+        number = int(row)
+        cells = {name: cell_text(sheets.cell(sheet, number, i)) for name, i in _COLUMN_INDEX.items()}
+        if cells["question_id"].strip().upper() != question_id.upper():
+            found.problems.append(
+                problem(
+                    "workbook_moved",
+                    row=number,
+                    place=place("workbook", number, sheet),
+                    question_id=question_id,
+                    value=cells["question_id"],
+                )
+            )
+            continue
+        values = {name: cells[name] for name in ("answer", "comment", "action", "action_owner", "action_due")}
+        values.update(practice_code=found.practice_code, edition=found.edition, question_id=question_id)
+        found.rows.append(Row(number, normal_row(values), sheet))
+    found.practice_code = found.practice_code.upper()
+    if not found.rows and not found.problems:
+        found.problems.append(problem("no_answers"))
+    return found

@@ -1,0 +1,577 @@
+"""Rows → problems: the edition's published Table Schema, compiled once, and the checks it cannot express.
+
+The Table Schema (:func:`generator.returnformat.table_schema`) is the one source of the
+rules it can express: which columns are required, the practice code's pattern, the
+edition and question ids a return may give, the due date's type, one answer per
+question (its primary key). :class:`CompiledSchema` turns that descriptor into plain
+Python checks once per edition; they give Frictionless's own verdicts (the property
+test ``tests/test_collect_schema.py`` holds them to it) at a fraction of its cost. A
+constraint or type it does not know makes compiling fail, so the schema can never
+quietly say more than the collector checks.
+
+Beside it, the checks a Table Schema cannot express, from the edition's questions:
+the edition named exists and is published; each answer is one its question allows
+(case and surrounding spaces forgiven); every required question is answered; one
+practice per return, with an ODS code in the practice register when one is given; an
+answer that flags a risk asks for an action plan (a warning, or an error where the
+edition requires one). Each check is simple enough for the site's in-browser checker
+to mirror.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..model import Domain, Edition, Library, Question
+from ..paths import edition_prefix, question_page
+from ..returnformat import ALL_COLUMNS, table_schema
+from .messages import ACTION_WORDS, MESSAGES, ReturnProblem, Severity, join_words, problem
+from .read import ReadReturn, Row, iso_date
+
+# --- the Table Schema, compiled ------------------------------------------------------------------------
+
+
+class UnsupportedSchema(ValueError):
+    """The Table Schema uses a type or constraint the compiled checks do not mirror."""
+
+
+_DATE_FORMAT = "%Y-%m-%d"  # Frictionless's default date format
+
+
+def _read_string(value: str) -> object | None:
+    return value
+
+
+def _read_date(value: str) -> object | None:
+    try:
+        return dt.datetime.strptime(value, _DATE_FORMAT).date()
+    except ValueError:
+        return None
+
+
+_TYPES: dict[str, Callable[[str], object | None]] = {"string": _read_string, "date": _read_date}
+_CONSTRAINTS: dict[str, tuple[str, ...]] = {
+    # the order Frictionless checks them in
+    "string": ("required", "minLength", "maxLength", "pattern", "enum"),
+    "date": ("required", "enum"),
+}
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    """A cell (or a row, for the primary key) that breaks the Table Schema."""
+
+    index: int
+    """The row's position in the rows checked, from 0."""
+    field: str
+    constraint: str
+    """'type', 'primaryKey', or the constraint broken: 'required', 'pattern', 'enum', 'minLength', 'maxLength'."""
+    value: str
+    first: int = -1
+    """For 'primaryKey': the position of the earlier row with the same key."""
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    type: str
+    read: Callable[[str], object | None]
+    checks: tuple[tuple[str, Callable[[Any], bool]], ...]
+    constraints: Mapping[str, Any]
+
+
+class CompiledSchema:
+    """A Frictionless Table Schema as plain Python checks, compiled once.
+
+    Mirrors Frictionless 5 on rows whose every field is present: a cell in
+    ``missingValues`` is empty; a non-empty cell that cannot be read as its type is a
+    type error (and its constraints are not checked); otherwise each constraint is
+    checked; a primary key that is all empty or repeats an earlier row's is an error.
+    """
+
+    def __init__(self, descriptor: Mapping[str, Any]) -> None:
+        self.descriptor = descriptor
+        self.missing = frozenset(descriptor.get("missingValues", [""]))
+        fields = []
+        for spec in descriptor["fields"]:
+            kind = spec.get("type", "any")
+            if kind not in _TYPES or spec.get("format", "default") != "default":
+                raise UnsupportedSchema(f"field {spec['name']!r}: type {kind!r} is not compiled")
+            constraints = dict(spec.get("constraints", {}))
+            unknown = set(constraints) - set(_CONSTRAINTS[kind])
+            if unknown:
+                raise UnsupportedSchema(f"field {spec['name']!r}: constraints {sorted(unknown)} are not compiled")
+            checks = tuple(
+                (name, _check(name, constraints[name], _TYPES[kind]))
+                for name in _CONSTRAINTS[kind]
+                if constraints.get(name) is not None
+            )
+            fields.append(_Field(spec["name"], kind, _TYPES[kind], checks, constraints))
+        self.fields = tuple(fields)
+        self.by_name = {f.name: f for f in self.fields}
+        unknown_keys = set(descriptor) - {"$schema", "title", "description", "fields", "primaryKey", "missingValues"}
+        if unknown_keys:
+            raise UnsupportedSchema(f"schema keys {sorted(unknown_keys)} are not compiled")
+        key = descriptor.get("primaryKey", [])
+        self.primary_key: tuple[str, ...] = (key,) if isinstance(key, str) else tuple(key)
+
+    def cell_errors(self, field_name: str, value: str) -> list[str]:
+        """The constraints (or 'type') one cell breaks."""
+        spec = self.by_name[field_name]
+        if value in self.missing:
+            typed: object | None = None
+        else:
+            typed = spec.read(value)
+            if typed is None:
+                return ["type"]
+        return [name for name, check in spec.checks if not check(typed)]
+
+    def errors(self, rows: Sequence[Mapping[str, str]], skip: frozenset[str] = frozenset()) -> list[SchemaError]:
+        """Every error of ``rows``, in row order; fields in ``skip`` are not checked cell by cell."""
+        found: list[SchemaError] = []
+        fields = [f for f in self.fields if f.name not in skip]
+        missing = self.missing
+        seen: dict[tuple[object, ...], int] = {}
+        key = self.primary_key
+        for index, row in enumerate(rows):
+            for spec in fields:
+                value = row[spec.name]
+                if value in missing:
+                    typed: object | None = None
+                else:
+                    typed = spec.read(value)
+                    if typed is None:
+                        found.append(SchemaError(index, spec.name, "type", value))
+                        continue
+                for name, check in spec.checks:
+                    if not check(typed):
+                        found.append(SchemaError(index, spec.name, name, value))
+            if key:
+                cells = tuple(None if row[k] in missing else self.by_name[k].read(row[k]) for k in key)
+                if all(c is None for c in cells):
+                    found.append(SchemaError(index, key[0], "primaryKey", ""))
+                elif cells in seen:
+                    found.append(SchemaError(index, key[0], "primaryKey", row[key[0]], seen[cells]))
+                else:
+                    seen[cells] = index
+        return found
+
+
+def _check(name: str, constraint: Any, read: Callable[[str], object | None]) -> Callable[[Any], bool]:
+    if name == "required":
+        return (lambda v: v is not None) if constraint else (lambda v: True)
+    if name == "pattern":
+        match = re.compile(f"^{constraint}$").match
+        return lambda v: v is None or match(v) is not None
+    if name == "enum":
+        allowed = frozenset(read(str(c)) if isinstance(c, str) else c for c in constraint)
+        return lambda v: v is None or v in allowed
+    if name == "minLength":
+        return lambda v: v is None or len(v) >= constraint
+    if name == "maxLength":
+        return lambda v: v is None or len(v) <= constraint
+    raise UnsupportedSchema(f"constraint {name!r} is not compiled")  # pragma: no cover
+
+
+# --- an edition's rules ---------------------------------------------------------------------------------
+
+NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def number_range(question: Question) -> str:
+    """'from 0 to 100%', 'from 0 to 30 days': the numbers a question allows, as messages give them."""
+    low = number_text(question.minimum) if question.minimum is not None else "any"
+    high = number_text(question.maximum) if question.maximum is not None else "any"
+    unit = question.unit
+    suffix = unit if unit == "%" else f" {unit}" if unit else ""
+    return f"from {low} to {high}{suffix}"
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (the month's last day where it is shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class QuestionRules:
+    """What an answer to one question must be, and what flags a risk."""
+
+    question: Question
+    guidance: str
+    answers: Mapping[str, str]
+    """Allowed answers (lower case, as compared) → as the standards spell them; empty for number, date and text."""
+    allowed: str
+    """The allowed answers in words: 'yes, partial, no or not applicable'."""
+    risk_answers: frozenset[str]
+
+    def flags_risk(self, answer: str, received: dt.date) -> bool:
+        q = self.question
+        if self.answers:
+            return answer.casefold() in self.risk_answers
+        if q.type == "number":
+            value = float(answer)
+            return (q.risk_below is not None and value < q.risk_below) or (
+                q.risk_above is not None and value > q.risk_above
+            )
+        if q.type == "date" and q.risk_older_than_months is not None:
+            return dt.date.fromisoformat(answer) < months_before(received, q.risk_older_than_months)
+        return False
+
+
+@dataclass(frozen=True)
+class EditionRules:
+    """Everything needed to check a return to one edition."""
+
+    edition: Edition
+    schema: CompiledSchema
+    questions: Mapping[str, QuestionRules]
+    required: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.edition.id
+
+
+def guidance_link(site_url: str, domain: Domain, question: Question, current: bool, edition_id: str) -> str:
+    """The question's guidance on the site: the current edition at the root, others under <edition>/."""
+    path = question_page(domain, question, "" if current else edition_prefix(edition_id))
+    return f"{site_url.rstrip('/')}/{path}" if site_url else path
+
+
+def edition_rules(edition: Edition, site_url: str, current: bool) -> EditionRules:
+    """Compile ``edition``'s Table Schema and question rules once."""
+    questions: dict[str, QuestionRules] = {}
+    for domain, _, question in edition.questions():
+        answers = {a.casefold(): a for a in question.allowed_answers}
+        questions[question.id] = QuestionRules(
+            question=question,
+            guidance=guidance_link(site_url, domain, question, current, edition.id),
+            answers=answers,
+            allowed=join_words(question.allowed_answers),
+            risk_answers=frozenset(a.casefold() for a in question.risk_answers),
+        )
+    required = tuple(q for q, rules in questions.items() if rules.question.required)
+    return EditionRules(edition, CompiledSchema(table_schema(edition)), questions, required)
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """The rules of every edition a return may name, and what else a check needs."""
+
+    editions: Mapping[str, EditionRules]
+    """Published editions, loaded and compiled."""
+    drafts: frozenset[str]
+    """Editions still in draft: a return naming one is told so."""
+    unloadable: frozenset[str]
+    """Edition folders that could not be loaded (run ``toolkit check``): a return naming one waits for a fix."""
+    current: str
+    """The edition practices answer now (returns naming an unknown edition are told to answer it)."""
+    register: Mapping[str, str] | None = None
+    """The practice register (ODS code → name), when one is given."""
+
+
+def rulebook(
+    library: Library,
+    folders: Sequence[str],
+    site_url: str = "",
+    register: Mapping[str, str] | None = None,
+) -> Rulebook:
+    """The rules of every edition in ``library``; ``folders`` names every edition folder, loaded or not."""
+    current = library.current()
+    current_id = current.id if current else ""
+    editions = {
+        e.id: edition_rules(e, site_url, e.id == current_id)
+        for e in library.editions.values()
+        if e.info.status == "published"
+    }
+    drafts = frozenset(e.id for e in library.editions.values() if e.info.status == "draft")
+    unloadable = frozenset(f for f in folders if f not in library.editions)
+    return Rulebook(editions, drafts, unloadable, current_id, register)
+
+
+# --- checking a return ----------------------------------------------------------------------------------
+
+Answer = tuple[str, str, str, str, str, str]
+"""question_id, answer, comment, action, action_owner, action_due: one normalised row of a valid return."""
+
+
+@dataclass
+class Verdict:
+    """What checking a return found."""
+
+    status: Literal["valid", "invalid", "waiting"]
+    """'waiting' when the edition it names cannot be loaded yet: it is kept and checked again next run."""
+    practice_code: str
+    edition: str
+    problems: list[ReturnProblem] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    waiting_for: str = ""
+
+
+def _most_common(values: Sequence[str]) -> str:
+    counted = Counter(v for v in values if v)
+    return counted.most_common(1)[0][0] if counted else ""
+
+
+def validate(read: ReadReturn, rules: Rulebook, collecting: str, received: dt.date) -> Verdict:
+    """Check a return read from a file against the edition it names (``collecting`` if it names none)."""
+    problems = list(read.problems)
+    practice = read.practice_code or _most_common([r.values["practice_code"] for r in read.rows])
+    named = read.edition or _most_common([r.values["edition"] for r in read.rows])
+    if read.format == "unknown":
+        return Verdict("invalid", practice, collecting, problems)
+    edition_id = named or collecting
+    if edition_id in rules.unloadable:
+        return Verdict("waiting", practice, edition_id, problems, waiting_for=edition_id)
+    if edition_id not in rules.editions:
+        code = "draft_edition" if edition_id in rules.drafts else "unknown_edition"
+        problems.append(problem(code, column="edition", value=edition_id, current=rules.current))
+        return Verdict("invalid", practice, collecting, problems)
+    edition = rules.editions[edition_id]
+    checker = _Checker(read, edition, received, problems)
+    checker.practice(practice, rules.register)
+    checker.rows()
+    checker.unanswered()
+    ok = not any(p.severity == "error" for p in problems)
+    return Verdict("valid" if ok else "invalid", practice, edition_id, ordered(problems), checker.answers if ok else [])
+
+
+_ANSWER_COLUMNS = frozenset({"answer", "comment", "action", "action_owner", "action_due"})
+_COLUMN_ORDER = {name: index for index, name in enumerate(ALL_COLUMNS)}
+
+
+def ordered(problems: list[ReturnProblem]) -> list[ReturnProblem]:
+    """Problems of the whole return first, then row by row, column by column; unanswered questions last."""
+
+    def key(found: ReturnProblem) -> tuple[int, int, int]:
+        group = 2 if found.code == "question_missing" else 1 if found.row else 0
+        return group, found.row, _COLUMN_ORDER.get(found.column, len(_COLUMN_ORDER))
+
+    return sorted(problems, key=key)
+
+
+class _Checker:
+    """The checks of one return against one edition; problems gathered, never stopping at the first."""
+
+    def __init__(self, read: ReadReturn, rules: EditionRules, received: dt.date, problems: list[ReturnProblem]):
+        self.read = read
+        self.rules = rules
+        self.received = received
+        self.problems = problems
+        self.answers: list[Answer] = []
+        self.answered: set[str] = set()
+        self.example = received.isoformat()
+        self.severity: Severity = "error" if rules.edition.info.action_plan_required else "warning"
+        self.declared_once = read.declared_once
+
+    def practice(self, practice: str, register: Mapping[str, str] | None) -> None:
+        schema = self.rules.schema
+        if self.declared_once:
+            # Said once for the whole return: checked once, not on every row.
+            for name, value in (("practice_code", self.read.practice_code), ("edition", self.read.edition)):
+                for constraint in schema.cell_errors(name, value):
+                    self.problems.append(self._schema_problem(SchemaError(0, name, constraint, value), None))
+        if (
+            register is not None
+            and practice
+            and practice not in register
+            and "practice_code" in self.read.present
+            and not schema.cell_errors("practice_code", practice)
+        ):
+            self.problems.append(problem("practice_unknown", column="practice_code", value=practice))
+        self.practice_code = practice
+
+    def rows(self) -> None:
+        rows = self.read.rows
+        skip = frozenset(f.name for f in self.rules.schema.fields if f.name not in self.read.present)
+        if self.declared_once:
+            skip |= {"practice_code", "edition"}
+        for error in self.rules.schema.errors([r.values for r in rows], skip):
+            if error.constraint == "primaryKey" and error.first < 0:
+                continue  # an empty question id: its 'required' problem says so
+            self.problems.append(self._schema_problem(error, rows))
+        seen: set[str] = set()
+        for row in rows:
+            values = row.values
+            code = values["practice_code"]
+            if (
+                code
+                and self.practice_code
+                and code != self.practice_code
+                and not self.declared_once
+                and not self.rules.schema.cell_errors("practice_code", code)
+            ):
+                self.problems.append(
+                    problem(
+                        "practice_mixed",
+                        row=row.row,
+                        place=self.read.place(row),
+                        column="practice_code",
+                        value=code,
+                        practice=self.practice_code,
+                    )
+                )
+            for column in ("answer", "comment", "action", "action_owner"):
+                if values[column].startswith("="):
+                    self.problems.append(
+                        problem(
+                            "formula_text",
+                            "warning",
+                            row=row.row,
+                            place=self.read.place(row),
+                            column=column,
+                            value=values[column],
+                            first="=",
+                        )
+                    )
+            rules = self.rules.questions.get(values["question_id"])
+            if rules is None or rules.question.id in seen:
+                continue  # an unknown id or a repeat: its schema problem says so
+            seen.add(rules.question.id)
+            self.answered.add(rules.question.id)
+            if "answer" not in self.read.present:
+                continue  # its missing_column problem says so
+            answer = self._answer(row, rules)
+            if answer is not None:
+                self.answers.append(
+                    (
+                        rules.question.id,
+                        answer,
+                        values["comment"],
+                        values["action"],
+                        values["action_owner"],
+                        values["action_due"],
+                    )
+                )
+
+    def _answer(self, row: Row, rules: QuestionRules) -> str | None:
+        """Check the row's answer; its normalised form, or None when it is not one the question allows."""
+        q = rules.question
+        value = row.values["answer"]
+
+        def bad(code: str, **params: str) -> None:
+            self.problems.append(
+                problem(
+                    code,
+                    row=row.row,
+                    place=self.read.place(row),
+                    column="answer",
+                    value=value,
+                    question_id=q.id,
+                    guidance=rules.guidance,
+                    params=params,
+                )
+            )
+
+        if not value:
+            if q.required:
+                bad("answer_missing", text=q.text)
+                return None
+            return ""
+        if rules.answers:
+            canonical = rules.answers.get(value.casefold())
+            if canonical is None:
+                bad("answer_not_allowed", allowed=rules.allowed)
+                return None
+            value = canonical
+        elif q.type == "number":
+            if not NUMBER.match(value):
+                bad("answer_not_number", range=number_range(q))
+                return None
+            number = float(value)
+            if (q.minimum is not None and number < q.minimum) or (q.maximum is not None and number > q.maximum):
+                bad("answer_out_of_range", range=number_range(q))
+                return None
+        elif q.type == "date":
+            value = iso_date(value)
+            if not _is_date(value):
+                bad("answer_not_date", example=self.example)
+                return None
+        if q.can_flag_risk and rules.flags_risk(value, self.received):
+            missing = [c for c in ACTION_WORDS if not row.values[c]]
+            if missing:
+                self.problems.append(
+                    problem(
+                        "action_missing",
+                        self.severity,
+                        row=row.row,
+                        place=self.read.place(row),
+                        column=missing[0],
+                        question_id=q.id,
+                        guidance=rules.guidance,
+                        answer=value,
+                        missing=join_words((ACTION_WORDS[c] for c in missing), "and"),
+                    )
+                )
+        return value
+
+    def unanswered(self) -> None:
+        if "question_id" not in self.read.present or not self.read.rows:
+            return  # a missing column or no answers at all: already said
+        placed = {p.question_id for p in self.read.problems if p.code in ("workbook_moved", "workbook_sheet_missing")}
+        self.answered |= placed
+        for question_id in self.rules.required:
+            if question_id not in self.answered:
+                rules = self.rules.questions[question_id]
+                self.problems.append(
+                    problem(
+                        "question_missing",
+                        question_id=question_id,
+                        guidance=rules.guidance,
+                        text=rules.question.text,
+                    )
+                )
+
+    def _schema_problem(self, error: SchemaError, rows: Sequence[Row] | None) -> ReturnProblem:
+        specific = f"{error.constraint}.{error.field}"
+        code = specific if specific in MESSAGES else error.constraint
+        spec = self.rules.schema.by_name[error.field]
+        params = {
+            "edition": self.rules.id,
+            "example": self.example,
+            "pattern": str(spec.constraints.get("pattern", "")),
+            "allowed": join_words(str(v) for v in spec.constraints.get("enum", [])),
+            "limit": str(spec.constraints.get(error.constraint, "")),
+            "type": spec.type,
+            "first": "",
+        }
+        if rows is None:
+            return problem(code, column=error.field, value=error.value, params=params)
+        row = rows[error.index]
+        if error.constraint == "primaryKey" and error.first >= 0:
+            params["first"] = self.read.place(rows[error.first])
+        question = self.rules.questions.get(row.values["question_id"])
+        return problem(
+            code,
+            row=row.row,
+            place=self.read.place(row),
+            column=error.field,
+            value=error.value,
+            question_id=row.values["question_id"] if error.field == "question_id" else "",
+            guidance=question.guidance if question is not None and error.field in _ANSWER_COLUMNS else "",
+            params=params,
+        )
+
+
+def _is_date(value: str) -> bool:
+    if not ISO_DATE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
