@@ -85,6 +85,7 @@ def _range(question: Question) -> str:
 
 
 def question_view(question: Question) -> dict[str, Any]:
+    choices = [_choice_label(question, a) for a in question.allowed_answers]
     return {
         "id": question.id,
         "anchor": f"q-{anchor(question.id)}",
@@ -92,7 +93,8 @@ def question_view(question: Question) -> dict[str, Any]:
         "help": question.help,
         "type": question.type,
         "required": question.required,
-        "choices": [_choice_label(question, a) for a in question.allowed_answers],
+        "choices": choices,
+        "long_choices": len(choices) > 4 or any(len(c) > 28 for c in choices),
         "unit": question.unit,
         "range": _range(question),
         "plan": risk_text(question) if question.can_flag_risk else "",
@@ -200,7 +202,7 @@ def _write(pages: slice | None, title: str | None) -> bytes:
         document = document.copy(document.pages[pages])
         document.metadata = copy.copy(document.metadata)
         document.metadata.title = title
-    data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=b"gp-quality-safety-toolkit")
+    data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
     return data
 
 

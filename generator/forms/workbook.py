@@ -31,7 +31,10 @@ HEADER_ROW = 4
 EXTRA_COLUMNS = {"how": "H", "plan_when": "I", "help": "J"}
 """Columns after the contract's: how to answer, when an action plan is needed, the help text."""
 
-WIDTHS = {"A": 9, "B": 62, "C": 17, "D": 32, "E": 34, "F": 18, "G": 13, "H": 26, "I": 26, "J": 60}
+WIDTHS = {"A": 8, "B": 60, "C": 16, "D": 30, "E": 32, "F": 16, "G": 13, "H": 22, "I": 22, "J": 60}
+NO_CODE_YET = "(enter the practice code on the Start sheet)"
+PRINTED_COLUMNS = 9
+"""Columns A to I are printed; the help text (J) is for the screen."""
 
 INSTRUCTIONS = (
     "Fill in the practice's details here once: every sheet uses them.",
@@ -58,7 +61,7 @@ def sheet_names(edition: Edition) -> dict[str, str]:
     names: dict[str, str] = {}
     taken = {START_SHEET.lower(), WORKBOOK_DATA_SHEET.lower(), LISTS_SHEET.lower()}
     for domain in edition.domains:
-        title = _SHEET_FORBIDDEN.sub(" ", domain.title).strip(" '")
+        title = " ".join(_SHEET_FORBIDDEN.sub(" ", domain.title).split()).strip(" '")
         name = title
         while len(name) > 31:
             cut = name.rfind(" ", 0, 31)
@@ -143,6 +146,7 @@ class _Builder:
         self.title = f({**base, "bold": True, "font_size": 16, "font_color": "#005EB8"})
         self.subtitle = f({**base, "font_size": 11, "bold": True})
         self.text = f({**base, "text_wrap": True})
+        self.note = f({**base, "font_color": "#4C6272", "font_size": 9})
         self.muted = f({**base, "text_wrap": True, "font_color": "#4C6272", "font_size": 9})
         self.label = f({**base, "bold": True})
         self.header = f({**base, "bold": True, "bg_color": "#005EB8", "font_color": "#FFFFFF", "text_wrap": True})
@@ -187,6 +191,7 @@ class _Builder:
     # -- sheets ---------------------------------------------------------------------------------------
     def start_sheet(self) -> None:
         ws = self.book.add_worksheet(START_SHEET)
+        _print_setup(ws, landscape=False)
         ws.hide_gridlines(2)
         ws.set_column("A:A", 3)
         ws.set_column("B:B", 30)
@@ -216,6 +221,8 @@ class _Builder:
         ws.write("B7", "Date completed (YYYY-MM-DD)", self.label)
         ws.write_blank("C7", None, self.input_date)
         ws.data_validation("C7", _date_rule("Date completed"))
+        for input_row in (2, 3, 5, 6):
+            ws.set_row(input_row, 20)
         ws.write("B9", "How to fill in this workbook", self.subtitle)
         row = 9
         for line in INSTRUCTIONS:
@@ -239,17 +246,21 @@ class _Builder:
     def domain_sheet(self, domain: Domain, name: str) -> list[tuple[str, int]]:
         """Write one domain's sheet; return each question's id and the 1-based row of its answer."""
         ws = self.book.add_worksheet(name)
+        _print_setup(ws, landscape=True)
+        ws.repeat_rows(HEADER_ROW - 1)
         for column, width in WIDTHS.items():
             ws.set_column(f"{column}:{column}", width)
         ws.write_string(0, 0, domain.title, self.title)
+        ws.set_row(0, 24)
         ws.write_string(1, 0, "Practice", self.label)
         ws.write_formula(
             1,
             1,
-            f'=IF({START_SHEET}!{PRACTICE_CODE_CELL}="","(enter the practice code on the Start sheet)",{START_SHEET}!{PRACTICE_CODE_CELL})',
+            f'=IF({START_SHEET}!{PRACTICE_CODE_CELL}="","{NO_CODE_YET}",{START_SHEET}!{PRACTICE_CODE_CELL})',
             self.label,
+            NO_CODE_YET,
         )
-        ws.write_string(2, 0, "Answer in column C; where the action-plan cells turn yellow, fill them in.", self.muted)
+        ws.write_string(2, 0, "Answer in column C; where the action-plan cells turn yellow, fill them in.", self.note)
         headings = {
             "question_id": "Id",
             "question": "Question",
@@ -280,6 +291,7 @@ class _Builder:
                 self.question_row(ws, row, question)
                 placed.append((question.id, row + 1))
                 row += 1
+        ws.print_area(0, 0, row - 1, PRINTED_COLUMNS - 1)
         ws.protect(
             "",
             {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True, "format_columns": True},
@@ -359,6 +371,16 @@ class _Builder:
         self.data_sheet(placed)
         self.book.close()
         return self.buffer.getvalue()
+
+
+def _print_setup(ws: Any, landscape: bool) -> None:
+    """A4, one page wide, with the sheet's name and page number in the footer."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_footer("&L&8&A&R&8Page &P of &N")
 
 
 def _column(index: int) -> str:

@@ -1,0 +1,161 @@
+"""The printable forms: text in order, no question split across pages, numbering, tagging, pages that render."""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from generator.forms import build_downloads
+from generator.forms.pdf import risk_text
+from generator.load import load_edition
+from generator.model import Domain, Edition, Question
+
+ROOT = Path(__file__).parent.parent
+EDITIONS = {
+    "two-domains": ROOT / "tests" / "forms" / "standards" / "2031-32",
+    "2025-26": ROOT / "standards" / "2025-26",
+    "2024-25": ROOT / "standards" / "2024-25",
+}
+
+
+@dataclass(frozen=True)
+class Built:
+    edition: Edition
+    folder: Path
+
+    def whole(self) -> Path:
+        return self.folder / f"self-assessment-{self.edition.id}.pdf"
+
+    def domain(self, domain: Domain) -> Path:
+        return self.folder / f"{domain.id}.pdf"
+
+
+@pytest.fixture(scope="module", params=sorted(EDITIONS))
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Every download of an edition, built once for this module."""
+    edition, _, problems = load_edition(EDITIONS[request.param])
+    assert problems == [] and edition is not None
+    folder = tmp_path_factory.mktemp(f"downloads-{request.param}")
+    build_downloads(edition, folder, folder.parent / f"cache-{request.param}")
+    return Built(edition, folder)
+
+
+def normal(text: str) -> str:
+    """Text with its whitespace made single spaces, and no break after a hyphen ('follow- up' → 'follow-up')."""
+    return " ".join(text.split()).replace("- ", "-")
+
+
+@functools.cache
+def page_texts(path: Path) -> list[str]:
+    return [normal(page.extract_text()) for page in pypdf.PdfReader(path).pages]
+
+
+def heading(question: Question) -> str:
+    """How a question opens in the form: its id, then its text."""
+    return normal(f"{question.id} {question.text}")
+
+
+def assert_in_order(text: str, questions: list[Question]) -> None:
+    position = 0
+    for question in questions:
+        found = text.find(heading(question), position)
+        assert found >= 0, f"{question.id} missing or out of order"
+        position = found + len(heading(question))
+
+
+def test_whole_form_has_every_question_in_order(built: Built) -> None:
+    assert_in_order(" ".join(page_texts(built.whole())), [q for _, _, q in built.edition.questions()])
+
+
+def test_each_domain_form_has_its_questions_in_order_and_no_other(built: Built) -> None:
+    all_ids = {q.id for _, _, q in built.edition.questions()}
+    for domain in built.edition.domains:
+        text = " ".join(page_texts(built.domain(domain)))
+        own = list(domain.questions())
+        assert_in_order(text, own)
+        others = all_ids - {q.id for q in own}
+        assert not [i for i in others if re.search(rf"\b{re.escape(i)}\b", text)], domain.id
+
+
+def test_no_question_is_split_across_pages(built: Built) -> None:
+    """On the page where a question starts, its answer, its comment line and any action plan follow it."""
+    pages = page_texts(built.whole())
+    questions = [q for _, _, q in built.edition.questions()]
+    for question in questions:
+        starts = [i for i, text in enumerate(pages) if heading(question) in text]
+        assert len(starts) == 1, question.id
+        text = pages[starts[0]]
+        after = text[text.index(heading(question)) + len(heading(question)) :]
+        following = [q for q in questions if q is not question and heading(q) in after]
+        block = after[: min(after.index(heading(q)) for q in following)] if following else after
+        assert "Comment" in block, question.id
+        if question.can_flag_risk:
+            assert f"Action plan {normal(risk_text(question))}" in block, question.id
+            assert "By when (YYYY-MM-DD)" in block, question.id
+
+
+def test_domain_pages_are_numbered_from_one_with_edition_and_date(built: Built) -> None:
+    info = built.edition.info
+    published = f"published {info.published.day} {info.published:%B %Y}" if info.published else "draft"
+    for domain in built.edition.domains:
+        pages = page_texts(built.domain(domain))
+        for number, text in enumerate(pages, start=1):
+            assert f"Page {number} of {len(pages)}" in text, (domain.id, number)
+            assert f"{info.title} · {published}" in text, (domain.id, number)
+
+
+def test_each_domain_form_opens_with_boxes_and_ends_with_the_support_request(built: Built) -> None:
+    for domain in built.edition.domains:
+        pages = page_texts(built.domain(domain))
+        for label in ("Practice name", "ODS code", "Completed by (name and role)", "Date (YYYY-MM-DD)"):
+            assert label in pages[0], (domain.id, label)
+        assert "Support from the ICB" in pages[-1]
+        assert heading(domain.support_question) in pages[-1]
+        assert "Yes No" in pages[-1]
+
+
+def test_whole_form_is_the_cover_then_the_domain_forms_pages(built: Built) -> None:
+    whole = page_texts(built.whole())
+    cover = whole[0]
+    assert "Self-assessment form" in cover and "Contents" in cover and "Practice name" in cover
+    parts = [text for domain in built.edition.domains for text in page_texts(built.domain(domain))]
+    assert whole[len(whole) - len(parts) :] == parts
+
+
+def test_pdfs_are_tagged_titled_and_in_british_english(built: Built) -> None:
+    for path in [built.whole(), *(built.domain(d) for d in built.edition.domains)]:
+        reader = pypdf.PdfReader(path)
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == "en-GB"
+        assert bool(root["/MarkInfo"]["/Marked"])
+        assert "/StructTreeRoot" in root
+        assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+        assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
+        assert reader.metadata is not None and built.edition.info.title in str(reader.metadata.title)
+
+
+def test_domain_pdf_titles_name_their_domain(built: Built) -> None:
+    for domain in built.edition.domains:
+        reader = pypdf.PdfReader(built.domain(domain))
+        assert reader.metadata is not None
+        assert reader.metadata.title == f"Self-assessment form: {domain.title} ({built.edition.info.title})"
+
+
+def test_pages_render_to_png(built: Built, tmp_path: Path) -> None:
+    for path in [built.whole(), *(built.domain(d) for d in built.edition.domains)]:
+        done = subprocess.run(
+            ["pdftoppm", "-r", "24", "-png", str(path), str(tmp_path / path.stem)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        pngs = sorted(tmp_path.glob(f"{path.stem}-*.png"))
+        assert len(pngs) == len(pypdf.PdfReader(path).pages)
+        assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
