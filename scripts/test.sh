@@ -3,10 +3,12 @@
 set -euo pipefail
 source "$(dirname "$0")/venv.sh" test
 
-# Debian packages the tests drive: Chromium for browser tests, poppler-utils to render PDF pages.
+# Debian packages the tests drive: Chromium for browser tests, poppler-utils to render PDF pages,
+# LibreOffice Calc to open and save the self-assessment workbook as a practice's spreadsheet would.
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v libreoffice >/dev/null || need+=(libreoffice-calc-nogui)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]} (Debian packages the tests need)"
     if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

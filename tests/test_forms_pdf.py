@@ -7,6 +7,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -131,7 +132,7 @@ def test_whole_form_is_the_cover_then_the_domain_forms_pages(built: Built) -> No
 def test_pdfs_are_tagged_titled_and_in_british_english(built: Built) -> None:
     for path in [built.whole(), *(built.domain(d) for d in built.edition.domains)]:
         reader = pypdf.PdfReader(path)
-        root = reader.trailer["/Root"]
+        root: Any = reader.trailer["/Root"]
         assert root["/Lang"] == "en-GB"
         assert bool(root["/MarkInfo"]["/Marked"])
         assert "/StructTreeRoot" in root

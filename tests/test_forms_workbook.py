@@ -1,0 +1,243 @@
+"""The fillable workbook: its sheets, the contract the collector reads it by, its rules, and round trips."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from generator.forms import returnfiles
+from generator.forms.example import PRACTICE_CODE, return_date
+from generator.forms.workbook import PRACTICE_CODE_CELL, START_SHEET, render_workbook, sheet_names
+from generator.load import load_edition
+from generator.model import Edition, Library, Question
+from generator.returnformat import JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
+from generator.returns.read import read_return
+from generator.returns.validate import Verdict, rulebook, validate
+
+ROOT = Path(__file__).parent.parent
+EDITIONS = {
+    "two-domains": ROOT / "tests" / "forms" / "standards" / "2031-32",
+    "2025-26": ROOT / "standards" / "2025-26",
+}
+CREATED = dt.datetime(2031, 4, 1, tzinfo=dt.UTC)
+
+
+def load(folder: Path) -> Edition:
+    edition, _, problems = load_edition(folder)
+    assert problems == [] and edition is not None
+    return edition
+
+
+@pytest.fixture(scope="module", params=sorted(EDITIONS))
+def edition(request: pytest.FixtureRequest) -> Edition:
+    return load(EDITIONS[request.param])
+
+
+@pytest.fixture(scope="module")
+def book_bytes(edition: Edition) -> bytes:
+    return render_workbook(edition, CREATED)
+
+
+def open_book(data: bytes) -> Any:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def placed(book: Any) -> list[tuple[str, str, int]]:
+    """The question rows the hidden sheet lists: (question id, sheet, row)."""
+    return [(a, b, c) for a, b, c, *_ in book[WORKBOOK_DATA_SHEET].iter_rows(min_row=5, values_only=True)]
+
+
+def test_sheets_start_domains_then_hidden_data(edition: Edition, book_bytes: bytes) -> None:
+    book = open_book(book_bytes)
+    names = sheet_names(edition)
+    visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
+    assert visible == [START_SHEET, *(names[d.id] for d in edition.domains)]
+    assert book[WORKBOOK_DATA_SHEET].sheet_state == "hidden"
+    assert book.active.title == START_SHEET
+    assert all(len(name) <= 31 for name in names.values())
+
+
+def test_hidden_sheet_follows_the_contract(edition: Edition, book_bytes: bytes) -> None:
+    book = open_book(book_bytes)
+    data = book[WORKBOOK_DATA_SHEET]
+    head = [[cell for cell in row[:3]] for row in data.iter_rows(max_row=4, values_only=True)]
+    assert head == [
+        ["format", JSON_FORMAT, None],
+        ["edition", edition.id, None],
+        ["practice_code", f"{START_SHEET}!{PRACTICE_CODE_CELL}", None],
+        ["question_id", "sheet", "row"],
+    ]
+    rows = placed(book)
+    assert [r[0] for r in rows] == [q.id for _, _, q in edition.questions()]
+    for question_id, sheet, row in rows:
+        question = edition.question(question_id)
+        assert question is not None
+        ws = book[sheet]
+        assert ws[f"{WORKBOOK_COLUMNS['question_id']}{row}"].value == question_id
+        assert str(ws[f"{WORKBOOK_COLUMNS['question']}{row}"].value).startswith(question.text)
+    assert book[START_SHEET]["C5"].value == edition.id
+
+
+def validation_of(ws: Any, cell: str) -> Any:
+    found = [dv for dv in ws.data_validations.dataValidation if cell in dv.sqref]
+    return found[0] if found else None
+
+
+def list_answers(book: Any, formula: str) -> list[str]:
+    if formula.startswith('"'):
+        return formula.strip('"').split(",")
+    sheet, cells = formula.lstrip("=").split("!")
+    first, last = cells.replace("$", "").split(":")
+    return [str(c.value) for row in book[sheet][first:last] for c in row if c.value is not None]
+
+
+def assert_answer_rule(book: Any, ws: Any, row: int, question: Question) -> None:
+    rule = validation_of(ws, f"{WORKBOOK_COLUMNS['answer']}{row}")
+    if question.allowed_answers:
+        assert rule.type == "list" and list_answers(book, rule.formula1) == list(question.allowed_answers)
+    elif question.type == "number":
+        assert rule.type == "decimal" and rule.operator in (None, "between")  # "between" is the default
+        assert (float(rule.formula1), float(rule.formula2)) == (question.minimum, question.maximum)
+    elif question.type == "date":
+        assert rule.type == "date"
+    else:
+        assert rule is None or rule.type in (None, "any")
+
+
+def test_answer_cells_allow_only_what_each_question_allows(edition: Edition, book_bytes: bytes) -> None:
+    book = open_book(book_bytes)
+    for question_id, sheet, row in placed(book):
+        question = edition.question(question_id)
+        assert question is not None
+        assert_answer_rule(book, book[sheet], row, question)
+        assert validation_of(book[sheet], f"{WORKBOOK_COLUMNS['action_due']}{row}").type == "date"
+
+
+def test_only_the_cells_a_practice_fills_in_can_change(edition: Edition, book_bytes: bytes) -> None:
+    book = open_book(book_bytes)
+    assert book[START_SHEET].protection.sheet
+    assert not book[START_SHEET][PRACTICE_CODE_CELL].protection.locked
+    assert book[START_SHEET]["C5"].protection.locked
+    for question_id, sheet, row in placed(book):
+        ws = book[sheet]
+        assert ws.protection.sheet, sheet
+        for field, column in WORKBOOK_COLUMNS.items():
+            locked = field in ("question_id", "question")
+            assert ws[f"{column}{row}"].protection.locked == locked, (question_id, field)
+
+
+def test_workbook_is_the_same_bytes_for_the_same_content(edition: Edition, book_bytes: bytes) -> None:
+    assert render_workbook(edition, CREATED) == book_bytes
+    core = open_book(book_bytes).properties
+    assert core.created == CREATED.replace(tzinfo=None)
+
+
+# --- filled in, and read back by the collector -------------------------------------------------------------
+
+
+def example(edition: Edition) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(returnfiles.example_return(edition).decode())))
+
+
+def typed(question: Question, value: str) -> Any:
+    """A value as a person types it into a cell: numbers and dates become numbers and dates."""
+    if not value:
+        return None
+    if question.type == "number":
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if question.type == "date":
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def fill(data: bytes, edition: Edition) -> bytes:
+    """The workbook filled in with openpyxl as the example practice answers."""
+    book = open_book(data)
+    book[START_SHEET][PRACTICE_CODE_CELL] = PRACTICE_CODE
+    answers = {r["question_id"]: r for r in example(edition)}
+    for question_id, sheet, row in placed(book):
+        question = edition.question(question_id)
+        assert question is not None
+        ws, given = book[sheet], answers[question_id]
+        ws[f"{WORKBOOK_COLUMNS['answer']}{row}"] = typed(question, given["answer"])
+        for field in ("comment", "action", "action_owner"):
+            ws[f"{WORKBOOK_COLUMNS[field]}{row}"] = given[field] or None
+        due = given["action_due"]
+        ws[f"{WORKBOOK_COLUMNS['action_due']}{row}"] = dt.date.fromisoformat(due) if due else None
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def collect(data: bytes, edition: Edition) -> Verdict:
+    rules = rulebook(Library({edition.id: edition}), [edition.id])
+    return validate(read_return(data), rules, edition.id, return_date(edition))
+
+
+@pytest.fixture(scope="module")
+def filled(edition: Edition, book_bytes: bytes) -> bytes:
+    return fill(book_bytes, edition)
+
+
+def test_filled_workbook_is_accepted_by_the_collector(edition: Edition, filled: bytes) -> None:
+    verdict = collect(filled, edition)
+    assert [p.code for p in verdict.problems if p.severity == "error"] == []
+    assert (verdict.status, verdict.practice_code, verdict.edition) == ("valid", PRACTICE_CODE, edition.id)
+    assert verdict.answers == collect(returnfiles.example_return(edition), edition).answers
+
+
+def libreoffice(source: bytes, folder: Path) -> bytes:
+    """``source`` opened and saved again as .xlsx by LibreOffice, headless."""
+    folder.mkdir()
+    (folder / "in").mkdir()
+    (folder / "in" / "book.xlsx").write_bytes(source)
+    done = subprocess.run(
+        [
+            "libreoffice",
+            f"-env:UserInstallation=file://{folder / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(folder / "out"),
+            str(folder / "in" / "book.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    result = folder / "out" / "book.xlsx"
+    assert done.returncode == 0 and result.exists(), done.stdout + done.stderr
+    return result.read_bytes()
+
+
+def test_libreoffice_round_trip_keeps_the_answers(edition: Edition, filled: bytes, tmp_path: Path) -> None:
+    saved = libreoffice(filled, tmp_path / "lo")
+    verdict = collect(saved, edition)
+    assert [p.code for p in verdict.problems if p.severity == "error"] == []
+    assert verdict.status == "valid"
+    assert verdict.answers == collect(filled, edition).answers
+
+
+def test_libreoffice_keeps_the_rules_protection_and_hidden_sheet(
+    edition: Edition, book_bytes: bytes, tmp_path: Path
+) -> None:
+    book = open_book(libreoffice(book_bytes, tmp_path / "lo"))
+    assert book[WORKBOOK_DATA_SHEET].sheet_state == "hidden"
+    rows = placed(book)
+    assert [r[0] for r in rows] == [q.id for _, _, q in edition.questions()]
+    for question_id, sheet, row in rows:
+        question = edition.question(question_id)
+        assert question is not None
+        assert book[sheet].protection.sheet
+        assert book[sheet][f"{WORKBOOK_COLUMNS['question']}{row}"].protection.locked
+        assert not book[sheet][f"{WORKBOOK_COLUMNS['answer']}{row}"].protection.locked
+        assert_answer_rule(book, book[sheet], row, question)
