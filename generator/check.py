@@ -335,12 +335,13 @@ def _across_editions(library: Library, sources: dict[str, EditionSource]) -> lis
                         )
                     )
                 similarity = text_similarity(old.text, q.text)
-                if similarity < REWORDING_THRESHOLD:
+                if similarity < REWORDING_THRESHOLD and not q.same_meaning:
                     problems.append(
                         placed.doc.problem(
                             placed.doc.at(*placed.path, "text"),
                             f"question '{q.id}' shares only {similarity:.0%} of its words with its text in {older_id}, "
-                            f"so its meaning has likely changed: if it has, give it a new id with 'replaces: {q.id}'",
+                            f"so its meaning has likely changed: if it has, give it a new id with 'replaces: {q.id}'; "
+                            "if it has not, add 'same_meaning: true'",
                             "warning",
                         )
                     )

@@ -85,6 +85,13 @@ class Question(_Node):
     risk_older_than_months: int | None = Field(
         None, description="A date more than this many months before the return flags a risk (date questions only)."
     )
+    same_meaning: bool = Field(
+        False,
+        description=(
+            "Set to true when the text was reworded a lot but the question still means what it did under the same id, "
+            "so last year's answers still hold; this silences the check's warning about a likely change of meaning."
+        ),
+    )
     replaces: str | None = Field(
         None,
         pattern=QUESTION_ID,

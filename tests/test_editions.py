@@ -272,7 +272,7 @@ def test_check_warns_when_a_kept_id_likely_changed_meaning(small: Path) -> None:
             21,
             15,
             "question 'AL1.2' shares only 44% of its words with its text in 2030-31, so its meaning has likely "
-            "changed: if it has, give it a new id with 'replaces: AL1.2'",
+            "changed: if it has, give it a new id with 'replaces: AL1.2'; if it has not, add 'same_meaning: true'",
             "warning",
         ),
         Problem(
@@ -306,3 +306,28 @@ def test_a_rewording_that_keeps_most_words_is_not_warned_about(small: Path) -> N
     alpha.write_text(text.replace("What share of staff have been trained?", "Of all staff, what share are trained?"))
     _, problems = check(small)
     assert problems == []
+
+
+def test_same_meaning_silences_the_rewording_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor who rewords a question a lot but keeps its meaning says so, and the warning goes."""
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", tmp_path / "standards" / "2030-31")
+    later = tmp_path / "standards" / "2031-32"
+    shutil.copytree(tmp_path / "standards" / "2030-31", later)
+    edition = later / "edition.yml"
+    edition.write_text(edition.read_text().replace("2030-31", "2031-32"))
+    domain = later / "domains" / "minimal.yml"
+    reworded = domain.read_text().replace(
+        "text: Is there a policy?", "text: Has the practice written down its rules for this?"
+    )
+    domain.write_text(reworded)
+    monkeypatch.chdir(tmp_path)
+    _, problems = check(Path("standards"))
+    assert [p.message.split(",")[0] for p in problems] == [
+        "question 'MN1.1' shares only 0% of its words with its text in 2030-31"
+    ]
+    domain.write_text(
+        reworded.replace(
+            "        type: yes_no_partial_na\n", "        type: yes_no_partial_na\n        same_meaning: true\n", 1
+        )
+    )
+    assert check(Path("standards"))[1] == []
