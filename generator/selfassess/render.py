@@ -1,0 +1,206 @@
+"""Render the self-assessment section of one edition's site: its pages and the files they load.
+
+The section is a folder of Markdown pages whose content is generated, autoescaped HTML
+(Jinja2, ``site_templates/selfassess/``), and the plain scripts and styles the pages
+load: a start page, a page per domain, a check-your-answers page and a page that checks a
+return file in the browser. :func:`section_files` gives them as text for the site builder
+(``generator/selfassess/site.py`` hands them to it); :func:`write_section` writes them into
+a docs folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..model import Domain, Edition, Library, Question
+from ..paths import question_page
+from .data import GuidanceHref, domain_file, field_id, form_data, to_script
+from .messages import answer_label
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates" / "selfassess"
+SECTION = "self-assessment"
+"""The section's folder, under the edition's root."""
+ASSETS = "assets/"
+"""The scripts and styles, under the section's folder."""
+STATIC_ASSETS = ("selfassess.css", "selfassess-core.js", "selfassess-form.js", "selfassess-check.js")
+EDITION_SCRIPT = "edition.js"
+FORM_SCRIPTS = (EDITION_SCRIPT, "selfassess-core.js", "selfassess-form.js")
+CHECK_SCRIPTS = (EDITION_SCRIPT, "selfassess-check.js")
+
+START, CHECK_ANSWERS, CHECK_RETURN = "index", "check-answers", "check-a-return"
+RESERVED = frozenset({START, CHECK_ANSWERS, CHECK_RETURN, "assets"})
+
+Kind = Literal["start", "domain", "check-answers", "check-a-return", "asset"]
+
+
+class SectionRefused(Exception):
+    """Why the section cannot be rendered, in words for the editor."""
+
+
+@dataclass(frozen=True)
+class SectionFile:
+    """One file of the section."""
+
+    path: str
+    """Relative to the edition's docs folder, such as 'self-assessment/index.md'."""
+    text: str
+    kind: Kind
+    title: str = ""
+    """A page's label in the site's navigation; empty for a script or style."""
+
+
+def default_guidance_href(page: str) -> str:
+    """A guidance page of the edition ('domains/safeguarding/#sg1-2') as linked from the section's pages.
+
+    The site is built without directory URLs (it must work opened from disk), so the
+    domain page 'domains/safeguarding/' is the file 'domains/safeguarding/index.html'.
+    """
+    path, _, fragment = page.partition("#")
+    if path.endswith("/"):
+        path += "index.html"
+    return f"../{path}" + (f"#{fragment}" if fragment else "")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _hint(question: Question) -> str:
+    parts = [question.help.strip()] if question.help.strip() else []
+    if question.type == "number":
+        unit = f" ({question.unit})" if question.unit else ""
+        low, high = question.minimum, question.maximum
+        if low is not None and high is not None:
+            parts.append(f"A number from {_number(low)} to {_number(high)}{unit}.")
+        elif low is not None:
+            parts.append(f"A number, {_number(low)} or more{unit}.")
+        elif high is not None:
+            parts.append(f"A number, {_number(high)} or less{unit}.")
+    if question.type == "date":
+        parts.append("For example, 27 3 2025.")
+    return " ".join(parts)
+
+
+def _question_view(domain: Domain, question: Question, guidance_href: GuidanceHref) -> dict[str, Any]:
+    return {
+        "id": question.id,
+        "field": field_id(question.id),
+        "text": question.text,
+        "hint": _hint(question),
+        "type": question.type,
+        "required": question.required,
+        "answers": [(a, answer_label(a)) for a in question.allowed_answers],
+        "unit": question.unit,
+        "can_flag_risk": question.can_flag_risk,
+        "guidance": guidance_href(question_page(domain, question)),
+    }
+
+
+def _domain_view(domain: Domain, number: int, count: int, guidance_href: GuidanceHref) -> dict[str, Any]:
+    def view(question: Question) -> dict[str, Any]:
+        return _question_view(domain, question, guidance_href)
+
+    return {
+        "id": domain.id,
+        "title": domain.title,
+        "page": domain_file(domain),
+        "number": number,
+        "count": count,
+        "standards": [
+            {"id": s.id, "title": s.title, "questions": [view(q) for q in s.questions]} for s in domain.standards
+        ],
+        "support": view(domain.support_question),
+        "questions": [view(q) for q in domain.questions()],
+    }
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _date_text(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def section_files(
+    edition: Edition,
+    library: Library | None = None,
+    *,
+    guidance_href: GuidanceHref = default_guidance_href,
+    submission_url: str | None = None,
+    check_pages: Mapping[str, str] | None = None,
+    form: bool = True,
+) -> list[SectionFile]:
+    """Every file of ``edition``'s self-assessment section, pages in navigation order, then the scripts and styles.
+
+    ``library`` holds the editions a return may be carried forward from or may name
+    (just ``edition`` when None). ``check_pages`` maps other editions to their own
+    "check a return" pages, relative to this one. With no ``submission_url`` there is no
+    "Send to the ICB" button. With ``form`` false (an archived edition) only the
+    "check a return" page is made.
+    """
+    clashes = sorted(d.id for d in edition.domains if d.id in RESERVED)
+    if clashes:
+        named = ", ".join(repr(c) for c in clashes)
+        raise SectionRefused(f"the domain id {named} is the name of a self-assessment page: rename the domain")
+    if submission_url and not submission_url.startswith(("https://", "http://")):
+        raise SectionRefused(f"extra: submission_url must start with https:// (or http://); it is {submission_url!r}")
+    library = library or Library({edition.id: edition})
+    env = _environment()
+    data = form_data(edition, library, guidance_href, submission_url=submission_url, check_pages=check_pages)
+    count = len(edition.domains)
+    domains = [_domain_view(d, n, count, guidance_href) for n, d in enumerate(edition.domains, start=1)]
+    common: dict[str, Any] = {
+        "assets": ASSETS,
+        "edition_id": edition.id,
+        "edition_title": edition.info.title,
+        "deadline": _date_text(edition.info.return_deadline),
+        "action_plan_required": edition.info.action_plan_required,
+        "domains": domains,
+        "submission_url": submission_url or "",
+        "form": form,
+    }
+    files: list[SectionFile] = []
+
+    def page(name: str, template: str, title: str, kind: Kind, scripts: Sequence[str], **extra: Any) -> None:
+        text = env.get_template(template).render(
+            page_title=title,
+            page_kind=kind,
+            scripts=scripts,
+            searchable=kind in ("start", "check-a-return"),
+            **common,
+            **extra,
+        )
+        files.append(SectionFile(f"{SECTION}/{name}.md", text, kind, title))
+
+    if form:
+        page(START, "start.md.j2", "Self-assessment", "start", FORM_SCRIPTS)
+        for view in domains:
+            page(view["id"], "domain.md.j2", view["title"], "domain", FORM_SCRIPTS, domain=view)
+        page(CHECK_ANSWERS, "check-answers.md.j2", "Check your answers", "check-answers", FORM_SCRIPTS)
+    page(CHECK_RETURN, "check-a-return.md.j2", "Check a return file", "check-a-return", CHECK_SCRIPTS)
+    files.append(SectionFile(f"{SECTION}/{ASSETS}{EDITION_SCRIPT}", to_script(data), "asset"))
+    for name in STATIC_ASSETS:
+        files.append(SectionFile(f"{SECTION}/{ASSETS}{name}", (TEMPLATES / name).read_text(encoding="utf-8"), "asset"))
+    return files
+
+
+def write_section(files: Sequence[SectionFile], docs_dir: Path) -> None:
+    """Write the section's files into a docs folder."""
+    for file in files:
+        path = docs_dir / file.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(file.text, encoding="utf-8")

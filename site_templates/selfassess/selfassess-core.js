@@ -1,0 +1,725 @@
+/* The self-assessment's workings, without any page: the edition's rules, answers kept in the
+   browser's local storage, the return as CSV and JSON, reading a return file, carrying an
+   earlier edition's return forward. The pages' scripts (selfassess-form.js,
+   selfassess-check.js) use these through window.GPQS.
+
+   Everything the edition says comes from window.GPQS_SELFASSESS, written by the site build
+   from the standards (generator/selfassess/data.py). No request leaves the page. */
+(function (window) {
+  "use strict";
+
+  var D = window.GPQS_SELFASSESS;
+  var questions = D.questions;
+  var byId = {};
+  questions.forEach(function (q) { byId[q.question_id] = q; });
+  var RADIO_TYPES = { yes_no: true, yes_no_partial_na: true, choice: true };
+  var ENTRY_PARTS = ["answer", "comment", "action", "action_owner", "action_due"];
+
+  // --- words -----------------------------------------------------------------------------------
+
+  /** A message template with its {names} filled in. */
+  function fill(template, values) {
+    return String(template).replace(/\{([a-z_]+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
+  function formMessage(key, values) {
+    return fill(D.form_messages[key], values || {});
+  }
+
+  /** A number as the standards show it: 100, not 100.0. */
+  function numberText(value) {
+    if (value === null || value === undefined) { return ""; }
+    return String(Number(value));
+  }
+
+  function listText(items) {
+    if (items.length <= 1) { return items.join(""); }
+    return items.slice(0, -1).join(", ") + " and " + items[items.length - 1];
+  }
+
+  // --- dates -----------------------------------------------------------------------------------
+
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+
+  function pad(value, width) {
+    var text = String(value);
+    while (text.length < width) { text = "0" + text; }
+    return text;
+  }
+
+  /** A real calendar date from numbers, or null. */
+  function realDate(year, month, day) {
+    if (!(year >= 1 && month >= 1 && month <= 12 && day >= 1)) { return null; }
+    var last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (day > last) { return null; }
+    return { year: year, month: month, day: day };
+  }
+
+  /** 'YYYY-MM-DD' read strictly (as Python's date.fromisoformat does), or null. */
+  function parseIsoDate(text) {
+    var match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
+    if (!match) { return null; }
+    return realDate(Number(match[1]), Number(match[2]), Number(match[3]));
+  }
+
+  function isoDate(date) {
+    return pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2);
+  }
+
+  function dateText(iso) {
+    var date = parseIsoDate(iso);
+    return date ? date.day + " " + MONTHS[date.month - 1] + " " + date.year : iso;
+  }
+
+  /** Day, month and year as typed → {value, problem, missing}: value is the ISO date when real. */
+  function readDateParts(parts) {
+    var names = ["day", "month", "year"];
+    var given = names.filter(function (n) { return String(parts[n] || "").trim() !== ""; });
+    if (given.length === 0) { return { value: "", problem: "missing", missing: names }; }
+    var missing = names.filter(function (n) { return given.indexOf(n) < 0; });
+    var typed = names.slice().reverse().map(function (n) {
+      var text = String(parts[n] || "").trim();
+      return /^\d$/.test(text) ? "0" + text : text;
+    }).join("-");
+    if (missing.length) { return { value: typed, problem: "incomplete", missing: missing }; }
+    var digits = names.every(function (n) { return /^\d+$/.test(String(parts[n]).trim()); });
+    var year = String(parts.year).trim();
+    var date = digits && year.length === 4 ?
+      realDate(Number(year), Number(String(parts.month).trim()), Number(String(parts.day).trim())) : null;
+    if (!date) { return { value: typed, problem: "not_real", missing: [] }; }
+    return { value: isoDate(date), problem: null, missing: [] };
+  }
+
+  /** An ISO date split for the three boxes of a date input. */
+  function splitDate(iso) {
+    var date = parseIsoDate(iso);
+    if (date) { return { day: String(date.day), month: String(date.month), year: String(date.year) }; }
+    var bits = String(iso || "").split("-");
+    return bits.length === 3 ? { year: bits[0], month: bits[1], day: bits[2] } : { day: "", month: "", year: "" };
+  }
+
+  function today() {
+    var now = new Date();
+    return { year: now.getFullYear(), month: now.getMonth() + 1, day: now.getDate() };
+  }
+
+  function addMonths(date, months) {
+    var index = date.year * 12 + (date.month - 1) + months;
+    var year = Math.floor(index / 12);
+    var month = index - year * 12 + 1;
+    var last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return { year: year, month: month, day: Math.min(date.day, last) };
+  }
+
+  // --- answers and their rules -----------------------------------------------------------------
+
+  var NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+  function isRadio(q) { return RADIO_TYPES[q.type] === true; }
+
+  /** Whether an answer to q flags a risk (and so asks for an action plan). */
+  function flagsRisk(q, answer, onDay) {
+    var text = String(answer || "").trim();
+    if (text === "") { return false; }
+    if (isRadio(q)) { return q.risk_answers.indexOf(text) >= 0; }
+    if (q.type === "number") {
+      if (!NUMBER.test(text)) { return false; }
+      var value = Number(text);
+      return (q.risk_below !== null && value < q.risk_below) || (q.risk_above !== null && value > q.risk_above);
+    }
+    if (q.type === "date" && q.risk_older_than_months !== null) {
+      var date = parseIsoDate(text);
+      if (!date) { return false; }
+      return isoDate(date) < isoDate(addMonths(onDay || today(), -q.risk_older_than_months));
+    }
+    return false;
+  }
+
+  function emptyEntry() {
+    return { answer: "", comment: "", action: "", action_owner: "", action_due: "" };
+  }
+
+  /** The problems with one answer, in the form's words: [{part, message}]. */
+  function answerProblems(q, entry, onDay) {
+    entry = entry || emptyEntry();
+    var problems = [];
+    var id = q.question_id;
+    var answer = String(entry.answer || "").trim();
+    var values = { id: id, minimum: numberText(q.minimum), maximum: numberText(q.maximum) };
+    if (isRadio(q)) {
+      if (q.answers.indexOf(answer) < 0 && (answer !== "" || q.required)) {
+        problems.push({ part: "answer", message: formMessage("select_missing", values) });
+      }
+    } else if (q.type === "number") {
+      if (answer === "") {
+        if (q.required) { problems.push({ part: "answer", message: formMessage("number_missing", values) }); }
+      } else if (!NUMBER.test(answer)) {
+        problems.push({ part: "answer", message: formMessage("number_not_number", values) });
+      } else {
+        var value = Number(answer);
+        var low = q.minimum !== null && value < q.minimum;
+        var high = q.maximum !== null && value > q.maximum;
+        if (low || high) {
+          var key = q.minimum !== null && q.maximum !== null ? "number_between" :
+            (q.minimum !== null ? "number_at_least" : "number_at_most");
+          problems.push({ part: "answer", message: formMessage(key, values) });
+        }
+      }
+    } else if (q.type === "date") {
+      var read = entry.answer_parts ? readDateParts(entry.answer_parts) : readDateParts(splitDate(answer));
+      if (read.problem === "missing") {
+        if (q.required) { problems.push({ part: "answer", message: formMessage("date_missing", values) }); }
+      } else if (read.problem === "incomplete") {
+        values.parts = listText(read.missing);
+        problems.push({ part: "answer", message: formMessage("date_incomplete", values), missing: read.missing });
+      } else if (read.problem === "not_real") {
+        problems.push({ part: "answer", message: formMessage("date_not_real", values) });
+      }
+    } else if (answer === "" && q.required) {
+      problems.push({ part: "answer", message: formMessage("text_missing", values) });
+    }
+    if (problems.length === 0 && flagsRisk(q, answer, onDay)) {
+      var required = D.action_plan_required;
+      if (required && String(entry.action || "").trim() === "") {
+        problems.push({ part: "action", message: formMessage("action_missing", values) });
+      }
+      if (required && String(entry.action_owner || "").trim() === "") {
+        problems.push({ part: "action_owner", message: formMessage("action_owner_missing", values) });
+      }
+      var due = entry.action_due_parts ? readDateParts(entry.action_due_parts) : readDateParts(splitDate(entry.action_due));
+      if (due.problem === "missing") {
+        if (required) { problems.push({ part: "action_due", message: formMessage("action_due_missing", values) }); }
+      } else if (due.problem === "incomplete") {
+        values.parts = listText(due.missing);
+        problems.push({ part: "action_due", message: formMessage("action_due_incomplete", values), missing: due.missing });
+      } else if (due.problem === "not_real") {
+        problems.push({ part: "action_due", message: formMessage("action_due_not_real", values) });
+      }
+    }
+    return problems;
+  }
+
+  function isAnswered(entry) {
+    return !!entry && String(entry.answer || "").trim() !== "";
+  }
+
+  /** Answered and required counts and a status for a domain: 'not started', 'in progress' or 'complete'. */
+  function domainProgress(domain, draft, onDay) {
+    var answers = (draft && draft.answers) || {};
+    var required = 0, answered = 0, touched = false, problems = 0, checkAgain = 0;
+    domain.questions.forEach(function (id) {
+      var q = byId[id];
+      var entry = answers[id];
+      if (entry && ENTRY_PARTS.some(function (p) { return String(entry[p] || "").trim() !== ""; })) { touched = true; }
+      if (q.required) {
+        required += 1;
+        if (isAnswered(entry)) { answered += 1; }
+      }
+      problems += answerProblems(q, entry, onDay).length;
+      if (entry && entry.check_again) { checkAgain += 1; }
+    });
+    var status = !touched ? "not started" : (problems === 0 && checkAgain === 0 ? "complete" : "in progress");
+    return { required: required, answered: answered, status: status, problems: problems, check_again: checkAgain };
+  }
+
+  // --- answers kept in the browser --------------------------------------------------------------
+
+  var storageWorks = null;
+
+  function storage() {
+    try {
+      return window.localStorage;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function canStore() {
+    if (storageWorks === null) {
+      var store = storage();
+      try {
+        var probe = D.storage_prefix + "/probe";
+        store.setItem(probe, "1");
+        store.removeItem(probe);
+        storageWorks = true;
+      } catch (error) {
+        storageWorks = false;
+      }
+    }
+    return storageWorks;
+  }
+
+  function draftKey(edition, code) { return D.storage_prefix + "/" + edition + "/draft/" + code; }
+  function currentKey(edition) { return D.storage_prefix + "/" + edition + "/current"; }
+
+  function readJson(key) {
+    var store = storage();
+    if (!store) { return null; }
+    try {
+      var text = store.getItem(key);
+      return text ? JSON.parse(text) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  /** Write a value; false (and the warning shown by the page) when the browser will not keep it. */
+  function writeJson(key, value) {
+    var store = storage();
+    try {
+      store.setItem(key, JSON.stringify(value));
+      return true;
+    } catch (error) {
+      storageWorks = false;
+      return false;
+    }
+  }
+
+  function newDraft(code, edition) {
+    return {
+      format: D.draft_format, edition: edition || D.edition, practice_code: code, practice_name: "", completed_by: "",
+      answers: {}, carried_from: null, dropped: [], submitted: null, updated_at: null
+    };
+  }
+
+  /** The draft kept for a practice in this edition (never one of another edition), or null. */
+  function loadDraft(code, edition) {
+    edition = edition || D.edition;
+    var draft = readJson(draftKey(edition, code));
+    if (!draft || draft.format !== D.draft_format || draft.edition !== edition || draft.practice_code !== code) {
+      return null;
+    }
+    draft.answers = draft.answers || {};
+    return draft;
+  }
+
+  function saveDraft(draft) {
+    draft.updated_at = new Date().toISOString();
+    return writeJson(draftKey(draft.edition, draft.practice_code), draft);
+  }
+
+  /** Change a practice's draft as it is kept now (another tab may have changed it since), then keep it. */
+  function updateDraft(code, change) {
+    var draft = loadDraft(code) || newDraft(code);
+    change(draft);
+    var kept = saveDraft(draft);
+    return { draft: draft, kept: kept };
+  }
+
+  function currentPractice() {
+    var store = storage();
+    if (!store) { return null; }
+    try {
+      var code = store.getItem(currentKey(D.edition));
+      return code && new RegExp(D.ods_pattern).test(code) ? code : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function setCurrentPractice(code) {
+    var store = storage();
+    try {
+      if (code) { store.setItem(currentKey(D.edition), code); } else { store.removeItem(currentKey(D.edition)); }
+      return true;
+    } catch (error) {
+      storageWorks = false;
+      return false;
+    }
+  }
+
+  function clearDraft(code) {
+    var store = storage();
+    try {
+      store.removeItem(draftKey(D.edition, code));
+      if (currentPractice() === code) { store.removeItem(currentKey(D.edition)); }
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  /** Every draft in this browser, of any edition: [{edition, practice_code, answered, draft}]. */
+  function listDrafts() {
+    var store = storage();
+    var found = [];
+    if (!store) { return found; }
+    var start = D.storage_prefix + "/";
+    try {
+      for (var i = 0; i < store.length; i += 1) {
+        var key = store.key(i);
+        if (!key || key.indexOf(start) !== 0 || key.indexOf("/draft/") < 0) { continue; }
+        var draft = readJson(key);
+        if (!draft || draft.format !== D.draft_format || draftKey(draft.edition, draft.practice_code) !== key) {
+          continue;
+        }
+        var answered = Object.keys(draft.answers || {}).filter(function (id) {
+          return isAnswered(draft.answers[id]);
+        }).length;
+        found.push({ edition: draft.edition, practice_code: draft.practice_code, answered: answered, draft: draft });
+      }
+    } catch (error) {
+      return found;
+    }
+    found.sort(function (a, b) {
+      return a.edition === b.edition ? (a.practice_code < b.practice_code ? -1 : 1) : (a.edition < b.edition ? 1 : -1);
+    });
+    return found;
+  }
+
+  // --- the return as CSV and JSON ---------------------------------------------------------------
+
+  /** One row per question of the edition, in its order, in the return's columns. */
+  function returnRows(draft, onDay) {
+    return questions.map(function (q) {
+      var entry = draft.answers[q.question_id] || emptyEntry();
+      var answer = String(entry.answer || "").trim();
+      var risky = flagsRisk(q, answer, onDay);
+      return {
+        practice_code: draft.practice_code,
+        edition: D.edition,
+        question_id: q.question_id,
+        answer: answer,
+        comment: String(entry.comment || "").trim(),
+        action: risky ? String(entry.action || "").trim() : "",
+        action_owner: risky ? String(entry.action_owner || "").trim() : "",
+        action_due: risky ? String(entry.action_due || "").trim() : ""
+      };
+    });
+  }
+
+  function csvCell(value) {
+    var text = String(value === null || value === undefined ? "" : value);
+    return /[",\r\n]/.test(text) ? "\"" + text.replace(/"/g, "\"\"") + "\"" : text;
+  }
+
+  /** Rows as CSV text: the header, then the rows, each line ending CRLF. */
+  function toCsv(columns, rows) {
+    var lines = [columns.map(csvCell).join(",")];
+    rows.forEach(function (row) {
+      lines.push(columns.map(function (c) { return csvCell(row[c]); }).join(","));
+    });
+    return lines.join("\r\n") + "\r\n";
+  }
+
+  function returnCsv(draft, onDay) {
+    return toCsv(D.all_columns, returnRows(draft, onDay));
+  }
+
+  /** The return in the JSON shape the collector reads (generator/returnformat.JSON_FORMAT). */
+  function returnJson(draft, onDay, now) {
+    return {
+      format: D.format,
+      edition: D.edition,
+      practice_code: draft.practice_code,
+      practice_name: draft.practice_name || "",
+      completed_by: draft.completed_by || "",
+      exported_at: (now || new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      answers: returnRows(draft, onDay).map(function (row) {
+        return {
+          question_id: row.question_id, answer: row.answer, comment: row.comment,
+          action: row.action, action_owner: row.action_owner, action_due: row.action_due
+        };
+      })
+    };
+  }
+
+  /** A file name for a download, such as 'C82001-2025-26-return.csv'. */
+  function fileName(draft, extension) {
+    return draft.practice_code + "-" + D.edition + "-return." + extension;
+  }
+
+  // --- reading a return file ----------------------------------------------------------------------
+
+  /** CSV text → rows of cells (RFC 4180: quoted cells, doubled quotes, CRLF, LF or CR line ends). */
+  function parseCsv(text) {
+    var rows = [];
+    var row = [];
+    var cell = "";
+    var quoted = false;
+    var i = 0;
+    var n = text.length;
+    var started = false;
+    while (i < n) {
+      var ch = text.charAt(i);
+      if (quoted) {
+        if (ch === "\"") {
+          if (text.charAt(i + 1) === "\"") { cell += "\""; i += 2; continue; }
+          quoted = false; i += 1; continue;
+        }
+        cell += ch; i += 1; continue;
+      }
+      if (ch === "\"") { quoted = true; started = true; i += 1; continue; }
+      if (ch === ",") { row.push(cell); cell = ""; started = true; i += 1; continue; }
+      if (ch === "\r" || ch === "\n") {
+        row.push(cell); rows.push(row); row = []; cell = ""; started = false;
+        i += ch === "\r" && text.charAt(i + 1) === "\n" ? 2 : 1;
+        continue;
+      }
+      cell += ch; started = true; i += 1;
+    }
+    if (started || cell !== "" || row.length) { row.push(cell); rows.push(row); }
+    return rows;
+  }
+
+  /** Text of a file: UTF-8 with or without a byte order mark; null if it is not UTF-8. */
+  function decodeUtf8(buffer) {
+    try {
+      var text = new TextDecoder("utf-8", { fatal: true }).decode(buffer);
+      return text.charAt(0) === "\uFEFF" ? text.slice(1) : text;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  /** A return file's text → {kind, edition, practice_code, practice_name, completed_by, rows} or {error}. */
+  function readReturn(text, name) {
+    var trimmed = text.replace(/^\s+/, "");
+    if (/\.json$/i.test(name || "") || trimmed.charAt(0) === "{") {
+      var data;
+      try {
+        data = JSON.parse(text);
+      } catch (error) {
+        return { error: "The file is not a return: it is not valid JSON." };
+      }
+      if (!data || typeof data !== "object" || data.format !== D.format) {
+        return { error: "The file is not a return exported by this form (its format must be " + D.format + ")." };
+      }
+      if (!Array.isArray(data.answers) || typeof data.edition !== "string" || typeof data.practice_code !== "string") {
+        return { error: "The file is not a complete return: it needs an edition, a practice code and a list of answers." };
+      }
+      var jsonRows = data.answers.filter(function (a) { return a && typeof a === "object"; }).map(function (a) {
+        var row = { practice_code: data.practice_code, edition: data.edition };
+        ["question_id"].concat(ENTRY_PARTS).forEach(function (c) {
+          row[c] = a[c] === null || a[c] === undefined ? "" : String(a[c]);
+        });
+        return row;
+      });
+      return {
+        kind: "json", edition: data.edition.trim(), practice_code: data.practice_code.trim(),
+        practice_name: typeof data.practice_name === "string" ? data.practice_name : "",
+        completed_by: typeof data.completed_by === "string" ? data.completed_by : "",
+        rows: jsonRows
+      };
+    }
+    var cells = parseCsv(text);
+    if (!cells.length) { return { error: "The file is empty." }; }
+    var header = cells[0].map(function (h) { return h.trim(); });
+    var missing = D.columns.filter(function (c) { return c !== "comment" && header.indexOf(c) < 0; });
+    if (missing.length) {
+      return { error: "The file is not a return: its first row must name the columns " + D.columns.join(", ") +
+        " (missing " + missing.join(", ") + ")." };
+    }
+    var rows = [];
+    cells.slice(1).forEach(function (line) {
+      if (line.length === 1 && line[0] === "") { return; }
+      var row = {};
+      D.all_columns.forEach(function (c) {
+        var index = header.indexOf(c);
+        row[c] = index >= 0 && index < line.length ? line[index] : "";
+      });
+      rows.push(row);
+    });
+    if (!rows.length) { return { error: "The file is a return with no rows." }; }
+    return {
+      kind: "csv", edition: rows[0].edition.trim(), practice_code: rows[0].practice_code.trim(),
+      practice_name: "", completed_by: "", rows: rows
+    };
+  }
+
+  /** Whether an answer is one q allows (an empty answer always fits), as generator/carry.py decides. */
+  function fits(answer, q) {
+    var text = String(answer || "").trim();
+    if (text === "") { return true; }
+    if (q.answers.length) { return q.answers.indexOf(text) >= 0; }
+    if (q.type === "number") {
+      if (!NUMBER.test(text)) { return false; }
+      var value = Number(text);
+      return (q.minimum === null || value >= q.minimum) && (q.maximum === null || value <= q.maximum);
+    }
+    if (q.type === "date") { return parseIsoDate(text) !== null; }
+    return true;
+  }
+
+  function entryOf(row) {
+    var entry = emptyEntry();
+    ENTRY_PARTS.forEach(function (p) { entry[p] = String(row[p] || "").trim(); });
+    return entry;
+  }
+
+  /** A return of this edition → the answers to load: {answers, skipped: [words]}. */
+  function answersFromReturn(ret) {
+    var answers = {};
+    var skipped = [];
+    ret.rows.forEach(function (row, index) {
+      var id = String(row.question_id || "").trim();
+      var where = ret.kind === "csv" ? "Row " + (index + 2) : "Answer " + (index + 1);
+      var q = byId[id];
+      if (!q) {
+        skipped.push(where + ": '" + id + "' is not a question of " + D.edition + ", so it was not loaded.");
+        return;
+      }
+      if (answers[id]) {
+        skipped.push(where + ": " + id + " is answered twice; the first answer was loaded.");
+        return;
+      }
+      var entry = entryOf(row);
+      if (isRadio(q) && entry.answer !== "" && q.answers.indexOf(entry.answer) < 0) {
+        skipped.push(where + ": '" + entry.answer + "' is not an answer to " + id + ", so it was left empty.");
+        entry.answer = "";
+      }
+      answers[id] = entry;
+    });
+    return { answers: answers, skipped: skipped };
+  }
+
+  // --- carrying a return forward from an earlier edition --------------------------------------------
+
+  /** The lineage from an earlier edition to this one, if the site carries returns from it. */
+  function lineageFrom(edition) {
+    for (var i = 0; i < D.carry.length; i += 1) {
+      if (D.carry[i].from === edition) { return D.carry[i]; }
+    }
+    return null;
+  }
+
+  var CHANGE_WORDS = {
+    text: "reworded", type: "given another answer type", options: "given other options",
+    bounds: "given other limits", unit: "given another unit"
+  };
+
+  /** Why a carried answer must be checked again, in generator/carry.py's words. */
+  function checkAgainReason(traced, lineage) {
+    if (traced.kind === "replaced") {
+      return "this question replaces " + traced.from + " of " + lineage.from + ", which asked: " +
+        lineage.old_texts[traced.from];
+    }
+    var what = traced.changes.filter(function (c) { return CHANGE_WORDS[c]; }).map(function (c) {
+      return CHANGE_WORDS[c];
+    });
+    return "this question was " + (what.join(" and ") || "changed") + " since " + lineage.from;
+  }
+
+  /** Carry an earlier edition's return forward, as generator/carry.py does for a file:
+      {answers (each to check again carrying its reason), kept, check_again, empty, dropped, problems}. */
+  function carryForward(ret, lineage) {
+    var oldIds = {};
+    Object.keys(lineage.questions).forEach(function (id) {
+      var from = lineage.questions[id].from;
+      if (from) { oldIds[from] = true; }
+    });
+    lineage.removed.forEach(function (r) { oldIds[r.question_id] = true; });
+    var given = {};
+    var problems = [];
+    ret.rows.forEach(function (row, index) {
+      var id = String(row.question_id || "").trim();
+      var where = ret.kind === "csv" ? "Row " + (index + 2) : "Answer " + (index + 1);
+      if (!oldIds[id]) {
+        problems.push(where + ": '" + id + "' is no question of " + lineage.from + "; its answer is not carried.");
+      } else if (given[id]) {
+        problems.push(where + ": " + id + " is answered twice; the first answer is carried.");
+      } else {
+        given[id] = entryOf(row);
+      }
+    });
+    var answers = {};
+    var kept = [], checkAgain = [], empty = [];
+    questions.forEach(function (q) {
+      var id = q.question_id;
+      var traced = lineage.questions[id];
+      var before = traced && traced.from ? given[traced.from] : null;
+      var anything = before && ENTRY_PARTS.some(function (p) { return before[p] !== ""; });
+      if (!anything) {
+        empty.push(id);
+        return;
+      }
+      var entry = emptyEntry();
+      ENTRY_PARTS.forEach(function (p) { entry[p] = before[p]; });
+      if (!traced.check_again) {
+        answers[id] = entry;
+        kept.push(id);
+        return;
+      }
+      var reason = checkAgainReason(traced, lineage);
+      if (!fits(entry.answer, q)) {
+        reason += "; last year's answer '" + entry.answer + "' is not an answer to it now";
+        entry.answer = "";
+      }
+      entry.check_again = reason;
+      answers[id] = entry;
+      checkAgain.push(id);
+    });
+    var dropped = lineage.removed.filter(function (r) {
+      var before = given[r.question_id];
+      return before && (before.answer !== "" || before.comment !== "");
+    }).map(function (r) {
+      var before = given[r.question_id];
+      return { question_id: r.question_id, text: r.text, answer: before.answer, comment: before.comment };
+    });
+    return {
+      from: lineage.from, answers: answers, kept: kept, check_again: checkAgain, empty: empty, dropped: dropped,
+      problems: problems
+    };
+  }
+
+  /** A draft of another edition as the rows of a return (to carry it forward). */
+  function draftAsReturn(draft) {
+    var rows = Object.keys(draft.answers).map(function (id) {
+      var row = { practice_code: draft.practice_code, edition: draft.edition, question_id: id };
+      ENTRY_PARTS.forEach(function (p) { row[p] = String(draft.answers[id][p] || "").trim(); });
+      return row;
+    });
+    return {
+      kind: "draft", edition: draft.edition, practice_code: draft.practice_code,
+      practice_name: draft.practice_name || "", completed_by: draft.completed_by || "", rows: rows
+    };
+  }
+
+  window.GPQS = {
+    data: D,
+    questions: questions,
+    question: function (id) { return byId[id] || null; },
+    fill: fill,
+    formMessage: formMessage,
+    numberText: numberText,
+    listText: listText,
+    parseIsoDate: parseIsoDate,
+    isoDate: isoDate,
+    dateText: dateText,
+    readDateParts: readDateParts,
+    splitDate: splitDate,
+    today: today,
+    addMonths: addMonths,
+    isRadio: isRadio,
+    flagsRisk: flagsRisk,
+    emptyEntry: emptyEntry,
+    answerProblems: answerProblems,
+    isAnswered: isAnswered,
+    domainProgress: domainProgress,
+    canStore: canStore,
+    newDraft: newDraft,
+    loadDraft: loadDraft,
+    saveDraft: saveDraft,
+    updateDraft: updateDraft,
+    currentPractice: currentPractice,
+    setCurrentPractice: setCurrentPractice,
+    clearDraft: clearDraft,
+    listDrafts: listDrafts,
+    returnRows: returnRows,
+    toCsv: toCsv,
+    returnCsv: returnCsv,
+    returnJson: returnJson,
+    fileName: fileName,
+    parseCsv: parseCsv,
+    decodeUtf8: decodeUtf8,
+    readReturn: readReturn,
+    fits: fits,
+    answersFromReturn: answersFromReturn,
+    lineageFrom: lineageFrom,
+    carryForward: carryForward,
+    draftAsReturn: draftAsReturn
+  };
+}(window));
