@@ -14,6 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..site.build import BuildResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,16 +30,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def print_result(result: BuildResult, site: Path) -> None:
+    """Every problem on stdout as path:line:column: message, then one line on stderr."""
+    from ..problems import summary
+    from ..site.build import describe
+
+    for problem in result.problems:
+        print(problem.format(), flush=True)
+    if result.ok:
+        print(describe(result, site), file=sys.stderr, flush=True)
+    else:
+        print(f"{summary(result.problems)}: site not built, {site} left as it was", file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..site.build import BuildOptions, build, describe
+    from ..site.build import BuildOptions, build
 
     result = build(BuildOptions(standards=args.standards, site=args.site, include_drafts=args.include_drafts))
-    for problem in result.problems:
-        print(problem.format())
-    if not result.ok:
-        from ..problems import summary
-
-        print(f"{summary(result.problems)}: site not built, {args.site} left as it was", file=sys.stderr)
-        return 1
-    print(describe(result, args.site), file=sys.stderr)
-    return 0
+    print_result(result, args.site)
+    return 0 if result.ok else 1

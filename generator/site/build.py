@@ -19,7 +19,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +32,7 @@ from ..problems import Problem, errors
 from . import files
 from .config import SettingsProblem, dump, edition_config, read_settings
 from .mkdocs_build import SiteBuilderFailed, build_site
-from .pages import BuiltEdition, PageContext, navigation, render_pages
+from .pages import BuiltEdition, Kind, PageContext, navigation, render_pages
 from .redirects import redirect_pages
 from .templates import TemplateProblem, Templates
 
@@ -47,6 +47,10 @@ OVERRIDES_FOLDER = "overrides"
 """The folder of ``site_templates/`` holding the theme's template overrides."""
 
 
+DownloadBuilder = Callable[[Edition, Path, Path], "Sequence[Download]"]
+"""Builds an edition's downloads into a folder, with a cache folder: ``forms.build_downloads``'s signature."""
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """Where the build reads and writes; every path relative to the working folder by default."""
@@ -59,6 +63,8 @@ class BuildOptions:
     work: Path = Path("build/site")
     """Generated pages, each edition's configuration and built site, and the downloads cache."""
     include_drafts: bool = False
+    downloads: DownloadBuilder | None = None
+    """What builds the downloads; None for the forms (``generator.forms.build_downloads``)."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ def plan(library: Library, include_drafts: bool) -> list[BuiltEdition]:
     root = current or max(drafts, key=lambda e: e.id, default=None)
     built: list[BuiltEdition] = []
     for edition in sorted(library.published() + drafts, key=lambda e: e.id, reverse=True):
-        kind = "draft" if edition.info.status == "draft" else "current" if edition is current else "archived"
+        kind: Kind = "draft" if edition.info.status == "draft" else "current" if edition is current else "archived"
         built.append(BuiltEdition(edition, kind, "" if edition is root else f"{edition.id}/"))
     return built
 
@@ -178,7 +184,7 @@ def _build_into(
                 raise _Refused([Problem(problem.path, problem.line, 0, problem.message)]) from None
             docs = {page.path: page.markdown.encode() for page in pages}
             docs.update(_assets(options, templates))
-            written = files.sync_folder(folder / "docs", docs)
+            written = len(files.sync_folder(folder / "docs", docs) & {page.path for page in pages})
             config = edition_config(
                 settings,
                 config_dir=options.config.resolve().parent,
@@ -190,9 +196,7 @@ def _build_into(
             )
             config_text = dump(config)
             files.write_if_changed(folder / "mkdocs.yml", config_text.encode())
-            stamp = files.fingerprint(
-                docs, [options.templates / OVERRIDES_FOLDER], config_text, _builder_versions()
-            )
+            stamp = files.fingerprint(docs, [options.templates / OVERRIDES_FOLDER], config_text, _builder_versions())
         rebuilt = _read(folder / "out.fingerprint") != stamp or not (folder / "out").is_dir()
         if rebuilt:
             with timer.step("mkdocs"):
@@ -219,11 +223,16 @@ def _build_into(
 
 def _downloads(edition: Edition, staging: Path, options: BuildOptions) -> tuple[Download, ...]:
     from .. import paths
-    from ..forms import build_downloads
 
+    if options.downloads is None:
+        from ..forms import build_downloads
+
+        builder: DownloadBuilder = build_downloads
+    else:
+        builder = options.downloads
     out_dir = staging / paths.downloads(edition.id)
     try:
-        return tuple(build_downloads(edition, out_dir, options.work / "cache" / "downloads"))
+        return tuple(builder(edition, out_dir, options.work / "cache" / "downloads"))
     except Exception as error:  # a failed form must stop the build with a message, not a traceback
         message = f"could not build the downloads of {edition.id}: {type(error).__name__}: {error}"
         raise _Refused([Problem(display(edition.folder), 0, 0, message)]) from None
@@ -258,9 +267,7 @@ def describe(result: BuildResult, site: Path) -> str:
     """One line on what a build did, for the command's summary."""
     if not result.editions:
         return "site not built"
-    placed = ", ".join(
-        f"{r.edition_id} ({r.kind}, at {r.folder or 'the root'})" for r in result.editions
-    )
+    placed = ", ".join(f"{r.edition_id} ({r.kind}, at {r.folder or 'the root'})" for r in result.editions)
     pages = sum(r.pages for r in result.editions)
     written = sum(r.pages_written for r in result.editions)
     rebuilt = sum(r.rebuilt for r in result.editions)

@@ -28,9 +28,9 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def sync_folder(folder: Path, files: Mapping[str, bytes]) -> int:
-    """Make ``folder`` hold exactly ``files`` (relative path → bytes); return how many were written."""
-    written = sum(write_if_changed(folder / name, data) for name, data in files.items())
+def sync_folder(folder: Path, files: Mapping[str, bytes]) -> set[str]:
+    """Make ``folder`` hold exactly ``files`` (relative path → bytes); return the names of those written."""
+    written = {name for name, data in files.items() if write_if_changed(folder / name, data)}
     wanted = {Path(name) for name in files}
     for path in sorted(folder.rglob("*"), reverse=True):
         relative = path.relative_to(folder)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from .. import paths
 from ..model import Domain, Edition, Library, Standard
+from ..selfassess.site import self_assessment
 from .describe import date
 from .templates import Templates
 
@@ -102,9 +103,7 @@ def _common(context: PageContext, page: str) -> dict[str, Any]:
         "extra": context.extra,
         "site_name": context.site_name,
         "domain_page": lambda domain: paths.domain_page(domain) + "index.md",
-        "question_link": lambda domain, question: (
-            f"{paths.domain_page(domain)}index.md#{paths.anchor(question.id)}"
-        ),
+        "question_link": lambda domain, question: f"{paths.domain_page(domain)}index.md#{paths.anchor(question.id)}",
         "standard_link": lambda domain, standard: f"{paths.domain_page(domain)}index.md#{paths.anchor(standard.id)}",
     }
 
@@ -242,6 +241,7 @@ RENDERERS: list[PageRenderer] = [
     regulations,
     changes,
     downloads,
+    self_assessment,
     editions,
     trailing_content,
 ]

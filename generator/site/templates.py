@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +23,14 @@ PAGE_TEMPLATES = "pages"
 """The folder of ``site_templates/`` holding the page templates."""
 
 
-@dataclass(frozen=True)
 class TemplateProblem(Exception):
-    """A page template or content page that could not be rendered."""
+    """A page template or content page that could not be rendered, and where."""
 
-    path: str
-    line: int
-    message: str
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = path
+        self.line = line
+        self.message = message
 
 
 def relative(from_page: str, to_path: str) -> str:
@@ -99,9 +99,7 @@ class Templates:
         """Render the hand-written page ``content/<name>`` as the page at ``page``."""
         return Markup(self._render(self._content_env, self.content_dir, name, page, context))
 
-    def _render(
-        self, env: jinja2.Environment, folder: Path, name: str, page: str, context: Mapping[str, Any]
-    ) -> str:
+    def _render(self, env: jinja2.Environment, folder: Path, name: str, page: str, context: Mapping[str, Any]) -> str:
         link: Callable[[str], str] = lambda target: relative(page, target)  # noqa: E731
         try:
             return env.get_template(name).render(dict(context), page=page, link=link)

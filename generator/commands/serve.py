@@ -1,0 +1,58 @@
+"""toolkit serve: build the site, serve it on this machine, and build again whenever a source changes.
+
+Watches standards/, content/, site_templates/ and mkdocs.yml. The preview is built into
+build/preview/ (never into site/), drafts included unless --published-only is given.
+Stop with Ctrl+C.
+
+Example:
+    toolkit serve
+    toolkit serve --port 8080
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    parser.add_argument("--published-only", action="store_true", help="leave draft editions out, as toolkit build does")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..site.build import BuildOptions
+    from ..site.serve import Preview
+    from .build import print_result
+
+    site = Path("build/preview/site")
+    options = BuildOptions(
+        standards=args.standards,
+        site=site,
+        work=Path("build/preview/work"),
+        include_drafts=not args.published_only,
+    )
+    try:
+        preview = Preview(options, port=args.port, on_build=lambda result: print_result(result, site))
+    except OSError as error:
+        print(f"cannot serve on port {args.port}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(
+        f"Serving the site at {preview.url} ; it is built again when the standards, content/, "
+        "site_templates/ or mkdocs.yml change. Press Ctrl+C to stop.",
+        file=sys.stderr,
+        flush=True,
+    )
+    stop = threading.Event()
+    try:
+        preview.watch(stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.close()
+    return 0
