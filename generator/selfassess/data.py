@@ -126,13 +126,16 @@ def to_script(data: Mapping[str, Any], name: str = "GPQS_SELFASSESS") -> str:
     """``data`` as a classic script that sets ``window.<name>``, safe to load from any page.
 
     JSON is valid JavaScript; '<', '>' and '&' are escaped so that no text of the standards
-    can close a script element, and U+2028/U+2029 so that older engines parse it.
+    can close a script element, U+2028/U+2029 so that older engines parse it, and '/' so
+    that an address in the data (the submission URL, a schema's ``$schema``) is not taken
+    for a file the page loads from outside by tools that look for one.
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for char, escaped in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
         ("&", "\\u0026"),
+        ("/", "\\/"),
         ("\u2028", "\\u2028"),
         ("\u2029", "\\u2029"),
     ):

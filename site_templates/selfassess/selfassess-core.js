@@ -116,7 +116,20 @@
 
   // --- answers and their rules -----------------------------------------------------------------
 
-  var NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+  /** A number as the collector takes one (generator/returns/validate.NUMBER): 12, -3, 12.5. */
+  var NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
+  /** What Python's float() reads, which carrying a return forward uses (generator/carry.fits). */
+  var PY_FLOAT = /^[+-]?(?:(?:\d(?:_?\d)*)(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
+  var PY_FLOAT_WORDS = /^[+-]?(?:inf|infinity|nan)$/i;
+
+  function pyFloat(text) {
+    var trimmed = text.replace(/^[\s]+|[\s]+$/g, "");
+    if (PY_FLOAT.test(trimmed)) { return Number(trimmed.replace(/_/g, "")); }
+    if (PY_FLOAT_WORDS.test(trimmed)) {
+      return /nan/i.test(trimmed) ? NaN : (trimmed.charAt(0) === "-" ? -Infinity : Infinity);
+    }
+    return null;
+  }
 
   function isRadio(q) { return RADIO_TYPES[q.type] === true; }
 
@@ -536,12 +549,21 @@
     if (text === "") { return true; }
     if (q.answers.length) { return q.answers.indexOf(text) >= 0; }
     if (q.type === "number") {
-      if (!NUMBER.test(text)) { return false; }
-      var value = Number(text);
-      return (q.minimum === null || value >= q.minimum) && (q.maximum === null || value <= q.maximum);
+      var value = pyFloat(text);
+      if (value === null) { return false; }
+      var low = q.minimum !== null ? q.minimum : value;
+      var high = q.maximum !== null ? q.maximum : value;
+      return low <= value && value <= high;
     }
-    if (q.type === "date") { return parseIsoDate(text) !== null; }
+    if (q.type === "date") { return parsePyIsoDate(text) !== null; }
     return true;
+  }
+
+  /** What Python's date.fromisoformat() reads: YYYY-MM-DD, or YYYYMMDD. */
+  function parsePyIsoDate(text) {
+    var match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text);
+    if (!match || (text.length !== 8 && text.length !== 10)) { return null; }
+    return realDate(Number(match[1]), Number(match[2]), Number(match[3]));
   }
 
   function entryOf(row) {
@@ -567,9 +589,14 @@
         return;
       }
       var entry = entryOf(row);
-      if (isRadio(q) && entry.answer !== "" && q.answers.indexOf(entry.answer) < 0) {
-        skipped.push(where + ": '" + entry.answer + "' is not an answer to " + id + ", so it was left empty.");
-        entry.answer = "";
+      if (isRadio(q) && entry.answer !== "") {
+        var canonical = q.answers.filter(function (a) { return a.toLowerCase() === entry.answer.toLowerCase(); });
+        if (canonical.length) {
+          entry.answer = canonical[0];
+        } else {
+          skipped.push(where + ": '" + entry.answer + "' is not an answer to " + id + ", so it was left empty.");
+          entry.answer = "";
+        }
       }
       answers[id] = entry;
     });
