@@ -296,11 +296,11 @@ def test_percent() -> None:
 
 def test_answers_of_unchosen_returns_are_not_counted() -> None:
     edition = data.library().editions[data.CURRENT]
-    rows = {r["question_id"]: Answer(r["answer"]) for r in data.answers_2031(1)}
+    rows = {r["question_id"]: r["answer"] for r in data.answers_2031(1)}
     returns = Returns(
         data.CURRENT,
         (sub(1, "A00001", "2031-06-01", True), sub(2, "A00001", "2031-06-02", True)),
-        {1: {**rows, "AL1.1": Answer("no")}, 2: rows},
+        {1: {**rows, "AL1.1": "no"}, 2: rows},
     )
     found = compute(edition, returns)
     assert found.shares[0].counts == (1, 1, 0, 0)

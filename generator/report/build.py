@@ -87,7 +87,7 @@ def year_on_year(
     previous, note = previous_of(library, edition, previous_id)
     if previous is None:
         return None, note
-    before = ledger.read_returns(store, previous.id)
+    before = ledger.read_returns(store, previous.id, notes=False)
     if not any(s.valid for s in before.submissions):
         return (
             None,
@@ -125,7 +125,8 @@ def make(
     timings.read = time.perf_counter() - started
 
     started = time.perf_counter()
-    moment = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = now or dt.datetime.now(dt.UTC)
+    moment = stamp.strftime("%Y-%m-%d %H:%M UTC")
     found = figures.compute(edition, returns, register, generated_at=moment, year_on_year=yoy, year_on_year_note=note)
     laid_out = tables.tables(found)
     timings.compute = time.perf_counter() - started
@@ -141,7 +142,7 @@ def make(
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         (staging / REPORT_HTML).write_text(page, encoding="utf-8")
-        exports.write_all(laid_out, staging)
+        exports.write_all(laid_out, staging, created=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
         for stale in OWN_FILES:
             (out / stale).unlink(missing_ok=True)
         files = []

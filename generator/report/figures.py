@@ -28,7 +28,7 @@ from typing import Literal
 from ..model import ANSWERS, Contact, Domain, Edition, Question
 from . import rag
 from .inputs import Answer, Returns, Submission, unattributed
-from .risk import RiskTest, normal, received_day, risk_test
+from .risk import Judge, normal, received_day
 from .yearonyear import YearOnYear
 
 Status = Literal["valid", "invalid", "missing"]
@@ -187,19 +187,11 @@ class _Compiled:
     id: str
     text: str
     required: bool
-    test: RiskTest | None
-    categories: Mapping[str, int] | None
-    """For yes-no questions: answer → index in SHARE_ANSWERS; None for other types."""
-    risky: frozenset[int]
-    """For yes-no questions: the indexes of the answers that flag a risk."""
+    judge: Judge
 
 
 def compile_question(question: Question) -> _Compiled:
-    if question.type in ("yes_no_partial_na", "yes_no"):
-        categories = {answer: SHARE_ANSWERS.index(answer) for answer in question.allowed_answers}
-        risky = frozenset(categories[normal(a)] for a in question.risk_answers if normal(a) in categories)
-        return _Compiled(question.id, question.text, question.required, None, categories, risky)
-    return _Compiled(question.id, question.text, question.required, risk_test(question), None, frozenset())
+    return _Compiled(question.id, question.text, question.required, Judge(question, SHARE_ANSWERS))
 
 
 def domain_info(edition: Edition, domain: Domain) -> DomainInfo:
@@ -242,65 +234,78 @@ def compute(
             )
         )
 
-    # Per question: counts of each yes-no answer, answers given, risks.
-    counts = [[[0, 0, 0, 0] for _ in qs] for qs in compiled]
+    # Every answer of every practice with a valid return, judged.
+    valid = [r for r in return_rows if r.status == "valid"]
+    subs = [chosen[r.practice_code] for r in valid]
+    n_domains = len(domains)
+    counts = [[[0] * len(SHARE_ANSWERS) for _ in qs] for qs in compiled]
     answered = [[0] * len(qs) for qs in compiled]
     flagged = [[0] * len(qs) for qs in compiled]
+    domain_risks: list[list[int]] = []
+    unanswered: list[list[int]] = []
+    flagged_at: list[list[tuple[int, _Compiled]]] = []
+    asked_at: list[list[int]] = []
+    for sub in subs:
+        answers = returns.answers.get(sub.id, {})
+        day = received_day(sub.received_at)
+        risks_here = [0] * n_domains
+        blank_here = [0] * n_domains
+        flagged_here: list[tuple[int, _Compiled]] = []
+        for di, domain_questions in enumerate(compiled):
+            q_counts, q_answered, q_flagged = counts[di], answered[di], flagged[di]
+            for qi, q in enumerate(domain_questions):
+                given = answers.get(q.id)
+                if not given:
+                    if q.required:
+                        blank_here[di] += 1
+                    continue
+                index, risky = q.judge.known.get(given) or q.judge(given, day)
+                q_answered[qi] += 1
+                if index >= 0:
+                    q_counts[qi][index] += 1
+                if risky:
+                    q_flagged[qi] += 1
+                    risks_here[di] += 1
+                    flagged_here.append((di, q))
+        domain_risks.append(risks_here)
+        unanswered.append(blank_here)
+        flagged_at.append(flagged_here)
+        asked_at.append([di for di, qid in enumerate(support_ids) if normal(answers.get(qid) or "") == "yes"])
+
     practices: list[PracticeRow] = []
     risks: list[RiskRow] = []
     support: list[SupportRow] = []
     none: rag.Rating = "none"
-    empty = (none,) * len(domains)
-    zeros = (0,) * len(domains)
+    empty = (none,) * n_domains
+    zeros = (0,) * n_domains
+    position = {r.practice_code: i for i, r in enumerate(valid)}
     for row in return_rows:
-        if row.status != "valid":
+        i = position.get(row.practice_code, -1)
+        if i < 0:
             practices.append(PracticeRow(row.practice_code, row.practice_name, row.status, empty, zeros, ()))
             continue
-        sub = chosen[row.practice_code]
-        answers = returns.answers.get(sub.id, {})
-        day = received_day(sub.received_at)
-        ratings: list[rag.Rating] = []
-        domain_risks: list[int] = []
-        asked: list[str] = []
-        for di, domain_questions in enumerate(compiled):
-            found = 0
-            unanswered = 0
-            q_counts, q_answered, q_flagged = counts[di], answered[di], flagged[di]
-            for qi, q in enumerate(domain_questions):
-                given = answers.get(q.id)
-                if given is None or not given.answer.strip():
-                    if q.required:
-                        unanswered += 1
-                    continue
-                q_answered[qi] += 1
-                if q.categories is not None:
-                    index = q.categories.get(given.answer)
-                    if index is None:
-                        index = q.categories.get(normal(given.answer))
-                    if index is None:
-                        continue
-                    q_counts[qi][index] += 1
-                    risky = index in q.risky
-                else:
-                    risky = q.test is not None and q.test(given.answer, day)
-                if risky:
-                    found += 1
-                    q_flagged[qi] += 1
-                    risks.append(RiskRow(row.practice_code, row.practice_name, domains[di], q.id, q.text, given))
-            ratings.append(rag.rating(found, unanswered))
-            domain_risks.append(found)
-            request = answers.get(support_ids[di])
-            if request is not None and normal(request.answer) == "yes":
-                asked.append(domains[di].code)
-                support.append(SupportRow(row.practice_code, row.practice_name, domains[di], request.comment))
+        sid = subs[i].id
+        ratings = tuple(rag.rating(domain_risks[i][di], unanswered[i][di]) for di in range(n_domains))
         practices.append(
             PracticeRow(
-                row.practice_code, row.practice_name, "valid", tuple(ratings), tuple(domain_risks), tuple(asked)
+                row.practice_code,
+                row.practice_name,
+                "valid",
+                ratings,
+                tuple(domain_risks[i]),
+                tuple(domains[di].code for di in asked_at[i]),
             )
         )
+        for di, q in flagged_at[i]:
+            risks.append(
+                RiskRow(row.practice_code, row.practice_name, domains[di], q.id, q.text, returns.answer(sid, q.id))
+            )
+        for di in asked_at[i]:
+            comment = returns.answer(sid, support_ids[di]).comment
+            support.append(SupportRow(row.practice_code, row.practice_name, domains[di], comment))
 
     shares = tuple(
-        Shares(domains[di], tuple(sum(c[i] for c in counts[di]) for i in range(len(SHARE_ANSWERS))))
+        Shares(domains[di], tuple(sum(c[k] for c in counts[di]) for k in range(len(SHARE_ANSWERS))))
         for di in range(len(domains))
     )
     questions = tuple(

@@ -207,6 +207,14 @@ def _headline(figures: Figures) -> dict[str, str]:
     return {"who": who, "where": where, "support": support, "better": better}
 
 
+RATING_CELLS: dict[str, str] = {
+    r: f'<td class="rag {r}"><span aria-hidden="true">{"–" if r == "none" else r[0].upper()}</span>'
+    f'<span class="sr">{rag.LABELS[r]}</span></td>'
+    for r in rag.RATINGS
+}
+"""A practice's rating in a domain as a table cell: its letter on its colour, its name for screen readers."""
+
+
 def render(figures: Figures, *, store: str = "") -> str:
     """The report as one HTML document."""
     template = _environment().get_template("report.html.j2")
@@ -235,4 +243,5 @@ def render(figures: Figures, *, store: str = "") -> str:
         plan=plan,
         share_text=_share_text,
         rating_counts=[figures.rating_counts(i) for i in range(len(figures.domains))],
+        practice_rows=[(p, Markup("".join(RATING_CELLS[r] for r in p.ratings))) for p in figures.practices],
     )

@@ -16,8 +16,20 @@ from pathlib import Path
 from typing import NamedTuple
 
 
+class Notes(NamedTuple):
+    """What a practice wrote beside an answer: its comment and action plan (most answers have none)."""
+
+    comment: str = ""
+    action: str = ""
+    action_owner: str = ""
+    action_due: str = ""
+
+
+NO_NOTES = Notes()
+
+
 class Answer(NamedTuple):
-    """One answer of a valid return (a tuple: a return for every practice in England holds about a million)."""
+    """One answer of a valid return, with its notes."""
 
     answer: str
     comment: str = ""
@@ -49,11 +61,19 @@ class Returns:
 
     edition_id: str
     submissions: tuple[Submission, ...]
-    answers: Mapping[int, Mapping[str, Answer]] = field(default_factory=dict)
-    """Answers by submission id, then question id: at least those of :func:`chosen` valid submissions."""
+    answers: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
+    """Answers by submission id, then question id: at least those of the :func:`chosen` valid submissions.
+    (Plain strings: the returns of every practice in England hold over a million answers.)"""
+    notes: Mapping[int, Mapping[str, Notes]] = field(default_factory=dict)
+    """The notes of the answers that have any, by submission id, then question id."""
 
     def chosen(self) -> dict[str, Submission]:
         return chosen(self.submissions)
+
+    def answer(self, submission_id: int, question_id: str) -> Answer:
+        """One answer with its notes."""
+        given = self.answers.get(submission_id, {}).get(question_id, "")
+        return Answer(given, *self.notes.get(submission_id, {}).get(question_id, NO_NOTES))
 
 
 def chosen(submissions: Iterable[Submission]) -> dict[str, Submission]:

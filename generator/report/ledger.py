@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .inputs import Answer, Returns, Submission, chosen
+from .inputs import Notes, Returns, Submission, chosen
 
 LEDGER_FILE = "ledger.sqlite"
 """The ledger's file name in the store folder."""
@@ -53,28 +53,25 @@ def _connect(store: Path) -> Iterator[sqlite3.Connection]:
 
 
 def problem_text(problem: Any) -> str:
-    """One problem as recorded in the ledger's JSON, in words."""
+    """One problem as the ledger's JSON records it, in words: 'row 14, answer: …'."""
     if isinstance(problem, dict):
         message = str(problem.get("message", ""))
-        where = []
-        if problem.get("row"):
-            where.append(f"row {problem['row']}")
-        if problem.get("column"):
-            where.append(str(problem["column"]))
+        place = problem.get("place") or (f"row {problem['row']}" if problem.get("row") else "")
+        where = [str(w) for w in (place, problem.get("column")) if w]
         return f"{', '.join(where)}: {message}" if where else message
     return str(problem)
 
 
 def _problems(raw: str | None) -> tuple[str, ...]:
+    """The errors of a submission (its warnings left out: they do not make a return invalid)."""
     if not raw:
         return ()
     try:
         data = json.loads(raw)
     except ValueError:
         return (raw,)
-    if isinstance(data, list):
-        return tuple(problem_text(p) for p in data)
-    return (problem_text(data),)
+    listed = data if isinstance(data, list) else [data]
+    return tuple(problem_text(p) for p in listed if not (isinstance(p, dict) and p.get("severity") == "warning"))
 
 
 def editions(store: Path) -> list[str]:
@@ -86,8 +83,12 @@ def editions(store: Path) -> list[str]:
         ]
 
 
-def read_returns(store: Path, edition_id: str) -> Returns:
-    """Every submission to ``edition_id`` and the answers of the latest valid return of each practice."""
+def read_returns(store: Path, edition_id: str, notes: bool = True) -> Returns:
+    """Every submission to ``edition_id`` and the answers of the latest valid return of each practice.
+
+    ``notes``: whether to read the comments and action plans too (a comparison with last
+    year needs only the answers).
+    """
     with _connect(store) as db:
         submissions = tuple(
             Submission(
@@ -97,7 +98,7 @@ def read_returns(store: Path, edition_id: str) -> Returns:
                 file_name=row[3] or "",
                 source=row[4] or "",
                 valid=row[5] == "valid",
-                problems=_problems(row[6]),
+                problems=() if row[5] == "valid" else _problems(row[6]),
                 superseded=row[7] is not None,
             )
             for row in db.execute(
@@ -106,17 +107,23 @@ def read_returns(store: Path, edition_id: str) -> Returns:
                 (edition_id,),
             )
         )
-        wanted = [s.id for s in chosen(submissions).values() if s.valid]
-        answers: dict[int, dict[str, Answer]] = {}
-        rows = db.execute(
-            "SELECT submission_id, question_id, answer, coalesce(comment, ''), coalesce(action, ''), "
-            "coalesce(action_owner, ''), coalesce(action_due, '') FROM answers "
-            "WHERE submission_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(wanted),),
-        )
-        for sid, qid, answer, comment, action, owner, due in rows:
-            held = answers.get(sid)
-            if held is None:
-                held = answers[sid] = {}
-            held[qid] = Answer(answer or "", comment, action, owner, due)
-    return Returns(edition_id, submissions, answers)
+        wanted = json.dumps([s.id for s in chosen(submissions).values() if s.valid])
+        # One row per return, its answers as one JSON object: parsed in C, many times faster than a row per answer.
+        answers = {
+            sid: json.loads(blob)
+            for sid, blob in db.execute(
+                "SELECT submission_id, json_group_object(question_id, answer) FROM answers "
+                "WHERE submission_id IN (SELECT value FROM json_each(?)) GROUP BY submission_id",
+                (wanted,),
+            )
+        }
+        found: dict[int, dict[str, Notes]] = {}
+        if notes:
+            for sid, qid, comment, action, owner, due in db.execute(
+                "SELECT submission_id, question_id, comment, action, action_owner, action_due FROM answers "
+                "WHERE submission_id IN (SELECT value FROM json_each(?)) "
+                "AND (comment != '' OR action != '' OR action_owner != '' OR action_due != '')",
+                (wanted,),
+            ):
+                found.setdefault(sid, {})[qid] = Notes(comment or "", action or "", owner or "", due or "")
+    return Returns(edition_id, submissions, answers, found)

@@ -42,6 +42,9 @@ def risk_test(question: Question) -> RiskTest | None:
     risky = frozenset(normal(a) for a in question.risk_answers)
     below, above, months = question.risk_below, question.risk_above, question.risk_older_than_months
 
+    cutoffs: dict[dt.date, dt.date] = {}
+    """The day before which a date flags a risk, for each day a return was received."""
+
     def flags(answer: str, received: dt.date) -> bool:
         value = normal(answer)
         if not value:
@@ -59,7 +62,10 @@ def risk_test(question: Question) -> RiskTest | None:
                 day = dt.date.fromisoformat(value)
             except ValueError:
                 return False
-            return day < months_before(received, months)
+            cutoff = cutoffs.get(received)
+            if cutoff is None:
+                cutoff = cutoffs[received] = months_before(received, months)
+            return day < cutoff
         return False
 
     return flags
@@ -71,3 +77,31 @@ def received_day(received_at: str) -> dt.date:
         return dt.date.fromisoformat(received_at[:10])
     except ValueError:
         return dt.date.today()
+
+
+class Judge:
+    """Judges the answers to one question: which of ``categories`` each is, and whether it flags a risk.
+
+    A report judges a million answers, most of them the same few strings: each distinct
+    answer is judged once and kept in :attr:`known`, which callers read first
+    (``judge.known.get(answer) or judge(answer, day)``). Answers to a date question are
+    not kept, as their risk depends on the day the return was received.
+    """
+
+    __slots__ = ("_categories", "_dated", "_test", "known")
+
+    def __init__(self, question: Question, categories: tuple[str, ...] = ()) -> None:
+        self._categories = (
+            {c: i for i, c in enumerate(categories)} if question.type in ("yes_no_partial_na", "yes_no") else {}
+        )
+        self._test = risk_test(question)
+        self._dated = question.risk_older_than_months is not None
+        self.known: dict[str, tuple[int, bool]] = {}
+        """Answer → judgement, for the answers already judged."""
+
+    def __call__(self, answer: str, received: dt.date) -> tuple[int, bool]:
+        """One answer's category (its index, or -1 when it is none of them) and whether it flags a risk."""
+        judged = (self._categories.get(normal(answer), -1), self._test is not None and self._test(answer, received))
+        if not self._dated:
+            self.known[answer] = judged
+        return judged

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from ..lineage import Kind, lineage
 from ..model import Edition, Question
-from .inputs import Answer, Returns
-from .risk import RiskTest, received_day, risk_test
+from .inputs import Returns
+from .risk import Judge, received_day
 
 
 @dataclass(frozen=True)
@@ -127,31 +127,119 @@ class YearOnYear:
         return fewer, len(self.practices) - fewer - more, more
 
 
+Asked = tuple[int, str, Judge]
+"""A compared question as one year asked it: the domain (of this edition), its id that year, its judge."""
+
+
 @dataclass(frozen=True)
-class _Pair:
-    domain_index: int
-    now_id: str
-    now_test: RiskTest | None
-    before_id: str
-    before_test: RiskTest | None
+class Plan:
+    """What to compare: every question's match, and the compared questions as each year asked them."""
+
+    matches: tuple[Match, ...]
+    now: tuple[Asked, ...]
+    before: tuple[Asked, ...]
 
 
-def _risks(
-    answers: Mapping[str, Answer], received_at: str, pairs: Sequence[_Pair], domains: int, now: bool
-) -> tuple[list[int], list[int]]:
-    """Per domain: compared questions answered, and of them answers flagging a risk."""
-    day = received_day(received_at)
+def plan(previous: Edition, edition: Edition, between: Sequence[Edition] = ()) -> Plan:
+    """The questions to compare: matched, not support requests, and able to flag a risk in either year."""
+    found = matches(previous, edition, between)
+    now_questions: dict[str, Question] = {q.id: q for _, _, q in edition.questions()}
+    before_questions: dict[str, Question] = {q.id: q for _, _, q in previous.questions()}
+    now: list[Asked] = []
+    before: list[Asked] = []
+    for m in found:
+        if m.support or m.previous_id is None:
+            continue
+        now_q, before_q = now_questions[m.question_id], before_questions[m.previous_id]
+        if not (now_q.can_flag_risk or before_q.can_flag_risk):
+            continue
+        now.append((m.domain_index, m.question_id, Judge(now_q)))
+        before.append((m.domain_index, m.previous_id, Judge(before_q)))
+    return Plan(tuple(found), tuple(now), tuple(before))
+
+
+@dataclass(frozen=True)
+class Side:
+    """One year's answers to the compared questions, from every practice with a valid return that year."""
+
+    answered: list[int]
+    """Per domain of this edition: answers to its compared questions."""
+    risky: list[int]
+    """And of them, answers flagging a risk."""
+    practices: dict[str, list[int]]
+    """Practice code → answers flagging a risk, per domain."""
+
+
+def side(returns: Returns, asked: Sequence[Asked], domains: int) -> Side:
+    """Judge one year's returns on the compared questions, a question at a time."""
+    subs = [s for s in returns.chosen().values() if s.valid]
     answered = [0] * domains
     risky = [0] * domains
-    for pair in pairs:
-        given = answers.get(pair.now_id if now else pair.before_id)
-        if given is None or not given.answer.strip():
-            continue
-        answered[pair.domain_index] += 1
-        test = pair.now_test if now else pair.before_test
-        if test is not None and test(given.answer, day):
-            risky[pair.domain_index] += 1
-    return answered, risky
+    per_practice: list[list[int]] = []
+    for sub in subs:
+        answers = returns.answers.get(sub.id, {})
+        day = received_day(sub.received_at)
+        here = [0] * domains
+        for domain_index, question_id, judge in asked:
+            given = answers.get(question_id)
+            if not given:
+                continue
+            answered[domain_index] += 1
+            if (judge.known.get(given) or judge(given, day))[1]:
+                risky[domain_index] += 1
+                here[domain_index] += 1
+        per_practice.append(here)
+    return Side(answered, risky, {s.practice_code: per_practice[i] for i, s in enumerate(subs)})
+
+
+def combine(
+    previous: Edition, edition: Edition, planned: Plan, now: Side, before: Side, names: Mapping[str, str] | None = None
+) -> YearOnYear:
+    """The comparison from each year's side."""
+    n = len(edition.domains)
+    compared = [0] * n
+    for domain_index, _, _ in planned.now:
+        compared[domain_index] += 1
+    new = [0] * n
+    for m in planned.matches:
+        if m.kind == "new" and not m.support:
+            new[m.domain_index] += 1
+    domains = tuple(
+        DomainChange(
+            d.id,
+            d.title,
+            compared[i],
+            new[i],
+            before.answered[i],
+            before.risky[i],
+            now.answered[i],
+            now.risky[i],
+        )
+        for i, d in enumerate(edition.domains)
+    )
+    codes = [d.code for d in edition.domains]
+    names = names or {}
+    practices = tuple(
+        PracticeChange(
+            code,
+            names.get(code, ""),
+            sum(before.practices[code]),
+            sum(now_risks),
+            tuple(codes[i] for i in range(n) if now_risks[i] < before.practices[code][i]),
+            tuple(codes[i] for i in range(n) if now_risks[i] > before.practices[code][i]),
+        )
+        for code, now_risks in sorted(now.practices.items())
+        if code in before.practices
+    )
+    return YearOnYear(
+        previous.id,
+        previous.info.title,
+        planned.matches,
+        domains,
+        practices,
+        practices_before=len(before.practices),
+        practices_now=len(now.practices),
+    )
 
 
 def compare(
@@ -163,71 +251,8 @@ def compare(
     between: Sequence[Edition] = (),
 ) -> YearOnYear:
     """This edition's returns against the previous edition's."""
-    found = matches(previous, edition, between)
-    now_questions: dict[str, Question] = {q.id: q for _, _, q in edition.questions()}
-    before_questions: dict[str, Question] = {q.id: q for _, _, q in previous.questions()}
-    pairs: list[_Pair] = []
-    for m in found:
-        if m.support or m.previous_id is None:
-            continue
-        now_q, before_q = now_questions[m.question_id], before_questions[m.previous_id]
-        if not (now_q.can_flag_risk or before_q.can_flag_risk):
-            continue
-        pairs.append(_Pair(m.domain_index, m.question_id, risk_test(now_q), m.previous_id, risk_test(before_q)))
-
+    planned = plan(previous, edition, between)
     n = len(edition.domains)
-    totals = {True: ([0] * n, [0] * n), False: ([0] * n, [0] * n)}
-    per_practice: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
-    for now, rets in ((True, returns), (False, previous_returns)):
-        for code, sub in rets.chosen().items():
-            if not sub.valid:
-                continue
-            answered, risky = _risks(rets.answers.get(sub.id, {}), sub.received_at, pairs, n, now)
-            for i in range(n):
-                totals[now][0][i] += answered[i]
-                totals[now][1][i] += risky[i]
-            per_practice[now][code] = risky
-
-    compared = [0] * n
-    for pair in pairs:
-        compared[pair.domain_index] += 1
-    new = [0] * n
-    for m in found:
-        if m.kind == "new" and not m.support:
-            new[m.domain_index] += 1
-    domains = tuple(
-        DomainChange(
-            d.id,
-            d.title,
-            compared[i],
-            new[i],
-            totals[False][0][i],
-            totals[False][1][i],
-            totals[True][0][i],
-            totals[True][1][i],
-        )
-        for i, d in enumerate(edition.domains)
-    )
-    codes = [d.code for d in edition.domains]
-    names = names or {}
-    practices = tuple(
-        PracticeChange(
-            code,
-            names.get(code, ""),
-            sum(per_practice[False][code]),
-            sum(now_risks),
-            tuple(codes[i] for i in range(n) if now_risks[i] < per_practice[False][code][i]),
-            tuple(codes[i] for i in range(n) if now_risks[i] > per_practice[False][code][i]),
-        )
-        for code, now_risks in sorted(per_practice[True].items())
-        if code in per_practice[False]
-    )
-    return YearOnYear(
-        previous.id,
-        previous.info.title,
-        tuple(found),
-        domains,
-        practices,
-        practices_before=len(per_practice[False]),
-        practices_now=len(per_practice[True]),
+    return combine(
+        previous, edition, planned, side(returns, planned.now, n), side(previous_returns, planned.before, n), names
     )
