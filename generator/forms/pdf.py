@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import multiprocessing
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +58,7 @@ def risk_text(question: Question) -> str:
     if question.risk_answers:
         quoted = question.risk_answers if question.type != "choice" else [f"“{a}”" for a in question.risk_answers]
         return "If you answered " + " or ".join(quoted)
-    unit = question.unit if question.unit == "%" else (f" {question.unit}" if question.unit else "")
+    unit = "%" if question.unit == "%" else ""  # other units read badly after a bound ("below 1 events")
     parts = []
     if question.risk_below is not None:
         parts.append(f"below {_number(question.risk_below)}{unit}")
@@ -101,10 +102,6 @@ def question_view(question: Question) -> dict[str, Any]:
     }
 
 
-def _short_title(domain: Domain) -> str:
-    return domain.title
-
-
 def domain_view(edition: Edition, domain: Domain) -> dict[str, Any]:
     contact = edition.contact(domain.contact)
     return {
@@ -113,7 +110,6 @@ def domain_view(edition: Edition, domain: Domain) -> dict[str, Any]:
         "start": f"domain-{domain.id}",
         "end": f"end-{domain.id}",
         "title": domain.title,
-        "short_title": _short_title(domain),
         "running_title": f"Self-assessment form · {domain.title}",
         "summary": domain.summary,
         "question_count": sum(1 for _ in domain.questions()),
@@ -229,7 +225,8 @@ def render_pdfs(edition: Edition, created: str | None, parallel: bool = True) ->
     ]
     _LAID_OUT = document
     try:
-        if parallel and "fork" in multiprocessing.get_all_start_methods():
+        # Fork only a single-threaded process: a forked copy of other threads' held locks could hang.
+        if parallel and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
             with multiprocessing.get_context("fork").Pool(1) as pool:
                 pending = pool.apply_async(_write_domains, (jobs,))
                 whole = _write(None, None)

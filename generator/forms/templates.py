@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates" / "forms"
 """The print templates and print CSS."""
@@ -22,6 +25,8 @@ def lower_first(text: str) -> str:
 
 
 def environment() -> jinja2.Environment:
+    import jinja2  # imported here: the cache key needs TEMPLATES, not Jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
