@@ -147,6 +147,16 @@ def test_stock_frictionless_passes_the_datapackage(minimal_files: Path) -> None:
     assert "VALID" in done.stdout and "INVALID" not in done.stdout
 
 
+@pytest.mark.parametrize("name", ["2025-26", "2024-25"])
+def test_stock_frictionless_passes_the_default_editions_datapackages(name: str, tmp_path: Path) -> None:
+    edition = load(EDITIONS[name])
+    for file, make in returnfiles.FILES.items():
+        (tmp_path / file).write_bytes(make(edition))
+    done = frictionless("--json", "datapackage.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["valid"] is True
+
+
 def practice_return(folder: Path, file: str) -> str:
     """A practice's return beside the schema it downloaded (the stock validator reads only relative paths)."""
     shutil.copyfile(RETURNS / file, folder / file)
