@@ -1,4 +1,4 @@
-"""A generated population of returns with known answers, for the report's tests.
+"""A generated population of returns with known answers, collected by the toolkit's collector, for the report's tests.
 
 Two small editions live in ``tests/fixtures/report``: 2030-31 and 2031-32, which follows
 it (AL1.1 unchanged, AL1.2 reworded, BE1.1 replaces BE1.9, BE1.2 new, AL1.7 removed).
@@ -9,9 +9,13 @@ every count can be worked out by hand; see :func:`answers_2031`.
 
 from __future__ import annotations
 
+import atexit
 import csv
-import json
-import sqlite3
+import datetime as dt
+import functools
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,15 +119,16 @@ def answers_2030(i: int) -> list[Row]:
 
 @dataclass
 class Sent:
-    """One file as the ledger records it."""
+    """One file a practice sent: its answers (a valid return), or a broken return or another file."""
 
     practice_code: str
     edition: str
     received_at: str
-    status: str
+    """When it arrived: the file's modification time, which the collector records."""
     rows: list[Row] = field(default_factory=list)
-    problems: list[dict[str, object]] = field(default_factory=list)
     file_name: str = ""
+    content: bytes = b""
+    """The file's bytes when it is no return CSV."""
 
 
 VALID_2031 = 30
@@ -133,31 +138,30 @@ REGISTER_SIZE = VALID_2031 + INVALID_2031 + MISSING_2031
 VALID_2030 = 20
 
 
+def _maybe(rows: list[Row]) -> list[Row]:
+    """The same answers with AL1.1 answered 'maybe', which makes the return invalid."""
+    return [dict(r, answer="maybe") if r["question_id"] == "AL1.1" else r for r in rows]
+
+
 def population() -> list[Sent]:
     """Practices 0–29 valid, 30–34 invalid, 35–39 missing for 2031-32; 0–19 valid for 2030-31.
 
-    Practice 0 also sent an earlier valid return (all 'no' to AL1.1, superseded) and practice
-    2 a later invalid one (its valid return still stands). One unreadable file has no practice.
+    Practice 0 also sent an earlier valid return (AL1.1 'no', superseded by its later one,
+    where it is 'yes') and practice 2 a later invalid one (its valid return still stands).
+    One file, a PDF, is no return and names no practice.
     """
     sent: list[Sent] = []
     for i in range(VALID_2030):
-        sent.append(Sent(code(i), PREVIOUS, "2030-06-15T09:00:00Z", "valid", answers_2030(i)))
+        sent.append(Sent(code(i), PREVIOUS, "2030-06-15T09:00:00Z", answers_2030(i)))
     early = [dict(r, answer="no") if r["question_id"] == "AL1.1" else r for r in answers_2031(0)]
-    sent.append(Sent(code(0), CURRENT, "2031-05-01T09:00:00Z", "valid", early))
+    sent.append(Sent(code(0), CURRENT, "2031-05-01T09:00:00Z", early, "Y00000-draft.csv"))
     for i in range(VALID_2031):
-        sent.append(Sent(code(i), CURRENT, f"2031-06-15T09:{i:02d}:00Z", "valid", answers_2031(i)))
+        sent.append(Sent(code(i), CURRENT, f"2031-06-15T09:{i:02d}:00Z", answers_2031(i)))
     for i in range(VALID_2031, VALID_2031 + INVALID_2031):
-        problems: list[dict[str, object]] = [
-            {"row": 3, "column": "answer", "message": "'maybe' is not an answer to AL1.1"}
-        ]
-        sent.append(Sent(code(i), CURRENT, "2031-06-16T09:00:00Z", "invalid", [], problems))
+        sent.append(Sent(code(i), CURRENT, "2031-06-16T09:00:00Z", _maybe(answers_2031(i))))
+    sent.append(Sent(code(2), CURRENT, "2031-07-01T09:00:00Z", _maybe(answers_2031(2)), "Y00002-again.csv"))
     sent.append(
-        Sent(code(2), CURRENT, "2031-07-01T09:00:00Z", "invalid", [], [{"message": "the practice code is missing"}])
-    )
-    sent.append(
-        Sent(
-            "", CURRENT, "2031-06-20T09:00:00Z", "unreadable", [], [{"message": "not a return we can read"}], "scan.pdf"
-        )
+        Sent("", CURRENT, "2031-06-20T09:00:00Z", file_name="scan.pdf", content=b"%PDF-1.4\n%\xe2\xe3 a scan\n")
     )
     return sent
 
@@ -174,54 +178,52 @@ def write_register(path: Path) -> Path:
     return path
 
 
-LEDGER_SCHEMA = """
-CREATE TABLE submissions (
-    id INTEGER PRIMARY KEY, source TEXT NOT NULL, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,
-    received_at TEXT NOT NULL, practice_code TEXT, edition TEXT, status TEXT NOT NULL,
-    superseded_by INTEGER, problems TEXT NOT NULL DEFAULT '[]'
-);
-CREATE TABLE answers (
-    submission_id INTEGER NOT NULL, question_id TEXT NOT NULL, answer TEXT, comment TEXT,
-    action TEXT, action_owner TEXT, action_due TEXT, PRIMARY KEY (submission_id, question_id)
-);
-"""
+COLUMNS = ("practice_code", "edition", "question_id", "answer", "comment", "action", "action_owner", "action_due")
 
 
-def write_ledger(store: Path, sent: list[Sent]) -> Path:
-    """A ledger in the collector's schema holding ``sent`` (superseded_by set as the collector sets it)."""
-    store.mkdir(parents=True, exist_ok=True)
-    path = store / "ledger.sqlite"
-    db = sqlite3.connect(path)
-    db.executescript(LEDGER_SCHEMA)
-    latest: dict[tuple[str, str], int] = {}
-    for n, s in enumerate(sent, start=1):
-        db.execute(
-            "INSERT INTO submissions (id, source, file_name, sha256, received_at, practice_code, edition, status, problems) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                n,
-                "returns/",
-                s.file_name or f"{s.practice_code}.csv",
-                f"{n:064x}",
-                s.received_at,
-                s.practice_code or None,
-                s.edition,
-                s.status,
-                json.dumps(s.problems),
-            ),
+def write_files(folder: Path, sent: list[Sent]) -> Path:
+    """Each file into ``folder`` (one sub-folder per edition), dated as received."""
+    for s in sent:
+        path = folder / s.edition / (s.file_name or f"{s.practice_code}.csv")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if s.content:
+            path.write_bytes(s.content)
+        else:
+            with path.open("w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out)
+                writer.writerow(COLUMNS)
+                for r in s.rows:
+                    writer.writerow([s.practice_code, s.edition, *(r[c] for c in COLUMNS[2:])])
+        stamp = dt.datetime.fromisoformat(s.received_at.replace("Z", "+00:00")).timestamp()
+        os.utime(path, (stamp, stamp))
+    return folder
+
+
+def collect_into(store: Path, editions: tuple[str, ...] = (PREVIOUS, CURRENT)) -> Path:
+    """The population's files to ``editions``, collected into ``store`` by the toolkit's collector."""
+    from generator.returns.collect import Options, collect
+
+    inbox = write_files(store.parent / f"{store.name}-inbox", [s for s in population() if s.edition in editions])
+    register = write_register(store.parent / f"{store.name}-practices.csv")
+    for edition in editions:
+        outcome = collect(
+            Options(
+                sources=[str(inbox / edition)],
+                store=store,
+                edition=edition,
+                standards=FIXTURE,
+                register=register,
+                jobs=1,
+                site_url="https://standards.example.nhs.uk/",
+            )
         )
-        db.executemany(
-            "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (n, r["question_id"], r["answer"], r["comment"], r["action"], r["action_owner"], r["action_due"])
-                for r in s.rows
-            ],
-        )
-        if s.status == "valid":
-            key = (s.practice_code, s.edition)
-            if key in latest:
-                db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (n, latest[key]))
-            latest[key] = n
-    db.commit()
-    db.close()
-    return path
+        assert not outcome.failed, outcome.problems
+    return store
+
+
+@functools.cache
+def collected(editions: tuple[str, ...] = (PREVIOUS, CURRENT)) -> Path:
+    """A store holding the population, collected once per test run (read-only for the tests)."""
+    root = Path(tempfile.mkdtemp(prefix="report-population-"))
+    atexit.register(shutil.rmtree, root, True)
+    return collect_into(root / "store", editions)

@@ -26,8 +26,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser")
-    data.write_ledger(root / "store", data.population())
-    made = make(data.library(), data.CURRENT, root / "store", root / "out", register=dict(data.register_rows()))
+    made = make(data.library(), data.CURRENT, data.collected(), root / "out", register=dict(data.register_rows()))
     return next(p for p in made.files if p.name == "report.html")
 
 

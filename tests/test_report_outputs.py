@@ -23,7 +23,7 @@ HYPERLINK = '=HYPERLINK("http://x.example","click")'
 def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the population, and the report made from it by the command: the report folder."""
     root = tmp_path_factory.mktemp("made")
-    data.write_ledger(root / "store", data.population())
+    shutil.copytree(data.collected(), root / "store")
     register = data.write_register(root / "practices.csv")
     code = main(
         [
@@ -65,8 +65,7 @@ def test_command_writes_every_file_into_the_store(made: Path) -> None:
 
 
 def test_command_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data.write_ledger(tmp_path / "store", data.population())
-    args = ["report", "--edition", data.CURRENT, "--standards", str(data.FIXTURE), "--store", str(tmp_path / "store")]
+    args = ["report", "--edition", data.CURRENT, "--standards", str(data.FIXTURE), "--store", str(data.collected())]
     assert main([*args, "--out", str(tmp_path / "out")]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == [
@@ -81,7 +80,6 @@ def test_out_inside_the_site_is_refused(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "site").mkdir()
-    data.write_ledger(tmp_path / "store", data.population())
     code = main(["report", "--edition", data.CURRENT, "--standards", str(data.FIXTURE), "--out", "site/reports/../r"])
     assert code == 2
     assert capsys.readouterr().err == (

@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     from ..check import check
     from ..problems import errors
     from ..report.build import ReportError, check_out, make
-    from ..report.inputs import RegisterError, read_register
+    from ..report.inputs import read_register
+    from ..returns.register import RegisterError
 
     out: Path = args.out or args.store / "report"
     try:

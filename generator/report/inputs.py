@@ -8,8 +8,6 @@ whose every return was invalid is reported with its latest invalid one.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,44 +95,8 @@ def unattributed(submissions: Iterable[Submission]) -> list[Submission]:
     return sorted((s for s in submissions if not s.practice_code), key=lambda s: (s.received_at, s.id))
 
 
-class RegisterError(ValueError):
-    """The practice register could not be read; the message says why in words."""
-
-
-REGISTER_COLUMNS = ("practice_code", "practice_name")
-
-
 def read_register(path: Path) -> dict[str, str]:
-    """The practice register, a CSV with the columns ``practice_code,practice_name``: code → name."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise RegisterError(f"{path}: cannot read the practice register ({error.strerror or error})") from None
-    return parse_register(data, str(path))
+    """The practice register (``practice_code,practice_name``): code → name, read as ``toolkit collect`` reads it."""
+    from ..returns.register import read_register as read
 
-
-def parse_register(data: bytes, name: str) -> dict[str, str]:
-    """Parse the register's bytes (UTF-8 with or without BOM, else Windows-1252, as Excel saves it)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    rows = csv.reader(io.StringIO(text, newline=""))
-    header = next(rows, None)
-    if header is None:
-        raise RegisterError(f"{name}: the practice register is empty; it needs the columns practice_code,practice_name")
-    columns = [h.strip().lower() for h in header]
-    if "practice_code" not in columns:
-        raise RegisterError(
-            f"{name}: the practice register has no 'practice_code' column; "
-            f"its first row must be practice_code,practice_name (found {','.join(header)})"
-        )
-    code_at = columns.index("practice_code")
-    name_at = columns.index("practice_name") if "practice_name" in columns else None
-    register: dict[str, str] = {}
-    for row in rows:
-        if code_at >= len(row) or not row[code_at].strip():
-            continue
-        code = row[code_at].strip().upper()
-        register[code] = row[name_at].strip() if name_at is not None and name_at < len(row) else ""
-    return register
+    return read(path)
