@@ -298,7 +298,7 @@ def collect(options: Options, progress: Progress | None = None) -> Outcome:
         jobs = options.jobs or os.cpu_count() or 1
         _record(store, items, _results(items, context, jobs), outcome, progress)
         outcome.statuses = write_status(store, collecting, register)
-        write_feedback(store, register, titles)
+        write_feedback(store, register, titles, {n.id for n in outcome.new})
     return outcome
 
 

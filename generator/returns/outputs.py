@@ -16,7 +16,7 @@ import html
 import io
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -242,11 +242,16 @@ def feedback_page(sub: Submission, practice_name: str, edition_title: str) -> st
     return "\n".join(parts)
 
 
-def write_feedback(store: Store, register: Mapping[str, str] | None, titles: Mapping[str, str]) -> int:
-    """A feedback page and a problems CSV for every submission with problems; how many."""
+def write_feedback(
+    store: Store, register: Mapping[str, str] | None, titles: Mapping[str, str], new: Collection[int]
+) -> int:
+    """A feedback page and a problems CSV for each submission with problems: those in ``new`` and any whose page
+    is missing (earlier pages stand: a submission never changes). How many were written."""
     written = 0
     for sub in store.with_problems():
         page = store.root / feedback_path(sub)
+        if sub.id not in new and page.exists():
+            continue
         write_whole(page, feedback_page(sub, (register or {}).get(sub.practice_code, ""), titles.get(sub.edition, "")))
         write_whole(page.with_name(page.stem + "-problems.csv"), problems_csv(sub))
         written += 1

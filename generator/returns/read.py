@@ -37,9 +37,6 @@ from .messages import FILE_KINDS, ReturnProblem, place, problem
 REQUIRED_COLUMNS = ("practice_code", "edition", "question_id", "answer")
 """Columns a return cannot do without; the others may be left out."""
 
-UPPER_COLUMNS = ("practice_code", "question_id")
-"""Columns read in capitals: ODS codes and question ids are written in capitals."""
-
 UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 
 MAX_UNPACKED = 64 * 1024 * 1024
@@ -123,7 +120,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"{\\rtf", "rtf"),
 )
 
-_CONTROL = frozenset(range(32)) - {9, 10, 12, 13} | {127}
+_NOT_CONTROL = bytes(b for b in range(256) if (b >= 32 and b != 127) or b in (9, 10, 12, 13))
 
 
 def sniff(data: bytes) -> str:
@@ -144,7 +141,7 @@ def sniff(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "text"
     head = data[:4096]
-    if b"\x00" in head or sum(byte in _CONTROL for byte in head) > len(head) // 100:
+    if b"\x00" in head or len(head.translate(None, _NOT_CONTROL)) > len(head) // 100:
         return "binary"
     return "text"
 
@@ -205,10 +202,16 @@ def iso_date(value: str) -> str:
 def normal_row(values: dict[str, str]) -> dict[str, str]:
     """Every column present and stripped; codes and ids in capitals; the due date in YYYY-MM-DD."""
     row = {name: values.get(name, "").strip() for name in ALL_COLUMNS}
-    for name in UPPER_COLUMNS:
-        row[name] = row[name].upper()
-    row["action_due"] = iso_date(row["action_due"])
+    _normalise(row)
     return row
+
+
+def _normalise(row: dict[str, str]) -> None:
+    """Codes and ids in capitals, the due date in YYYY-MM-DD, in a row of stripped values."""
+    row["practice_code"] = row["practice_code"].upper()
+    row["question_id"] = row["question_id"].upper()
+    if "/" in row["action_due"]:
+        row["action_due"] = iso_date(row["action_due"])
 
 
 def cell_text(value: Any) -> str:
@@ -283,16 +286,23 @@ def read_table(format: str, records: Iterable[tuple[int, Sequence[str]]], sheet:
     found.present = frozenset(positions)
     ignored = [i for i, name in enumerate(names) if not name]
 
+    width = len(names)
+    absent = {name: "" for name in ALL_COLUMNS if name not in positions}
+    at = list(positions.items())
     for number, cells in numbered:
-        if not any(c.strip() for c in cells):
+        if not any(cells) or not any(c.strip() for c in cells):
             continue
-        extra = [c.strip() for c in cells[len(names) :]] + [cells[i].strip() for i in ignored if i < len(cells)]
-        if any(extra):
-            found.problems.append(
-                problem("extra_cells", row=number, place=where(number), value=",".join(e for e in extra if e))
-            )
-        values = {name: cells[i] for name, i in positions.items() if i < len(cells)}
-        found.rows.append(Row(number, normal_row(values), sheet))
+        count = len(cells)
+        if count > width or ignored:
+            extra = [c.strip() for c in cells[width:]] + [cells[i].strip() for i in ignored if i < count]
+            if any(extra):
+                found.problems.append(
+                    problem("extra_cells", row=number, place=where(number), value=",".join(e for e in extra if e))
+                )
+        values = {name: cells[i].strip() if i < count else "" for name, i in at}
+        values.update(absent)
+        _normalise(values)
+        found.rows.append(Row(number, values, sheet))
     if not found.rows:
         found.problems.append(problem("no_answers"))
     return found

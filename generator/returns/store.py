@@ -11,11 +11,13 @@ Layout of a store folder::
 
 Nothing lost, whatever happens:
 
-* A raw file is written to ``tmp/``, flushed to disk (``fsync``) and only then renamed
-  into ``raw/``: a file in ``raw/`` is always whole.
-* A ledger row is written only after its raw file is in ``raw/`` and that folder is
-  flushed, in a transaction with the row's answers and any supersession it causes: a
-  killed run leaves rows that are whole or absent, never half.
+* A raw file is written to ``tmp/`` and renamed into ``raw/`` before anything reads it.
+* A ledger row is written only after its raw file is flushed to disk (``fsync``, a batch
+  of files at once, so that the file system commits them together) and so is the
+  ``raw/`` folder, in one transaction with the row's answers and any supersession it
+  causes: a killed run leaves rows that are whole or absent, never half, and every raw
+  file the ledger names is whole on disk. A raw file the ledger does not name yet is
+  checked against the bytes received before it is kept.
 * Submissions are known by their SHA-256: running collect again over the same sources,
   or again after a crash, adds nothing twice and completes what was missing, in the
   same order and with the same ids as one clean run.
@@ -66,6 +68,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,10 +167,18 @@ def raw_path(root: Path, sha256: str) -> Path:
 
 
 def put_raw(root: Path, data: bytes, sha256: str) -> Path:
-    """Write ``data`` to ``raw/<sha256>`` unless it is there: through ``tmp/``, flushed, then renamed."""
+    """Write ``data`` to ``raw/<sha256>``: to ``tmp/`` first, then renamed, so ``raw/`` only ever holds whole files.
+
+    It is flushed to disk by :meth:`Store.record`, with the rest of its batch, before the
+    ledger names it. A file already there that the ledger does not name yet (left by a
+    run that was killed, or cut short by a power cut) is kept only if it holds these bytes.
+    """
     final = raw_path(root, sha256)
-    if final.is_file() and final.stat().st_size == len(data):
-        return final
+    try:
+        if final.stat().st_size == len(data) and final.read_bytes() == data:
+            return final
+    except FileNotFoundError:
+        pass
     temporary = root / TMP_FOLDER / f"{sha256}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
@@ -175,11 +186,26 @@ def put_raw(root: Path, data: bytes, sha256: str) -> Path:
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(temporary, final)
     return final
+
+
+def flush_raw(root: Path, hashes: Sequence[str]) -> None:
+    """Flush raw files and their folder to disk. Many at once: the file system commits them together."""
+
+    def flush(sha256: str) -> None:
+        fd = os.open(raw_path(root, sha256), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    if hashes:
+        with ThreadPoolExecutor(max_workers=min(16, len(hashes))) as pool:
+            list(pool.map(flush, hashes))
+    sync_folder(root / RAW_FOLDER)
 
 
 def sync_folder(folder: Path) -> None:
@@ -246,8 +272,9 @@ class Store:
         return {row[0] for row in self.db.execute("SELECT sha256 FROM submissions")}
 
     def record(self, records: Sequence[Record]) -> list[int]:
-        """Add ``records`` in one transaction (skipping any already there); their ids, in order."""
-        sync_folder(self.root / RAW_FOLDER)
+        """Add ``records`` in one transaction (skipping any already there), after flushing their raw files to
+        disk; their ids, in order."""
+        flush_raw(self.root, [rec.sha256 for rec in records])
         ids: list[int] = []
         groups: set[tuple[str, str]] = set()
         with self.db:

@@ -120,6 +120,7 @@ class CompiledSchema:
             raise UnsupportedSchema(f"schema keys {sorted(unknown_keys)} are not compiled")
         key = descriptor.get("primaryKey", [])
         self.primary_key: tuple[str, ...] = (key,) if isinstance(key, str) else tuple(key)
+        self._verdicts: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def cell_errors(self, field_name: str, value: str) -> list[str]:
         """The constraints (or 'type') one cell breaks."""
@@ -133,27 +134,37 @@ class CompiledSchema:
         return [name for name, check in spec.checks if not check(typed)]
 
     def errors(self, rows: Sequence[Mapping[str, str]], skip: frozenset[str] = frozenset()) -> list[SchemaError]:
-        """Every error of ``rows``, in row order; fields in ``skip`` are not checked cell by cell."""
+        """Every error of ``rows``, in row order; fields in ``skip`` are not checked cell by cell.
+
+        A cell's verdict depends on its value alone, so each distinct value is checked once
+        (a return repeats its practice code and edition on every row), and a text field
+        without constraints, which nothing can break, is not visited.
+        """
         found: list[SchemaError] = []
-        fields = [f for f in self.fields if f.name not in skip]
+        checked = [
+            (f.name, self._verdicts.setdefault(f.name, {}))
+            for f in self.fields
+            if f.name not in skip and (f.checks or f.type != "string")
+        ]
         missing = self.missing
         seen: dict[tuple[object, ...], int] = {}
         key = self.primary_key
+        key_strings = all(self.by_name[k].type == "string" for k in key)
         for index, row in enumerate(rows):
-            for spec in fields:
-                value = row[spec.name]
-                if value in missing:
-                    typed: object | None = None
-                else:
-                    typed = spec.read(value)
-                    if typed is None:
-                        found.append(SchemaError(index, spec.name, "type", value))
-                        continue
-                for name, check in spec.checks:
-                    if not check(typed):
-                        found.append(SchemaError(index, spec.name, name, value))
+            for name, verdicts in checked:
+                value = row[name]
+                broken = verdicts.get(value)
+                if broken is None:
+                    broken = tuple(self.cell_errors(name, value))
+                    if len(verdicts) < 100_000:
+                        verdicts[value] = broken
+                for constraint in broken:
+                    found.append(SchemaError(index, name, constraint, value))
             if key:
-                cells = tuple(None if row[k] in missing else self.by_name[k].read(row[k]) for k in key)
+                if key_strings:
+                    cells: tuple[object, ...] = tuple(None if row[k] in missing else row[k] for k in key)
+                else:
+                    cells = tuple(None if row[k] in missing else self.by_name[k].read(row[k]) for k in key)
                 if all(c is None for c in cells):
                     found.append(SchemaError(index, key[0], "primaryKey", ""))
                 elif cells in seen:
@@ -217,8 +228,10 @@ class QuestionRules:
     allowed: str
     """The allowed answers in words: 'yes, partial, no or not applicable'."""
     risk_answers: frozenset[str]
+    can_flag_risk: bool
 
     def flags_risk(self, answer: str, received: dt.date) -> bool:
+        """Whether an allowed (and normalised) answer flags a risk, for a return received on ``received``."""
         q = self.question
         if self.answers:
             return answer.casefold() in self.risk_answers
@@ -228,7 +241,7 @@ class QuestionRules:
                 q.risk_above is not None and value > q.risk_above
             )
         if q.type == "date" and q.risk_older_than_months is not None:
-            return dt.date.fromisoformat(answer) < months_before(received, q.risk_older_than_months)
+            return answer < months_before(received, q.risk_older_than_months).isoformat()
         return False
 
 
@@ -263,6 +276,7 @@ def edition_rules(edition: Edition, site_url: str, current: bool) -> EditionRule
             answers=answers,
             allowed=join_words(question.allowed_answers),
             risk_answers=frozenset(a.casefold() for a in question.risk_answers),
+            can_flag_risk=question.can_flag_risk,
         )
     required = tuple(q for q, rules in questions.items() if rules.question.required)
     return EditionRules(edition, CompiledSchema(table_schema(edition)), questions, required)
@@ -405,104 +419,90 @@ class _Checker:
                 continue  # an empty question id: its 'required' problem says so
             self.problems.append(self._schema_problem(error, rows))
         seen: set[str] = set()
+        questions = self.rules.questions
+        mixed_possible = bool(self.practice_code) and not self.declared_once
+        answers_present = "answer" in self.read.present
         for row in rows:
             values = row.values
-            code = values["practice_code"]
-            if (
-                code
-                and self.practice_code
-                and code != self.practice_code
-                and not self.declared_once
-                and not self.rules.schema.cell_errors("practice_code", code)
-            ):
-                self.problems.append(
-                    problem(
-                        "practice_mixed",
-                        row=row.row,
-                        place=self.read.place(row),
-                        column="practice_code",
-                        value=code,
-                        practice=self.practice_code,
-                    )
-                )
-            for column in ("answer", "comment", "action", "action_owner"):
-                if values[column].startswith("="):
-                    self.problems.append(
-                        problem(
-                            "formula_text",
-                            "warning",
-                            row=row.row,
-                            place=self.read.place(row),
-                            column=column,
-                            value=values[column],
-                            first="=",
-                        )
-                    )
-            rules = self.rules.questions.get(values["question_id"])
-            if rules is None or rules.question.id in seen:
-                continue  # an unknown id or a repeat: its schema problem says so
-            seen.add(rules.question.id)
-            self.answered.add(rules.question.id)
-            if "answer" not in self.read.present:
+            if mixed_possible and values["practice_code"] not in ("", self.practice_code):
+                self._mixed(row)
+            answer = values["answer"]
+            comment, action, owner = values["comment"], values["action"], values["action_owner"]
+            if "=" in answer[:1] + comment[:1] + action[:1] + owner[:1]:
+                self._formulas(row)
+            rules = questions.get(values["question_id"])
+            if rules is None:
+                continue  # an unknown or empty id: its schema problem says so
+            question_id = rules.question.id
+            if question_id in seen:
+                continue  # a repeat: its schema problem says so
+            seen.add(question_id)
+            if not answers_present:
                 continue  # its missing_column problem says so
-            answer = self._answer(row, rules)
-            if answer is not None:
-                self.answers.append(
-                    (
-                        rules.question.id,
-                        answer,
-                        values["comment"],
-                        values["action"],
-                        values["action_owner"],
-                        values["action_due"],
-                    )
-                )
+            normal = self._answer(row, rules, answer)
+            if normal is not None:
+                self.answers.append((question_id, normal, comment, action, owner, values["action_due"]))
+        self.answered |= seen
 
-    def _answer(self, row: Row, rules: QuestionRules) -> str | None:
-        """Check the row's answer; its normalised form, or None when it is not one the question allows."""
-        q = rules.question
-        value = row.values["answer"]
-
-        def bad(code: str, **params: str) -> None:
+    def _mixed(self, row: Row) -> None:
+        code = row.values["practice_code"]
+        if not self.rules.schema.cell_errors("practice_code", code):
             self.problems.append(
                 problem(
-                    code,
+                    "practice_mixed",
                     row=row.row,
                     place=self.read.place(row),
-                    column="answer",
-                    value=value,
-                    question_id=q.id,
-                    guidance=rules.guidance,
-                    params=params,
+                    column="practice_code",
+                    value=code,
+                    practice=self.practice_code,
                 )
             )
 
+    def _formulas(self, row: Row) -> None:
+        for column in ("answer", "comment", "action", "action_owner"):
+            if row.values[column].startswith("="):
+                self.problems.append(
+                    problem(
+                        "formula_text",
+                        "warning",
+                        row=row.row,
+                        place=self.read.place(row),
+                        column=column,
+                        value=row.values[column],
+                        first="=",
+                    )
+                )
+
+    def _answer(self, row: Row, rules: QuestionRules, value: str) -> str | None:
+        """Check the row's answer; its normalised form, or None when it is not one the question allows."""
+        q = rules.question
         if not value:
             if q.required:
-                bad("answer_missing", text=q.text)
+                self._bad(row, rules, "answer_missing", value, text=q.text)
                 return None
             return ""
         if rules.answers:
             canonical = rules.answers.get(value.casefold())
             if canonical is None:
-                bad("answer_not_allowed", allowed=rules.allowed)
+                self._bad(row, rules, "answer_not_allowed", value, allowed=rules.allowed)
                 return None
             value = canonical
         elif q.type == "number":
             if not NUMBER.match(value):
-                bad("answer_not_number", range=number_range(q))
+                self._bad(row, rules, "answer_not_number", value, range=number_range(q))
                 return None
             number = float(value)
             if (q.minimum is not None and number < q.minimum) or (q.maximum is not None and number > q.maximum):
-                bad("answer_out_of_range", range=number_range(q))
+                self._bad(row, rules, "answer_out_of_range", value, range=number_range(q))
                 return None
         elif q.type == "date":
             value = iso_date(value)
             if not _is_date(value):
-                bad("answer_not_date", example=self.example)
+                self._bad(row, rules, "answer_not_date", value, example=self.example)
                 return None
-        if q.can_flag_risk and rules.flags_risk(value, self.received):
-            missing = [c for c in ACTION_WORDS if not row.values[c]]
+        if rules.can_flag_risk and rules.flags_risk(value, self.received):
+            values = row.values
+            missing = [c for c in ACTION_WORDS if not values[c]]
             if missing:
                 self.problems.append(
                     problem(
@@ -518,6 +518,20 @@ class _Checker:
                     )
                 )
         return value
+
+    def _bad(self, row: Row, rules: QuestionRules, code: str, value: str, **params: str) -> None:
+        self.problems.append(
+            problem(
+                code,
+                row=row.row,
+                place=self.read.place(row),
+                column="answer",
+                value=value,
+                question_id=rules.question.id,
+                guidance=rules.guidance,
+                params=params,
+            )
+        )
 
     def unanswered(self) -> None:
         if "question_id" not in self.read.present or not self.read.rows:
