@@ -13,7 +13,7 @@ import pytest
 
 from generator.cli import main
 from generator.returnformat import question_rules
-from generator.returns.messages import MESSAGES, export
+from generator.returns.messages import MESSAGES, ReturnProblem, export
 from generator.returns.store import LEDGER_FILE
 
 CORPUS = Path(__file__).parent / "returns"
@@ -391,3 +391,30 @@ def test_collect_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["collect", "--help"])
     out = capsys.readouterr().out
     assert "--from SOURCE" in out and "--token-env NAME" in out and "bearer token" in out
+
+
+def test_the_terminal_names_every_place_of_a_repeated_problem_once(
+    standards: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    put(standards.parent / "inbox", "blank_template.csv", "C82009.csv", JUNE_5)
+    assert main(["collect", "--from", "inbox"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "inbox/C82009.csv, answer: None of the questions is answered: this looks like a blank form. Fill in your "
+        "answers and send the return again.",
+        "inbox/C82009.csv row 2–7, practice_code: The practice code is empty: give your practice's ODS code, one "
+        "capital letter and five digits, such as C82001.",
+    ]
+
+
+def test_places_in_runs() -> None:
+    from generator.returns.messages import places_text, problem
+
+    def at(row: int, sheet: str = "") -> ReturnProblem:
+        where = f"sheet '{sheet}' row {row}" if sheet else f"row {row}"
+        return problem("no_answers", row=row, place=where)
+
+    assert places_text([at(2), at(3), at(4), at(9), at(11), at(12)]) == "row 2–4, 9, 11–12"
+    assert places_text([at(5, "Safeguarding"), at(6, "Safeguarding"), at(5, "Medicines")]) == (
+        "sheet 'Safeguarding' row 5–6; sheet 'Medicines' row 5"
+    )
+    assert places_text([problem("no_answers")]) == ""

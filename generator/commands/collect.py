@@ -103,7 +103,7 @@ def _plural(n: int, word: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..returns.collect import ConfigError, Options, collect
-    from ..returns.messages import format_problem
+    from ..returns.messages import format_problem, grouped
     from ..returns.sources import Settings
 
     wrong = _usage(args)
@@ -134,8 +134,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.quiet:
         for new in outcome.new:
-            for found in new.problems:
-                print(format_problem(new.location, found))
+            for found, places in grouped(new.problems):
+                print(format_problem(new.location, found, places))
     for refused in outcome.refused:
         print(outcome.refused_text(refused))
     for trouble in outcome.problems:
@@ -143,6 +143,10 @@ def run(args: argparse.Namespace) -> int:
 
     valid = sum(1 for n in outcome.new if n.status == "valid")
     parts = [f"{len(outcome.new)} new ({valid} valid, {len(outcome.new) - valid} invalid)"]
+    others = sorted({n.edition for n in outcome.new if n.edition != outcome.edition})
+    if others:
+        count = sum(1 for n in outcome.new if n.edition != outcome.edition)
+        parts.append(f"{count} of them for {' and '.join(others)}, not {outcome.edition}")
     if outcome.already:
         parts.append(f"{outcome.already} already in the store")
     if outcome.duplicates:

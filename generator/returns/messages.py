@@ -14,7 +14,7 @@ feedback page, in a CSV.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -112,6 +112,10 @@ MESSAGES: dict[str, str] = {
     "answer_out_of_range": "{value} is outside the answers {question_id} allows: give a number {range}.",
     "answer_not_date": "'{value}' is not a date: {question_id} asks for a date written YYYY-MM-DD, such as {example}.",
     "answer_missing": "{question_id} is not answered: {text}",
+    "nothing_answered": (
+        "None of the questions is answered: this looks like a blank form. Fill in your answers and send the return "
+        "again."
+    ),
     "question_missing": "{question_id} is not answered (the return has no row for it): {text}",
     "practice_mixed": (
         "This row is for the practice {value}, but the return is for {practice}: send one return for each practice."
@@ -276,13 +280,46 @@ def render(code: str, params: Mapping[str, str]) -> str:
     return MESSAGES[code].format_map(params)
 
 
-def format_problem(file_name: str, found: ReturnProblem) -> str:
-    """One line for the terminal: ``C82001.csv row 14, answer: 'maybe' is not an answer to IPC2.3: give …``."""
-    where = " ".join(part for part in (file_name, found.place) if part)
+def format_problem(file_name: str, found: ReturnProblem, places: str | None = None) -> str:
+    """One line for the terminal: ``C82001.csv row 14, answer: 'maybe' is not an answer to IPC2.3: give …``.
+
+    ``places`` replaces the problem's own place, for a problem found in many places (see :func:`grouped`).
+    """
+    where = " ".join(part for part in (file_name, found.place if places is None else places) if part)
     if found.column:
         where += f", {found.column}"
     prefix = "warning: " if found.severity == "warning" else ""
     return f"{where}: {prefix}{found.message}"
+
+
+def grouped(problems: Iterable[ReturnProblem]) -> list[tuple[ReturnProblem, str]]:
+    """Problems with the same words in the same column, once each with every place it is at, in runs.
+
+    ``row 2–10, 14`` for a problem found in rows 2 to 10 and 14: every place is still named.
+    """
+    groups: dict[tuple[str, str, str], list[ReturnProblem]] = {}
+    for found in problems:
+        groups.setdefault((found.severity, found.column, found.message), []).append(found)
+    return [(members[0], places_text(members)) for members in groups.values()]
+
+
+def places_text(problems: Sequence[ReturnProblem]) -> str:
+    """'row 2–10, 14', "sheet 'Safeguarding' row 5–9", '' for the whole return."""
+    runs: dict[str, list[list[int]]] = {}
+    for found in problems:
+        if not found.place or not found.row:
+            continue
+        prefix = found.place[: len(found.place) - len(str(found.row))]
+        spans = runs.setdefault(prefix, [])
+        if spans and spans[-1][1] == found.row - 1:
+            spans[-1][1] = found.row
+        else:
+            spans.append([found.row, found.row])
+    parts = []
+    for prefix, spans in runs.items():
+        shown_spans = [str(a) if a == b else f"{a}–{b}" for a, b in spans]
+        parts.append(prefix + ", ".join(shown_spans))
+    return "; ".join(parts)
 
 
 def export() -> dict[str, Any]:

@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .messages import ReturnProblem
+from .messages import ReturnProblem, grouped
 from .store import Store, Submission
 
 STATUS_FILE = "status.csv"
@@ -161,29 +161,9 @@ def _day(received_at: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _grouped(problems: list[ReturnProblem]) -> list[tuple[ReturnProblem, list[str]]]:
-    """Problems with the same words in the same column, together, with every place they are at."""
-    groups: dict[tuple[str, str, str], tuple[ReturnProblem, list[str]]] = {}
-    for found in problems:
-        key = (found.column, found.message, found.guidance)
-        if key not in groups:
-            groups[key] = (found, [])
-        if found.place:
-            groups[key][1].append(found.place)
-    return list(groups.values())
-
-
-def _where(places: list[str]) -> str:
-    if not places:
-        return "the whole return"
-    if len(places) <= 4:
-        return ", ".join(places)
-    return f"{places[0]} to {places[-1]} ({len(places)} places)"
-
-
 def _table(problems: list[ReturnProblem]) -> str:
     rows = []
-    for found, places in _grouped(problems):
+    for found, places in grouped(problems):
         link = (
             f'<br><a href="{html.escape(found.guidance)}">Guidance for {html.escape(found.question_id or "this question")}</a>'
             if found.guidance
@@ -191,7 +171,7 @@ def _table(problems: list[ReturnProblem]) -> str:
         )
         rows.append(
             "<tr>"
-            f"<td>{html.escape(_where(places))}</td>"
+            f"<td>{html.escape(places or 'the whole return')}</td>"
             f"<td>{html.escape(found.column)}</td>"
             f'<td class="value">{html.escape(found.value)}</td>'
             f"<td>{html.escape(found.message)}{link}</td>"

@@ -357,6 +357,9 @@ def validate(read: ReadReturn, rules: Rulebook, collecting: str, received: dt.da
         return Verdict("invalid", practice, collecting, problems)
     edition = rules.editions[edition_id]
     checker = _Checker(read, edition, received, problems)
+    if read.rows and "answer" in read.present and not any(r.values["answer"] for r in read.rows):
+        problems.append(problem("nothing_answered", column="answer"))
+        checker.blank = True
     checker.practice(practice, rules.register)
     checker.rows()
     checker.unanswered()
@@ -391,6 +394,8 @@ class _Checker:
         self.example = received.isoformat()
         self.severity: Severity = "error" if rules.edition.info.action_plan_required else "warning"
         self.declared_once = read.declared_once
+        self.blank = False
+        """Nothing answered at all: said once, not for every question."""
 
     def practice(self, practice: str, register: Mapping[str, str] | None) -> None:
         schema = self.rules.schema
@@ -477,7 +482,7 @@ class _Checker:
         """Check the row's answer; its normalised form, or None when it is not one the question allows."""
         q = rules.question
         if not value:
-            if q.required:
+            if q.required and not self.blank:
                 self._bad(row, rules, "answer_missing", value, text=q.text)
                 return None
             return ""
@@ -534,8 +539,8 @@ class _Checker:
         )
 
     def unanswered(self) -> None:
-        if "question_id" not in self.read.present or not self.read.rows:
-            return  # a missing column or no answers at all: already said
+        if "question_id" not in self.read.present or not self.read.rows or self.blank:
+            return  # a missing column, no rows or no answers at all: already said
         placed = {p.question_id for p in self.read.problems if p.code in ("workbook_moved", "workbook_sheet_missing")}
         self.answered |= placed
         for question_id in self.rules.required:
