@@ -418,3 +418,28 @@ def test_places_in_runs() -> None:
         "sheet 'Safeguarding' row 5–6; sheet 'Medicines' row 5"
     )
     assert places_text([problem("no_answers")]) == ""
+
+
+def test_a_store_inside_a_source_folder_is_not_collected(inbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["collect", "--from", "inbox", "--store", "inbox/store", "--quiet"]) == 0
+    assert main(["collect", "--from", "inbox", "--store", "inbox/store", "--quiet"]) == 0
+    assert (
+        capsys.readouterr().err.splitlines()[2]
+        == "collected 3 files: 0 new (0 valid, 0 invalid), 3 already in the store"
+    )
+
+
+def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from generator.commands.collect import _Bar
+
+    screen = io.StringIO()
+    monkeypatch.setattr("sys.stderr", screen)
+    bar = _Bar(enabled=True)
+    bar(1, 40)
+    bar(40, 40)
+    assert screen.getvalue() == (f"\rcollecting [{'.' * 30}] 1/40\rcollecting [{'#' * 30}] 40/40\n")
+    quiet = _Bar(enabled=False)
+    quiet(40, 40)
+    assert screen.getvalue().count("collecting") == 2
