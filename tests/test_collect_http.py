@@ -109,7 +109,9 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @pytest.fixture
-def site() -> Iterator[Site]:
+def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)  # the test server is on this machine, never behind a proxy
     site = Site()
     server = QuietServer(("127.0.0.1", 0), handler_for(site))
     site.port = server.server_address[1]

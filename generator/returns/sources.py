@@ -19,7 +19,9 @@ against Content-Length and again while reading), TLS certificates verified. A be
 token is read from an environment variable (never the command line), is sent only to
 the origin (scheme, host and port) of the URL given on the command line, only over
 HTTPS or to this machine, and appears in no message, log or ledger row; neither do
-user names, passwords or query strings in URLs.
+user names, passwords or query strings in URLs. A proxy is taken from ``HTTPS_PROXY``
+(and ``NO_PROXY``), as other tools do; a certificate authority of the ICB's own network
+from ``SSL_CERT_FILE``.
 """
 
 from __future__ import annotations
@@ -220,8 +222,8 @@ class Fetcher:
             pool=settings.connect_timeout,
         )
         self.client = httpx.Client(
-            timeout=timeout, verify=True, follow_redirects=True, max_redirects=5, trust_env=False
-        )
+            timeout=timeout, verify=True, follow_redirects=True, max_redirects=5, trust_env=True
+        )  # trust_env: a proxy from HTTPS_PROXY and NO_PROXY, extra certificate authorities from SSL_CERT_FILE
 
     def close(self) -> None:
         self.client.close()
