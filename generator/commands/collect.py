@@ -102,7 +102,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..returns.collect import ConfigError, Options, collect
+    from ..returns.collect import ConfigError, Options, collect, fewer_collections
     from ..returns.messages import format_problem, grouped
     from ..returns.sources import Settings
 
@@ -127,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
     )
     try:
-        outcome = collect(options, progress=_Bar(sys.stderr.isatty() and not args.quiet))
+        with fewer_collections():
+            outcome = collect(options, progress=_Bar(sys.stderr.isatty() and not args.quiet))
     except ConfigError as error:
         print(f"toolkit collect: {error}", file=sys.stderr)
         return 2

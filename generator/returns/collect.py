@@ -19,6 +19,7 @@ a single clean run would have written.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -140,9 +142,28 @@ class _Result:
 _CONTEXT: _Context | None = None
 
 
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while collecting: a run makes millions of small values and almost no cycles,
+    and spends a fifth of its time looking for them otherwise."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*FEWER_COLLECTIONS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+FEWER_COLLECTIONS = (50_000, 20, 100)
+
+
 def _start_worker(context: _Context) -> None:
     global _CONTEXT
     _CONTEXT = context
+    gc.freeze()
+    gc.set_threshold(*FEWER_COLLECTIONS)
     parent = os.getppid()
 
     def watch() -> None:  # a worker whose run was killed stops too, rather than wait for work forever

@@ -289,6 +289,8 @@ def read_table(format: str, records: Iterable[tuple[int, Sequence[str]]], sheet:
     width = len(names)
     absent = {name: "" for name in ALL_COLUMNS if name not in positions}
     at = list(positions.items())
+    keys = [name for name, _ in at]
+    in_order = [i for _, i in at] == list(range(len(at)))  # the usual case: the columns first, in order
     for number, cells in numbered:
         if not any(cells) or not any(c.strip() for c in cells):
             continue
@@ -299,7 +301,10 @@ def read_table(format: str, records: Iterable[tuple[int, Sequence[str]]], sheet:
                 found.problems.append(
                     problem("extra_cells", row=number, place=where(number), value=",".join(e for e in extra if e))
                 )
-        values = {name: cells[i].strip() if i < count else "" for name, i in at}
+        if in_order and count >= len(keys):
+            values = dict(zip(keys, map(str.strip, cells), strict=False))  # cells past the columns: checked above
+        else:
+            values = {name: cells[i].strip() if i < count else "" for name, i in at}
         values.update(absent)
         _normalise(values)
         found.rows.append(Row(number, values, sheet))

@@ -150,6 +150,7 @@ class CompiledSchema:
         seen: dict[tuple[object, ...], int] = {}
         key = self.primary_key
         key_strings = all(self.by_name[k].type == "string" for k in key)
+        single_string_key = key_strings and len(key) == 1
         for index, row in enumerate(rows):
             for name, verdicts in checked:
                 value = row[name]
@@ -161,11 +162,14 @@ class CompiledSchema:
                 for constraint in broken:
                     found.append(SchemaError(index, name, constraint, value))
             if key:
-                if key_strings:
-                    cells: tuple[object, ...] = tuple(None if row[k] in missing else row[k] for k in key)
+                if single_string_key:
+                    value = row[key[0]]
+                    cells: tuple[object, ...] = (None if value in missing else value,)
+                elif key_strings:
+                    cells = tuple(None if row[k] in missing else row[k] for k in key)
                 else:
                     cells = tuple(None if row[k] in missing else self.by_name[k].read(row[k]) for k in key)
-                if all(c is None for c in cells):
+                if cells.count(None) == len(cells):
                     found.append(SchemaError(index, key[0], "primaryKey", ""))
                 elif cells in seen:
                     found.append(SchemaError(index, key[0], "primaryKey", row[key[0]], seen[cells]))
