@@ -13,6 +13,7 @@ from generator.report.build import year_on_year
 from generator.report.figures import Figures, compute, percent
 from generator.report.inputs import Answer, Returns, Submission, chosen, read_register
 from generator.report.risk import months_before, risk_test
+from generator.report.yearonyear import compare, plan, side, side_of
 from generator.returns.register import RegisterError
 
 
@@ -41,9 +42,8 @@ def figures(store: Path) -> Figures:
     edition = library.editions[data.CURRENT]
     returns = ledger.read_returns(store, data.CURRENT)
     register = dict(data.register_rows())
-    yoy, note = year_on_year(library, edition, returns, store, None, register)
-    assert note == ""
-    return compute(edition, returns, register, generated_at="2031-08-01 10:00 UTC", year_on_year=yoy)
+    found = compute(edition, returns, register, generated_at="2031-08-01 10:00 UTC")
+    return year_on_year(library, edition, found, store, None, register)
 
 
 def test_return_statuses(figures: Figures) -> None:
@@ -190,20 +190,42 @@ def test_a_return_from_outside_the_register_is_marked(store: Path) -> None:
     assert outside == [data.code(0)]
 
 
+def test_this_years_side_from_the_figures_is_the_side_judged_afresh(store: Path, figures: Figures) -> None:
+    library = data.library()
+    planned = plan(library.editions[data.PREVIOUS], library.editions[data.CURRENT])
+    returns = ledger.read_returns(store, data.CURRENT)
+    assert side_of(figures, planned) == side(returns, planned.now, 2)
+    assert (
+        compare(
+            library.editions[data.PREVIOUS],
+            ledger.read_returns(store, data.PREVIOUS),
+            library.editions[data.CURRENT],
+            returns,
+            dict(data.register_rows()),
+        )
+        == figures.year_on_year
+    )
+
+
 def test_no_comparison_without_last_years_returns() -> None:
     library = data.library()
     edition = library.editions[data.CURRENT]
     store = data.collected((data.CURRENT,))
-    returns = ledger.read_returns(store, data.CURRENT)
-    assert year_on_year(library, edition, returns, store, None, {}) == (
+    found = compute(edition, ledger.read_returns(store, data.CURRENT))
+
+    def note(edition_id: str, previous_id: str | None) -> tuple[object, str]:
+        with_year = year_on_year(library, library.editions[edition_id], found, store, previous_id, {})
+        return with_year.year_on_year, with_year.year_on_year_note
+
+    assert note(data.CURRENT, None) == (
         None,
         "There are no valid returns to 2030-31 in the store, so there is no comparison with last year.",
     )
-    assert year_on_year(library, library.editions[data.PREVIOUS], returns, store, None, {}) == (
+    assert note(data.PREVIOUS, None) == (
         None,
         "2030-31 follows no earlier edition, so there is no comparison with last year.",
     )
-    assert year_on_year(library, edition, returns, store, "2001-02", {}) == (
+    assert note(data.CURRENT, "2001-02") == (
         None,
         "The edition 2001-02 is not among the standards, so there is no comparison with last year.",
     )

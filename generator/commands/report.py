@@ -1,6 +1,7 @@
 """toolkit report: the ICB's report on one edition's returns, as HTML, CSV and Excel.
 
 Example:
+    toolkit report
     toolkit report --edition 2025-26
     toolkit report --edition 2025-26 --store returns-store --register practices.csv --out reports/2025-26
 
@@ -20,7 +21,9 @@ DEFAULT_STORE = Path("store")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--edition", required=True, help="the edition whose returns to report on, such as 2025-26")
+    parser.add_argument(
+        "--edition", help="the edition whose returns to report on, such as 2025-26 (default: the current published edition)"
+    )
     parser.add_argument(
         "--store",
         type=Path,
@@ -56,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"toolkit report: {error}", file=sys.stderr)
         return 2
     library, problems = check(args.standards)
+    if args.edition is None:
+        current = library.current()
+        args.edition = current.id if current else "(no published edition)"
     if args.edition not in library.editions:
         for problem in errors(problems):
             print(problem.format(), file=sys.stderr)

@@ -14,13 +14,14 @@ import os
 import shutil
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from ..model import Edition, Library
 from . import exports, figures, html, ledger, tables
-from .inputs import Returns
-from .yearonyear import YearOnYear, compare
+from .beside import Beside
+from .yearonyear import Plan, Side, combine, plan, side, side_of
 
 REPORT_HTML = "report.html"
 SITE = Path("site")
@@ -81,20 +82,58 @@ def previous_of(library: Library, edition: Edition, previous_id: str | None) -> 
     return found, ""
 
 
-def year_on_year(
-    library: Library, edition: Edition, returns: Returns, store: Path, previous_id: str | None, names: Mapping[str, str]
-) -> tuple[YearOnYear | None, str]:
+@dataclass(frozen=True)
+class LastYear:
+    """What the comparison with last year needs before this year's figures are known."""
+
+    previous: Edition
+    planned: Plan
+
+
+def last_year(library: Library, edition: Edition, previous_id: str | None) -> tuple[LastYear | None, str]:
+    """The edition to compare with and the questions to compare, or why there is no comparison."""
     previous, note = previous_of(library, edition, previous_id)
     if previous is None:
         return None, note
-    before = ledger.read_returns(store, previous.id, notes=False)
-    if not any(s.valid for s in before.submissions):
-        return (
-            None,
-            f"There are no valid returns to {previous.id} in the store, so there is no comparison with last year.",
-        )
     between = [e for e in library.editions.values() if previous.id < e.id < edition.id]
-    return compare(previous, before, edition, returns, names, between), ""
+    return LastYear(previous, plan(previous, edition, between)), ""
+
+
+def before_side(store: Path, last: LastYear, domains: int) -> Side | None:
+    """Last year's side of the comparison, read from the store (None when it holds no valid return)."""
+    before = ledger.read_returns(store, last.previous.id, notes=False)
+    if not any(s.valid for s in before.submissions):
+        return None
+    return side(before, last.planned.before, domains)
+
+
+def no_returns_note(previous_id: str) -> str:
+    return f"There are no valid returns to {previous_id} in the store, so there is no comparison with last year."
+
+
+def with_year_on_year(
+    found: figures.Figures, edition: Edition, last: LastYear, before: Side | None, names: Mapping[str, str]
+) -> figures.Figures:
+    """The figures with their comparison with last year (or the reason there is none)."""
+    if before is None:
+        return replace(found, year_on_year_note=no_returns_note(last.previous.id))
+    yoy = combine(last.previous, edition, last.planned, side_of(found, last.planned), before, names)
+    return replace(found, year_on_year=yoy, year_on_year_note="")
+
+
+def year_on_year(
+    library: Library,
+    edition: Edition,
+    found: figures.Figures,
+    store: Path,
+    previous_id: str | None,
+    names: Mapping[str, str],
+) -> figures.Figures:
+    """``found`` with its comparison with last year, worked out here (:func:`make` reads last year beside)."""
+    last, note = last_year(library, edition, previous_id)
+    if last is None:
+        return replace(found, year_on_year_note=note)
+    return with_year_on_year(found, edition, last, before_side(store, last, len(edition.domains)), names)
 
 
 def make(
@@ -108,49 +147,60 @@ def make(
     now: dt.datetime | None = None,
     site: Path = SITE,
 ) -> Made:
-    """Write the report on ``edition_id`` from the returns in ``store`` into ``out``."""
+    """Write the report on ``edition_id`` from the returns in ``store`` into ``out``.
+
+    Last year's returns are read and judged in a child process while this year's are,
+    and the workbook is written in one while the HTML and CSV files are (see :mod:`.beside`).
+    """
     check_out(out, site)
     edition = library.editions.get(edition_id)
     if edition is None:
         known = ", ".join(sorted(library.editions)) or "none"
         raise ReportError(f"no edition '{edition_id}' among the standards (editions loaded: {known})")
     timings = Timings()
-    started = time.perf_counter()
-    try:
-        returns = ledger.read_returns(store, edition.id)
-        names = register or {}
-        yoy, note = year_on_year(library, edition, returns, store, previous_id, names)
-    except ledger.LedgerError as error:
-        raise ReportError(str(error)) from None
-    timings.read = time.perf_counter() - started
+    stamp = now or dt.datetime.now(dt.UTC)
+    names = register or {}
 
     started = time.perf_counter()
-    stamp = now or dt.datetime.now(dt.UTC)
-    moment = stamp.strftime("%Y-%m-%d %H:%M UTC")
-    found = figures.compute(edition, returns, register, generated_at=moment, year_on_year=yoy, year_on_year_note=note)
+    last, note = last_year(library, edition, previous_id)
+    before = Beside(partial(before_side, store, last, len(edition.domains))) if last is not None else None
+    try:
+        returns = ledger.read_returns(store, edition.id)
+        timings.read = time.perf_counter() - started
+        started = time.perf_counter()
+        found = figures.compute(
+            edition, returns, register, generated_at=stamp.strftime("%Y-%m-%d %H:%M UTC"), year_on_year_note=note
+        )
+        if last is not None and before is not None:
+            found = with_year_on_year(found, edition, last, before.result(), names)
+    except ledger.LedgerError as error:
+        raise ReportError(str(error)) from None
     laid_out = tables.tables(found)
     timings.compute = time.perf_counter() - started
 
     started = time.perf_counter()
-    page = html.render(found, store=str(store))
-    timings.html = time.perf_counter() - started
-
-    started = time.perf_counter()
+    staging = out / f".report-{os.getpid()}"
     try:
         out.mkdir(parents=True, exist_ok=True)
-        staging = out / f".report-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
-        (staging / REPORT_HTML).write_text(page, encoding="utf-8")
-        exports.write_all(laid_out, staging, created=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        workbook = Beside(
+            partial(exports.write_workbook, laid_out, staging / exports.WORKBOOK, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        )
+        (staging / REPORT_HTML).write_text(html.render(found, store=str(store)), encoding="utf-8")
+        timings.html = time.perf_counter() - started
+        for table in laid_out:
+            exports.write_csv(table, staging)
+        workbook.result()
         for stale in OWN_FILES:
             (out / stale).unlink(missing_ok=True)
         files = []
         for written in sorted(staging.iterdir()):
             os.replace(written, out / written.name)
             files.append(out / written.name)
-        staging.rmdir()
     except OSError as error:
         raise ReportError(f"{out}: cannot write the report ({error.strerror or error})") from None
-    timings.exports = time.perf_counter() - started
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    timings.exports = time.perf_counter() - started - timings.html
     return Made(found, tuple(files), timings)

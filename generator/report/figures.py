@@ -198,6 +198,85 @@ def domain_info(edition: Edition, domain: Domain) -> DomainInfo:
     return DomainInfo(domain.id, domain.code, domain.title, edition.contact(domain.contact))
 
 
+def return_rows(chosen: Mapping[str, Submission], register: Mapping[str, str] | None) -> list[ReturnRow]:
+    """One row per practice known from the register or from its returns, by practice code."""
+    names = register or {}
+    rows: list[ReturnRow] = []
+    for code in sorted(set(names) | set(chosen)):
+        sub = chosen.get(code)
+        if sub is None:
+            rows.append(ReturnRow(code, names.get(code, ""), "missing"))
+            continue
+        rows.append(
+            ReturnRow(
+                code,
+                names.get(code, ""),
+                "valid" if sub.valid else "invalid",
+                sub.received_at,
+                sub.file_name,
+                () if sub.valid else sub.problems,
+                in_register=register is None or code in names,
+            )
+        )
+    return rows
+
+
+@dataclass
+class _Judged:
+    """Every answer of the practices with a valid return, judged: per question, and per practice and domain."""
+
+    counts: list[list[list[int]]]
+    """Per domain, per question: how many answers were each of SHARE_ANSWERS."""
+    answered: list[list[int]]
+    flagged: list[list[int]]
+    risks: list[list[int]] = field(default_factory=list)
+    """Per practice, per domain: answers flagging a risk."""
+    unanswered: list[list[int]] = field(default_factory=list)
+    """Per practice, per domain: required questions unanswered."""
+    flagged_at: list[list[tuple[int, _Compiled]]] = field(default_factory=list)
+    """Per practice: (domain, question) of each answer flagging a risk, in the edition's order."""
+    asked_at: list[list[int]] = field(default_factory=list)
+    """Per practice: the domains where it asked for support."""
+
+
+def _judge(
+    compiled: list[list[_Compiled]], support_ids: list[str], subs: list[Submission], returns: Returns
+) -> _Judged:
+    judged = _Judged(
+        counts=[[[0] * len(SHARE_ANSWERS) for _ in qs] for qs in compiled],
+        answered=[[0] * len(qs) for qs in compiled],
+        flagged=[[0] * len(qs) for qs in compiled],
+    )
+    n_domains = len(compiled)
+    for sub in subs:  # practice by practice: each return's answers are read while they are in the cache
+        answers = returns.answers.get(sub.id, {})
+        day = received_day(sub.received_at)
+        risks = [0] * n_domains
+        blank = [0] * n_domains
+        flagged_at: list[tuple[int, _Compiled]] = []
+        for di, domain_questions in enumerate(compiled):
+            q_counts, q_answered, q_flagged = judged.counts[di], judged.answered[di], judged.flagged[di]
+            for qi, q in enumerate(domain_questions):
+                given = answers.get(q.id)
+                if not given:
+                    if q.required:
+                        blank[di] += 1
+                    continue
+                index, risky = q.judge.known.get(given) or q.judge(given, day)
+                q_answered[qi] += 1
+                if index >= 0:
+                    q_counts[qi][index] += 1
+                if risky:
+                    q_flagged[qi] += 1
+                    risks[di] += 1
+                    flagged_at.append((di, q))
+        judged.risks.append(risks)
+        judged.unanswered.append(blank)
+        judged.flagged_at.append(flagged_at)
+        judged.asked_at.append([di for di, qid in enumerate(support_ids) if normal(answers.get(qid) or "") == "yes"])
+    return judged
+
+
 def compute(
     edition: Edition,
     returns: Returns,
@@ -211,110 +290,49 @@ def compute(
     domains = tuple(domain_info(edition, d) for d in edition.domains)
     compiled = [[compile_question(q) for s in d.standards for q in s.questions] for d in edition.domains]
     support_ids = [d.support_question.id for d in edition.domains]
-    names = dict(register or {})
-
     chosen = returns.chosen()
-    codes = sorted(set(names) | set(chosen))
-    return_rows: list[ReturnRow] = []
-    for code in codes:
-        sub = chosen.get(code)
-        if sub is None:
-            return_rows.append(ReturnRow(code, names.get(code, ""), "missing"))
-            continue
-        status: Status = "valid" if sub.valid else "invalid"
-        return_rows.append(
-            ReturnRow(
-                code,
-                names.get(code, ""),
-                status,
-                sub.received_at,
-                sub.file_name,
-                () if sub.valid else sub.problems,
-                in_register=register is None or code in names,
-            )
-        )
-
-    # Every answer of every practice with a valid return, judged.
-    valid = [r for r in return_rows if r.status == "valid"]
+    rows = return_rows(chosen, register)
+    valid = [r for r in rows if r.status == "valid"]
     subs = [chosen[r.practice_code] for r in valid]
-    n_domains = len(domains)
-    counts = [[[0] * len(SHARE_ANSWERS) for _ in qs] for qs in compiled]
-    answered = [[0] * len(qs) for qs in compiled]
-    flagged = [[0] * len(qs) for qs in compiled]
-    domain_risks: list[list[int]] = []
-    unanswered: list[list[int]] = []
-    flagged_at: list[list[tuple[int, _Compiled]]] = []
-    asked_at: list[list[int]] = []
-    for sub in subs:
-        answers = returns.answers.get(sub.id, {})
-        day = received_day(sub.received_at)
-        risks_here = [0] * n_domains
-        blank_here = [0] * n_domains
-        flagged_here: list[tuple[int, _Compiled]] = []
-        for di, domain_questions in enumerate(compiled):
-            q_counts, q_answered, q_flagged = counts[di], answered[di], flagged[di]
-            for qi, q in enumerate(domain_questions):
-                given = answers.get(q.id)
-                if not given:
-                    if q.required:
-                        blank_here[di] += 1
-                    continue
-                index, risky = q.judge.known.get(given) or q.judge(given, day)
-                q_answered[qi] += 1
-                if index >= 0:
-                    q_counts[qi][index] += 1
-                if risky:
-                    q_flagged[qi] += 1
-                    risks_here[di] += 1
-                    flagged_here.append((di, q))
-        domain_risks.append(risks_here)
-        unanswered.append(blank_here)
-        flagged_at.append(flagged_here)
-        asked_at.append([di for di, qid in enumerate(support_ids) if normal(answers.get(qid) or "") == "yes"])
+    judged = _judge(compiled, support_ids, subs, returns)
 
     practices: list[PracticeRow] = []
     risks: list[RiskRow] = []
     support: list[SupportRow] = []
     none: rag.Rating = "none"
-    empty = (none,) * n_domains
-    zeros = (0,) * n_domains
+    empty = (none,) * len(domains)
+    zeros = (0,) * len(domains)
     position = {r.practice_code: i for i, r in enumerate(valid)}
-    for row in return_rows:
+    for row in rows:
         i = position.get(row.practice_code, -1)
         if i < 0:
             practices.append(PracticeRow(row.practice_code, row.practice_name, row.status, empty, zeros, ()))
             continue
         sid = subs[i].id
-        ratings = tuple(rag.rating(domain_risks[i][di], unanswered[i][di]) for di in range(n_domains))
+        ratings = tuple(rag.rating(r, u) for r, u in zip(judged.risks[i], judged.unanswered[i], strict=True))
+        asked = judged.asked_at[i]
+        code, name = row.practice_code, row.practice_name
         practices.append(
-            PracticeRow(
-                row.practice_code,
-                row.practice_name,
-                "valid",
-                ratings,
-                tuple(domain_risks[i]),
-                tuple(domains[di].code for di in asked_at[i]),
-            )
+            PracticeRow(code, name, "valid", ratings, tuple(judged.risks[i]), tuple(domains[di].code for di in asked))
         )
-        for di, q in flagged_at[i]:
-            risks.append(
-                RiskRow(row.practice_code, row.practice_name, domains[di], q.id, q.text, returns.answer(sid, q.id))
-            )
-        for di in asked_at[i]:
-            comment = returns.answer(sid, support_ids[di]).comment
-            support.append(SupportRow(row.practice_code, row.practice_name, domains[di], comment))
+        risks += [
+            RiskRow(code, name, domains[di], q.id, q.text, returns.answer(sid, q.id)) for di, q in judged.flagged_at[i]
+        ]
+        support += [SupportRow(code, name, domains[di], returns.answer(sid, support_ids[di]).comment) for di in asked]
 
     shares = tuple(
-        Shares(domains[di], tuple(sum(c[k] for c in counts[di]) for k in range(len(SHARE_ANSWERS))))
+        Shares(domains[di], tuple(sum(c[k] for c in judged.counts[di]) for k in range(len(SHARE_ANSWERS))))
         for di in range(len(domains))
     )
     questions = tuple(
-        QuestionCount(domains[di], q.id, q.text, answered[di][qi], tuple(counts[di][qi]), flagged[di][qi])
+        QuestionCount(
+            domains[di], q.id, q.text, judged.answered[di][qi], tuple(judged.counts[di][qi]), judged.flagged[di][qi]
+        )
         for di, qs in enumerate(compiled)
         for qi, q in enumerate(qs)
     )
     status_counts: dict[Status, int] = {s: 0 for s in STATUSES}
-    for r in return_rows:
+    for r in rows:
         status_counts[r.status] += 1
     return Figures(
         edition_id=edition.id,
@@ -322,7 +340,7 @@ def compute(
         generated_at=generated_at,
         register_given=register is not None,
         domains=domains,
-        returns=tuple(return_rows),
+        returns=tuple(rows),
         unattributed=tuple(unattributed(returns.submissions)),
         shares=shares,
         questions=questions,

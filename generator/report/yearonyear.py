@@ -18,11 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..lineage import Kind, lineage
 from ..model import Edition, Question
 from .inputs import Returns
 from .risk import Judge, received_day
+
+if TYPE_CHECKING:
+    from .figures import Figures
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,23 @@ def side(returns: Returns, asked: Sequence[Asked], domains: int) -> Side:
                 here[domain_index] += 1
         per_practice.append(here)
     return Side(answered, risky, {s.practice_code: per_practice[i] for i, s in enumerate(subs)})
+
+
+def side_of(figures: Figures, planned: Plan) -> Side:
+    """This year's side, from the figures already computed (every answer of this year is judged once)."""
+    domains = len(figures.domains)
+    compared = {question_id: domain_index for domain_index, question_id, _ in planned.now}
+    answered = [0] * domains
+    risky = [0] * domains
+    for q in figures.questions:
+        if q.question_id in compared:
+            answered[compared[q.question_id]] += q.answered
+    practices = {p.practice_code: [0] * domains for p in figures.practices if p.status == "valid"}
+    for r in figures.risks:
+        if r.question_id in compared:
+            risky[compared[r.question_id]] += 1
+            practices[r.practice_code][compared[r.question_id]] += 1
+    return Side(answered, risky, practices)
 
 
 def combine(
