@@ -152,6 +152,8 @@ def test_html_answers_the_four_questions(made: Path) -> None:
         "(down 2.8 points). Of 20 practices that returned both years, 7 have fewer risks, 5 the same and 8 more."
     ) in page
     assert "Red: 2 or more answers in the domain flag a risk" in page
+    assert 'Compared with the question they replace: <span class="code">BE1.1</span> with BE1.9.' in page
+    assert 'New this year, not compared: <span class="code">BE1.2</span>.' in page
     assert "Contact: <strong>Pat Example</strong>, Estates adviser; estates@icb.example.nhs.uk; 0113 000 0000" in page
 
 
