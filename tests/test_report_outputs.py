@@ -87,6 +87,11 @@ def test_out_inside_the_site_is_refused(
         "site (site/); give an --out folder outside it (the default is the store's report/ folder)\n"
     )
     assert list((tmp_path / "site").iterdir()) == []
+    assert main(["report", "--edition", data.CURRENT, "--standards", str(data.FIXTURE), "--out", "content/r"]) == 2
+    assert capsys.readouterr().err == (
+        "toolkit report: content/r: a report names practices and must not be written inside content/, whose files "
+        "are published with the site; give an --out folder outside it (the default is the store's report/ folder)\n"
+    )
 
 
 @pytest.mark.parametrize(

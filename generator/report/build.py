@@ -14,7 +14,7 @@ import os
 import shutil
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -26,6 +26,8 @@ from .yearonyear import Plan, Side, combine, plan, side, side_of
 REPORT_HTML = "report.html"
 SITE = Path("site")
 """The built site, which is published: no report may be written inside it."""
+PUBLISHED_SOURCES = (Path("build"), Path("content"))
+"""Folders whose files end up in the site (the site's staging, its hand-written pages): no report there either."""
 OWN_FILES = ("year_domains.csv", "year_practices.csv", "year_questions.csv")
 """Files a previous report may have left that this one might not write (removed first)."""
 
@@ -41,12 +43,18 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def check_out(out: Path, site: Path = SITE) -> None:
-    """Refuse an output folder inside the published site."""
+    """Refuse an output folder inside the published site, or inside a folder that is published with it."""
     if inside(out, site):
         raise ReportError(
             f"{out}: a report names practices and must not be written inside the published site ({site}/); "
             "give an --out folder outside it (the default is the store's report/ folder)"
         )
+    for folder in PUBLISHED_SOURCES:
+        if inside(out, folder):
+            raise ReportError(
+                f"{out}: a report names practices and must not be written inside {folder}/, whose files are "
+                "published with the site; give an --out folder outside it (the default is the store's report/ folder)"
+            )
 
 
 @dataclass
@@ -57,7 +65,6 @@ class Timings:
     compute: float = 0.0
     html: float = 0.0
     exports: float = 0.0
-    steps: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
