@@ -775,7 +775,8 @@ def test_check_a_return_reports_what_toolkit_collect_reports(
         verdict = page.evaluate(
             """([name, bytes, day]) => {
                 const v = GPQS_CHECK.checkBytes(new Uint8Array(bytes), day);
-                return {status: v.status, lines: v.problems.map(p => GPQS_CHECK.formatProblem(name, p))};
+                const lines = GPQS_CHECK.grouped(v.problems).map(([p, places]) => GPQS_CHECK.formatProblem(name, p, places));
+                return {status: v.status, lines: lines};
             }""",
             [path.name, list(path.read_bytes()), day],
         )

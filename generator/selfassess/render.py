@@ -28,10 +28,16 @@ SECTION = "self-assessment"
 """The section's folder, under the edition's root."""
 ASSETS = "assets/"
 """The scripts and styles, under the section's folder."""
-STATIC_ASSETS = ("selfassess.css", "selfassess-core.js", "selfassess-form.js", "selfassess-check.js")
+STATIC_ASSETS = (
+    "selfassess.css",
+    "selfassess-core.js",
+    "selfassess-form.js",
+    "selfassess-read.js",
+    "selfassess-check.js",
+)
 EDITION_SCRIPT = "edition.js"
 FORM_SCRIPTS = (EDITION_SCRIPT, "selfassess-core.js", "selfassess-form.js")
-CHECK_SCRIPTS = (EDITION_SCRIPT, "selfassess-check.js")
+CHECK_SCRIPTS = (EDITION_SCRIPT, "selfassess-read.js", "selfassess-check.js")
 
 START, CHECK_ANSWERS, CHECK_RETURN = "index", "check-answers", "check-a-return"
 RESERVED = frozenset({START, CHECK_ANSWERS, CHECK_RETURN, "assets"})

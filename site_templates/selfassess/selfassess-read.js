@@ -1,0 +1,812 @@
+/* Read a return file in the browser as the ICB's collector reads it (generator/returns/read.py), in its words.
+
+   Bytes → rows, step for step as read.py does it, down to how Python's csv and json modules read
+   text (quoting, line ends, where a JSON document is wrong) and how Python shows a value, so that
+   the "check a return" page (selfassess-check.js) finds exactly what `toolkit collect` finds.
+   The words are the collector's own templates (generator/returns/messages.py), from the site build.
+
+   Exposed as window.GPQS_READ. */
+(function (window) {
+  "use strict";
+
+  var D = window.GPQS_SELFASSESS;
+  var M = D.collector_messages;
+  var ALL = D.all_columns;
+  var REQUIRED_COLUMNS = ["practice_code", "edition", "question_id", "answer"];
+  var UPPER_COLUMNS = ["practice_code", "question_id"];
+  var FIELD_LIMIT = 131072;
+
+  // --- Python's idea of text --------------------------------------------------------------------
+
+  var PY_SPACE = "\t\n\u000b\u000c\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004" +
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+
+  function isSpace(ch) { return ch !== "" && PY_SPACE.indexOf(ch) >= 0; }
+
+  /** str.strip(), str.lstrip() with Python's whitespace (not JavaScript's). */
+  function strip(text) {
+    var start = 0, end = text.length;
+    while (start < end && isSpace(text.charAt(start))) { start += 1; }
+    while (end > start && isSpace(text.charAt(end - 1))) { end -= 1; }
+    return text.slice(start, end);
+  }
+
+  function lstrip(text, chars) {
+    var start = 0;
+    while (start < text.length && (chars ? chars.indexOf(text.charAt(start)) >= 0 : isSpace(text.charAt(start)))) {
+      start += 1;
+    }
+    return text.slice(start);
+  }
+
+  /** str.split() with no separator: runs of whitespace, no empty parts. */
+  function splitWords(text) {
+    var words = [];
+    var word = "";
+    for (var i = 0; i < text.length; i += 1) {
+      var ch = text.charAt(i);
+      if (isSpace(ch)) {
+        if (word) { words.push(word); word = ""; }
+      } else {
+        word += ch;
+      }
+    }
+    if (word) { words.push(word); }
+    return words;
+  }
+
+  function codePoints(text) { return Array.from(text); }
+
+  function casefold(text) { return text.toLowerCase().replace(/\u00df/g, "ss").replace(/\u03c2/g, "\u03c3"); }
+
+  // --- the collector's words (generator/returns/messages.py) -----------------------------------------
+
+  function joinWords(words, last) {
+    var items = Array.prototype.slice.call(words);
+    if (items.length <= 1) { return items.join(""); }
+    return items.slice(0, -1).join(", ") + " " + (last || "or") + " " + items[items.length - 1];
+  }
+
+  function shown(value) {
+    var oneLine = splitWords(value).join(" ");
+    var points = codePoints(oneLine);
+    return points.length <= M.shown_length ? oneLine : points.slice(0, M.shown_length - 1).join("") + "\u2026";
+  }
+
+  function place(format, row, sheet) {
+    if (row <= 0) { return ""; }
+    var template = M.places[format] || M.places.csv;
+    return template.replace("{row}", String(row)).replace("{sheet}", sheet || "");
+  }
+
+  function render(code, params) {
+    return M.templates[code].replace(/\{([a-z_]+)\}/g, function (whole, name) {
+      if (!Object.prototype.hasOwnProperty.call(params, name)) {
+        throw new Error("message " + code + " needs " + name);
+      }
+      return String(params[name]);
+    });
+  }
+
+  /** A problem as messages.problem() makes one: its value shown, its words filled in. */
+  function problem(code, severity, where, params) {
+    where = where || {};
+    var all = {};
+    Object.keys(params || {}).forEach(function (k) { all[k] = params[k]; });
+    var found = {
+      code: code,
+      severity: severity || "error",
+      row: where.row || 0,
+      place: where.place || "",
+      column: where.column || "",
+      value: shown(where.value || ""),
+      question_id: where.question_id || "",
+      guidance: where.guidance || ""
+    };
+    all.value = found.value;
+    all.column = found.column;
+    all.question_id = found.question_id;
+    found.message = render(code, all);
+    return found;
+  }
+
+  /** One line, as `toolkit collect` prints it: 'C82001.csv row 14, answer: …'; ``places`` replaces the place. */
+  function formatProblem(fileName, found, places) {
+    var where = [fileName, places === undefined ? found.place : places].filter(function (p) { return p; }).join(" ");
+    if (found.column) { where += ", " + found.column; }
+    return where + ": " + (found.severity === "warning" ? "warning: " : "") + found.message;
+  }
+
+  /** messages.places_text: 'row 2–10, 14'; '' for the whole return. */
+  function placesText(problems) {
+    var runs = {};
+    var order = [];
+    problems.forEach(function (found) {
+      if (!found.place || !found.row) { return; }
+      var prefix = found.place.slice(0, found.place.length - String(found.row).length);
+      if (!Object.prototype.hasOwnProperty.call(runs, prefix)) { runs[prefix] = []; order.push(prefix); }
+      var spans = runs[prefix];
+      if (spans.length && spans[spans.length - 1][1] === found.row - 1) {
+        spans[spans.length - 1][1] = found.row;
+      } else {
+        spans.push([found.row, found.row]);
+      }
+    });
+    return order.map(function (prefix) {
+      return prefix + runs[prefix].map(function (span) {
+        return span[0] === span[1] ? String(span[0]) : span[0] + "\u2013" + span[1];
+      }).join(", ");
+    }).join("; ");
+  }
+
+  /** messages.grouped: problems with the same words in the same column once, with every place they are at. */
+  function grouped(problems) {
+    var groups = {};
+    var order = [];
+    problems.forEach(function (found) {
+      var key = JSON.stringify([found.severity, found.column, found.message]);
+      if (!Object.prototype.hasOwnProperty.call(groups, key)) { groups[key] = []; order.push(key); }
+      groups[key].push(found);
+    });
+    return order.map(function (key) { return [groups[key][0], placesText(groups[key])]; });
+  }
+
+  // --- what a file is (read.sniff) --------------------------------------------------------------------
+
+  function startsWith(bytes, magic, at) {
+    at = at || 0;
+    if (bytes.length < at + magic.length) { return false; }
+    for (var i = 0; i < magic.length; i += 1) {
+      if (bytes[at + i] !== magic[i]) { return false; }
+    }
+    return true;
+  }
+
+  function ascii(text) {
+    var out = [];
+    for (var i = 0; i < text.length; i += 1) { out.push(text.charCodeAt(i)); }
+    return out;
+  }
+
+  var MAGIC = [
+    [ascii("%PDF"), "pdf"],
+    [[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], "old_office"],
+    [[0x89, 0x50, 0x4e, 0x47], "image"],
+    [[0xff, 0xd8, 0xff], "image"],
+    [ascii("GIF87a"), "image"],
+    [ascii("GIF89a"), "image"],
+    [[0x49, 0x49, 0x2a, 0x00], "image"],
+    [[0x4d, 0x4d, 0x00, 0x2a], "image"],
+    [ascii("{\\rtf"), "rtf"]
+  ];
+
+  function isAsciiSpace(byte) { return byte === 32 || (byte >= 9 && byte <= 13); }
+
+  /** The names in a zip file's central directory, or null when Python's zipfile would call it damaged. */
+  function zipNames(bytes) {
+    var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    var n = bytes.length;
+    if (n < 22) { return null; }
+    var eocd = -1;
+    var lowest = Math.max(0, n - 22 - 65535);
+    for (var i = n - 22; i >= lowest; i -= 1) {
+      if (view.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
+    }
+    if (eocd < 0) { return null; }
+    var count = view.getUint16(eocd + 10, true);
+    var size = view.getUint32(eocd + 12, true);
+    var offset = view.getUint32(eocd + 16, true);
+    var concat = eocd - size - offset;
+    if (concat < 0) { return null; }
+    var at = offset + concat;
+    var names = [];
+    for (var e = 0; e < count; e += 1) {
+      if (at + 46 > n || view.getUint32(at, true) !== 0x02014b50) { return null; }
+      var nameLength = view.getUint16(at + 28, true);
+      var extra = view.getUint16(at + 30, true);
+      var comment = view.getUint16(at + 32, true);
+      if (at + 46 + nameLength > n) { return null; }
+      var name = "";
+      for (var k = 0; k < nameLength; k += 1) { name += String.fromCharCode(bytes[at + 46 + k]); }
+      names.push(name);
+      at += 46 + nameLength + extra + comment;
+    }
+    return names;
+  }
+
+  function zipKind(bytes) {
+    var names = zipNames(bytes);
+    if (names === null) { return "zip"; }
+    if (names.indexOf("xl/workbook.xml") >= 0) { return "workbook"; }
+    if (names.indexOf("word/document.xml") >= 0) { return "word"; }
+    if (names.some(function (name) { return name.indexOf("ppt/") === 0; })) { return "presentation"; }
+    if (names.indexOf("mimetype") >= 0 && names.indexOf("content.xml") >= 0) { return "opendocument"; }
+    return "zip";
+  }
+
+  function sniff(bytes) {
+    if (!Array.prototype.some.call(bytes, function (b) { return !isAsciiSpace(b); })) { return "empty"; }
+    if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
+      return zipKind(bytes);
+    }
+    for (var i = 0; i < MAGIC.length; i += 1) {
+      if (startsWith(bytes, MAGIC[i][0])) { return MAGIC[i][1]; }
+    }
+    if ((startsWith(bytes, ascii("BM")) && startsWith(bytes, [0, 0, 0, 0], 6)) ||
+      startsWith(bytes, ascii("ftypheic"), 4) || startsWith(bytes, ascii("ftypmif1"), 4) ||
+      (startsWith(bytes, ascii("RIFF")) && startsWith(bytes, ascii("WEBP"), 8))) {
+      return "image";
+    }
+    if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) { return "text"; }
+    var head = bytes.subarray(0, 4096);
+    var controls = 0;
+    for (var j = 0; j < head.length; j += 1) {
+      var b = head[j];
+      if (b === 0) { return "binary"; }
+      if ((b < 32 && b !== 9 && b !== 10 && b !== 12 && b !== 13) || b === 127) { controls += 1; }
+    }
+    return controls > Math.floor(head.length / 100) ? "binary" : "text";
+  }
+
+  // --- bytes → text (read.decode) ---------------------------------------------------------------------
+
+  var CP1252_UNDEFINED = [0x81, 0x8d, 0x8f, 0x90, 0x9d];
+
+  function decode(bytes) {
+    try {
+      if (startsWith(bytes, [0xff, 0xfe])) {
+        return new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(2));
+      }
+      if (startsWith(bytes, [0xfe, 0xff])) {
+        return new TextDecoder("utf-16be", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(2));
+      }
+    } catch (error) {
+      return null;
+    }
+    try {
+      var skip = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0;
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(skip));
+    } catch (error) {
+      for (var i = 0; i < bytes.length; i += 1) {
+        if (CP1252_UNDEFINED.indexOf(bytes[i]) >= 0) { return null; }
+      }
+      return new TextDecoder("windows-1252").decode(bytes);
+    }
+  }
+
+  function looksLike(text, starts) {
+    var head = lstrip(text).slice(0, 20).toLowerCase();
+    return starts.some(function (s) { return head.indexOf(s) === 0; });
+  }
+
+  // --- Python's csv.reader(strict=False) ---------------------------------------------------------------
+
+  var START_RECORD = 0, START_FIELD = 1, IN_FIELD = 2, IN_QUOTED_FIELD = 3, QUOTE_IN_QUOTED_FIELD = 4,
+    EAT_CRNL = 5;
+  var EOL = null;
+
+  /** The lines io.StringIO(text, newline="") gives: each ends at \n, \r\n or \r, which it keeps. */
+  function pyLines(text) {
+    var lines = [];
+    var start = 0;
+    for (var i = 0; i < text.length; i += 1) {
+      var ch = text.charAt(i);
+      if (ch === "\n" || ch === "\r") {
+        if (ch === "\r" && text.charAt(i + 1) === "\n") { i += 1; }
+        lines.push(text.slice(start, i + 1));
+        start = i + 1;
+      }
+    }
+    if (start < text.length) { lines.push(text.slice(start)); }
+    return lines;
+  }
+
+  /** Records as CPython's csv module reads them with the excel dialect, or {error}. */
+  function readCsvRecords(text, delimiter) {
+    var records = [];
+    var fields = [];
+    var field = [];
+    var state = START_RECORD;
+
+    function save() { fields.push(field.join("")); field = []; }
+    function add(ch) {
+      if (field.length >= FIELD_LIMIT) { throw new Error("field larger than field limit (" + FIELD_LIMIT + ")"); }
+      field.push(ch);
+    }
+    function step(c) {
+      var newline = c === "\n" || c === "\r";
+      switch (state) {
+        case START_RECORD:
+          if (c === EOL) { return; }
+          if (newline) { state = EAT_CRNL; return; }
+          state = START_FIELD;
+          step(c);
+          return;
+        case START_FIELD:
+          if (newline || c === EOL) { save(); state = c === EOL ? START_RECORD : EAT_CRNL; } else if (c === "\"") {
+            state = IN_QUOTED_FIELD;
+          } else if (c === delimiter) { save(); } else { add(c); state = IN_FIELD; }
+          return;
+        case IN_FIELD:
+          if (newline || c === EOL) { save(); state = c === EOL ? START_RECORD : EAT_CRNL; } else if (c === delimiter) {
+            save(); state = START_FIELD;
+          } else { add(c); }
+          return;
+        case IN_QUOTED_FIELD:
+          if (c === EOL) { return; }
+          if (c === "\"") { state = QUOTE_IN_QUOTED_FIELD; } else { add(c); }
+          return;
+        case QUOTE_IN_QUOTED_FIELD:
+          if (c === "\"") { add(c); state = IN_QUOTED_FIELD; } else if (c === delimiter) {
+            save(); state = START_FIELD;
+          } else if (newline || c === EOL) { save(); state = c === EOL ? START_RECORD : EAT_CRNL; } else {
+            add(c); state = IN_FIELD;
+          }
+          return;
+        case EAT_CRNL:
+          if (newline) { return; }
+          if (c === EOL) { state = START_RECORD; return; }
+          throw new Error("new-line character seen in unquoted field - do you need to open the file with newline=''?");
+        default:
+          return;
+      }
+    }
+
+    try {
+      pyLines(text).forEach(function (line) {
+        for (var ch of line) { step(ch); }
+        step(EOL);
+        if (state === START_RECORD) {
+          records.push(fields);
+          fields = [];
+        }
+      });
+      if (field.length !== 0 || state === IN_QUOTED_FIELD) {
+        save();
+        records.push(fields);
+      }
+    } catch (error) {
+      return { error: error.message };
+    }
+    return { records: records };
+  }
+
+  // --- Python's json.loads, down to where it says a document is wrong ---------------------------------------
+
+  function JsonError(message, pos) { this.message = message; this.pos = pos; }
+
+  var JSON_SPACE = " \t\n\r";
+  var NUMBER_RE = /^(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?/;
+  var ESCAPES = { "\"": "\"", "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+
+  /** A JSON value as Python holds it: {t: 'dict'|'list'|'str'|'int'|'float'|'bool'|'none', v}. */
+  function pyJsonLoads(s) {
+    function ws(i) {
+      while (i < s.length && JSON_SPACE.indexOf(s.charAt(i)) >= 0) { i += 1; }
+      return i;
+    }
+    function scanString(end) {
+      var begin = end - 1;
+      var chunks = [];
+      for (;;) {
+        var i = end;
+        while (i < s.length) {
+          var code = s.charCodeAt(i);
+          if (code === 34 || code === 92 || code < 32) { break; }
+          i += 1;
+        }
+        if (i >= s.length) { throw new JsonError("Unterminated string starting at", begin); }
+        chunks.push(s.slice(end, i));
+        var terminator = s.charAt(i);
+        end = i + 1;
+        if (terminator === "\"") { break; }
+        if (terminator !== "\\") { throw new JsonError("Invalid control character at", i); }
+        if (end >= s.length) { throw new JsonError("Unterminated string starting at", begin); }
+        var esc = s.charAt(end);
+        if (esc !== "u") {
+          if (!Object.prototype.hasOwnProperty.call(ESCAPES, esc)) { throw new JsonError("Invalid \\escape", end - 1); }
+          chunks.push(ESCAPES[esc]);
+          end += 1;
+        } else {
+          var hex = s.slice(end + 1, end + 5);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) { throw new JsonError("Invalid \\uXXXX escape", end); }
+          var unit = parseInt(hex, 16);
+          end += 5;
+          if (unit >= 0xd800 && unit <= 0xdbff && s.slice(end, end + 2) === "\\u") {
+            var hex2 = s.slice(end + 2, end + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex2)) { throw new JsonError("Invalid \\uXXXX escape", end + 1); }
+            var low = parseInt(hex2, 16);
+            if (low >= 0xdc00 && low <= 0xdfff) {
+              chunks.push(String.fromCharCode(unit, low));
+              end += 6;
+              continue;
+            }
+          }
+          chunks.push(String.fromCharCode(unit));
+        }
+      }
+      return [{ t: "str", v: chunks.join("") }, end];
+    }
+    function scanOnce(idx) {
+      if (idx >= s.length) { throw new JsonError("Expecting value", idx); }
+      var ch = s.charAt(idx);
+      if (ch === "\"") { return scanString(idx + 1); }
+      if (ch === "{") { return parseObject(idx + 1); }
+      if (ch === "[") { return parseArray(idx + 1); }
+      if (ch === "n" && s.slice(idx, idx + 4) === "null") { return [{ t: "none" }, idx + 4]; }
+      if (ch === "t" && s.slice(idx, idx + 4) === "true") { return [{ t: "bool", v: true }, idx + 4]; }
+      if (ch === "f" && s.slice(idx, idx + 5) === "false") { return [{ t: "bool", v: false }, idx + 5]; }
+      var m = NUMBER_RE.exec(s.slice(idx));
+      if (m) {
+        var end = idx + m[0].length;
+        if (!m[2] && !m[3]) { return [{ t: "int", v: BigInt(m[1]) }, end]; }
+        return [{ t: "float", v: Number(m[0]) }, end];
+      }
+      if (ch === "N" && s.slice(idx, idx + 3) === "NaN") { return [{ t: "float", v: NaN }, idx + 3]; }
+      if (ch === "I" && s.slice(idx, idx + 8) === "Infinity") { return [{ t: "float", v: Infinity }, idx + 8]; }
+      if (ch === "-" && s.slice(idx, idx + 9) === "-Infinity") { return [{ t: "float", v: -Infinity }, idx + 9]; }
+      throw new JsonError("Expecting value", idx);
+    }
+    function parseObject(end) {
+      var pairs = [];
+      var next = s.charAt(end);
+      if (next !== "\"") {
+        if (JSON_SPACE.indexOf(next) >= 0 && next !== "") { end = ws(end); next = s.charAt(end); }
+        if (next === "}") { return [{ t: "dict", v: pairs }, end + 1]; }
+        if (next !== "\"") { throw new JsonError("Expecting property name enclosed in double quotes", end); }
+      }
+      end += 1;
+      for (;;) {
+        var keyed = scanString(end);
+        var key = keyed[0].v;
+        end = keyed[1];
+        if (s.charAt(end) !== ":") {
+          end = ws(end);
+          if (s.charAt(end) !== ":") { throw new JsonError("Expecting ':' delimiter", end); }
+        }
+        end = ws(end + 1);
+        var valued;
+        try {
+          valued = scanOnce(end);
+        } catch (error) {
+          if (error instanceof JsonError && error.message === "Expecting value") { throw new JsonError("Expecting value", error.pos); }
+          throw error;
+        }
+        pairs.push([key, valued[0]]);
+        end = ws(valued[1]);
+        next = s.charAt(end);
+        end += 1;
+        if (next === "}") { break; }
+        if (next !== ",") { throw new JsonError("Expecting ',' delimiter", end - 1); }
+        end = ws(end);
+        next = s.charAt(end);
+        end += 1;
+        if (next !== "\"") { throw new JsonError("Expecting property name enclosed in double quotes", end - 1); }
+      }
+      return [{ t: "dict", v: pairs }, end];
+    }
+    function parseArray(end) {
+      var values = [];
+      var next = s.charAt(end);
+      if (JSON_SPACE.indexOf(next) >= 0 && next !== "") { end = ws(end); next = s.charAt(end); }
+      if (next === "]") { return [{ t: "list", v: values }, end + 1]; }
+      for (;;) {
+        var valued = scanOnce(end);
+        values.push(valued[0]);
+        end = ws(valued[1]);
+        next = s.charAt(end);
+        end += 1;
+        if (next === "]") { break; }
+        if (next !== ",") { throw new JsonError("Expecting ',' delimiter", end - 1); }
+        end = ws(end);
+      }
+      return [{ t: "list", v: values }, end];
+    }
+    if (s.charAt(0) === "\ufeff") { throw new JsonError("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0); }
+    var result = scanOnce(ws(0));
+    var after = ws(result[1]);
+    if (after !== s.length) { throw new JsonError("Extra data", after); }
+    return result[0];
+  }
+
+  function jsonErrorPlace(text, pos) {
+    var before = text.slice(0, pos);
+    var line = before.split("\n").length;
+    var column = pos - before.lastIndexOf("\n");
+    return "line " + line + ", column " + column;
+  }
+
+  function dictGet(value, key) {
+    if (!value || value.t !== "dict") { return undefined; }
+    var found;
+    value.v.forEach(function (pair) { if (pair[0] === key) { found = pair[1]; } });
+    return found;
+  }
+
+  function dictHas(value, key) { return dictGet(value, key) !== undefined; }
+
+  /** Python's repr() of a float. */
+  function floatRepr(x) {
+    if (x !== x) { return "nan"; }
+    if (x === Infinity) { return "inf"; }
+    if (x === -Infinity) { return "-inf"; }
+    var exponential = x.toExponential();
+    var parts = exponential.split("e");
+    var exponent = Number(parts[1]);
+    if (exponent < -4 || exponent >= 16) {
+      var digits = parts[0];
+      var sign = exponent < 0 ? "-" : "+";
+      var size = String(Math.abs(exponent));
+      return digits + "e" + sign + (size.length < 2 ? "0" + size : size);
+    }
+    var text = String(x);
+    return /[.e]/.test(text) ? text : text + ".0";
+  }
+
+  function strRepr(text) {
+    var quote = text.indexOf("'") >= 0 && text.indexOf("\"") < 0 ? "\"" : "'";
+    var out = quote;
+    for (var ch of text) {
+      var code = ch.codePointAt(0);
+      if (ch === quote || ch === "\\") { out += "\\" + ch; } else if (ch === "\n") { out += "\\n"; } else if (ch === "\r") {
+        out += "\\r";
+      } else if (ch === "\t") { out += "\\t"; } else if (ch !== " " && /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}]/u.test(ch)) {
+        var hex = code.toString(16);
+        out += code < 0x100 ? "\\x" + ("0" + hex).slice(-2) :
+          code < 0x10000 ? "\\u" + ("000" + hex).slice(-4) : "\\U" + ("0000000" + hex).slice(-8);
+      } else { out += ch; }
+    }
+    return out + quote;
+  }
+
+  /** Python's str() of a JSON value (repr() inside lists and dicts). */
+  function pyStr(value, inner) {
+    switch (value.t) {
+      case "none": return "None";
+      case "bool": return value.v ? "True" : "False";
+      case "int": return value.v.toString();
+      case "float": return floatRepr(value.v);
+      case "str": return inner ? strRepr(value.v) : value.v;
+      case "list": return "[" + value.v.map(function (v) { return pyStr(v, true); }).join(", ") + "]";
+      default:
+        return "{" + value.v.map(function (pair) {
+          return strRepr(pair[0]) + ": " + pyStr(pair[1], true);
+        }).join(", ") + "}";
+    }
+  }
+
+  /** read.cell_text: a JSON value as the text a CSV file would hold. */
+  function cellText(value) {
+    if (value === undefined || value.t === "none") { return ""; }
+    if (value.t === "bool") { return value.v ? "yes" : "no"; }
+    if (value.t === "float" && Number.isFinite(value.v) && Number.isInteger(value.v)) {
+      return BigInt(value.v).toString();
+    }
+    return pyStr(value, false);
+  }
+
+  // --- rows (read.py) -----------------------------------------------------------------------------------
+
+  var UK_DATE = /^([0-9]{1,2})\/([0-9]{1,2})\/([0-9]{4})$/;
+
+  function realDate(year, month, day) {
+    if (!(year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1)) { return false; }
+    return day <= new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !leap(year) ? 1 : 0);
+  }
+
+  function leap(year) { return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0; }
+
+  function pad(n, width) {
+    var text = String(n);
+    while (text.length < width) { text = "0" + text; }
+    return text;
+  }
+
+  function isoDate(value) {
+    var m = UK_DATE.exec(value);
+    if (!m) { return value; }
+    var day = Number(m[1]), month = Number(m[2]), year = Number(m[3]);
+    return realDate(year, month, day) ? pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) : value;
+  }
+
+  function columnName(label) {
+    var text = strip(label.replace(/\ufeff/g, "")).toLowerCase();
+    var out = "";
+    var inRun = false;
+    for (var i = 0; i < text.length; i += 1) {
+      var ch = text.charAt(i);
+      if (isSpace(ch) || ch === "-") {
+        if (!inRun) { out += "_"; inRun = true; }
+      } else {
+        out += ch;
+        inRun = false;
+      }
+    }
+    return out;
+  }
+
+  function normalRow(values) {
+    var row = {};
+    ALL.forEach(function (name) { row[name] = strip(values[name] || ""); });
+    UPPER_COLUMNS.forEach(function (name) { row[name] = row[name].toUpperCase(); });
+    row.action_due = isoDate(row.action_due);
+    return row;
+  }
+
+  function newRead(format) {
+    return {
+      format: format, rows: [], problems: [], present: ALL.slice(), edition: "", practice_code: "",
+      declared_once: false
+    };
+  }
+
+  function notAReturn(kind) {
+    var found = newRead("unknown");
+    found.problems.push(problem("not_a_return", "error", {}, { what: M.file_kinds[kind] }));
+    return found;
+  }
+
+  function readTable(format, records) {
+    var index = 0;
+    var header = null;
+    while (index < records.length) {
+      var cells = records[index][1];
+      index += 1;
+      if (cells.some(function (c) { return strip(c) !== ""; })) { header = cells; break; }
+    }
+    if (header === null) { return notAReturn("empty"); }
+    var names = header.map(columnName);
+    var found = newRead(format);
+    if (!names.some(function (n) { return ALL.indexOf(n) >= 0; })) {
+      found.format = "unknown";
+      found.problems.push(problem("no_header", "error", { value: header.join(",") }, { columns: ALL.join(",") }));
+      return found;
+    }
+    var positions = {};
+    names.forEach(function (name, i) {
+      if (!name) { return; }
+      if (Object.prototype.hasOwnProperty.call(positions, name)) {
+        found.problems.push(problem("duplicate_column", "error", { column: name }, {}));
+      } else if (ALL.indexOf(name) >= 0) {
+        positions[name] = i;
+      } else {
+        found.problems.push(problem("unknown_column", "warning", { column: strip(header[i]) }, { columns: ALL.join(",") }));
+      }
+    });
+    REQUIRED_COLUMNS.forEach(function (name) {
+      if (!Object.prototype.hasOwnProperty.call(positions, name)) {
+        found.problems.push(problem("missing_column", "error", { column: name }, { columns: ALL.join(",") }));
+      }
+    });
+    found.present = Object.keys(positions);
+    var ignored = [];
+    names.forEach(function (name, i) { if (!name) { ignored.push(i); } });
+    for (; index < records.length; index += 1) {
+      var number = records[index][0];
+      var line = records[index][1];
+      if (!line.some(function (c) { return strip(c) !== ""; })) { continue; }
+      var extra = line.slice(names.length).map(strip).concat(ignored.filter(function (i) {
+        return i < line.length;
+      }).map(function (i) { return strip(line[i]); }));
+      if (extra.some(function (e) { return e; })) {
+        found.problems.push(problem("extra_cells", "error", {
+          row: number, place: place(format, number), value: extra.filter(function (e) { return e; }).join(",")
+        }, {}));
+      }
+      var values = {};
+      Object.keys(positions).forEach(function (name) {
+        if (positions[name] < line.length) { values[name] = line[positions[name]]; }
+      });
+      found.rows.push({ row: number, values: normalRow(values), sheet: "" });
+    }
+    if (!found.rows.length) { found.problems.push(problem("no_answers", "error", {}, {})); }
+    return found;
+  }
+
+  function readCsv(text) {
+    var firstLine = lstrip(text, "\r\n").split("\n")[0];
+    var delimiter = ",";
+    if (firstLine.indexOf(",") < 0) {
+      delimiter = firstLine.indexOf(";") >= 0 ? ";" : (firstLine.indexOf("\t") >= 0 ? "\t" : ",");
+    }
+    var parsed = readCsvRecords(text, delimiter);
+    if (parsed.error) {
+      var broken = newRead("unknown");
+      broken.problems.push(problem("csv_unreadable", "error", {}, { reason: parsed.error }));
+      return broken;
+    }
+    return readTable("csv", parsed.records.map(function (cells, i) { return [i + 1, cells]; }));
+  }
+
+  function readJson(text) {
+    var found = newRead("json");
+    found.declared_once = true;
+    var data;
+    try {
+      data = pyJsonLoads(text);
+    } catch (error) {
+      if (!(error instanceof JsonError)) { throw error; }
+      found.format = "unknown";
+      found.problems.push(problem("json_invalid", "error", {}, { reason: jsonErrorPlace(text, error.pos) }));
+      return found;
+    }
+    var format = dictGet(data, "format");
+    if (data.t !== "dict" || !format || format.t !== "str" || format.v !== D.format) {
+      found.format = "unknown";
+      var declared = data.t === "dict" && format !== undefined && format.t !== "none" ? cellText(format) : "(none)";
+      found.problems.push(problem("json_not_ours", "error", { value: declared }, { format: D.format }));
+      return found;
+    }
+    var answers = dictGet(data, "answers");
+    if (!answers || answers.t !== "list") {
+      found.problems.push(problem("json_damaged", "error", {}, { reason: "it has no list of 'answers'" }));
+      return found;
+    }
+    found.edition = strip(cellText(dictGet(data, "edition")));
+    found.practice_code = strip(cellText(dictGet(data, "practice_code"))).toUpperCase();
+    answers.v.forEach(function (item, i) {
+      var number = i + 1;
+      if (item.t !== "dict" || item.v.some(function (pair) { return pair[1].t === "dict" || pair[1].t === "list"; })) {
+        found.problems.push(problem("json_damaged", "error", { row: number, place: place("json", number) },
+          { reason: "this answer is not a set of names and values" }));
+        return;
+      }
+      var values = {};
+      ALL.forEach(function (name) { values[name] = cellText(dictGet(item, name)); });
+      values.practice_code = cellText(dictHas(item, "practice_code") ? dictGet(item, "practice_code") :
+        dictGet(data, "practice_code"));
+      values.edition = cellText(dictHas(item, "edition") ? dictGet(item, "edition") : dictGet(data, "edition"));
+      var row = normalRow(values);
+      if (["question_id", "answer", "comment", "action", "action_owner", "action_due"].some(function (c) {
+        return row[c];
+      })) {
+        found.rows.push({ row: number, values: row, sheet: "" });
+      }
+    });
+    if (!found.rows.length && !found.problems.length) { found.problems.push(problem("no_answers", "error", {}, {})); }
+    return found;
+  }
+
+  /** read.read_return: bytes → rows, whatever the format. A workbook is not read here (see the page). */
+  function readReturn(bytes) {
+    var kind = sniff(bytes);
+    if (kind === "workbook") { return { format: "workbook", rows: [], problems: [], workbook: true }; }
+    if (Object.prototype.hasOwnProperty.call(M.file_kinds, kind)) { return notAReturn(kind); }
+    var text = decode(bytes);
+    if (text === null) {
+      var unread = newRead("unknown");
+      unread.problems.push(problem("text_unreadable", "error", {}, {}));
+      return unread;
+    }
+    if (looksLike(text, ["from:", "received:", "return-path:", "mime-version:", "delivered-to:"])) {
+      return notAReturn("email");
+    }
+    if (looksLike(text, ["<!doctype html", "<html"])) { return notAReturn("html"); }
+    var first = lstrip(text).charAt(0);
+    if (first === "{" || first === "[") { return readJson(text); }
+    return readCsv(text);
+  }
+
+  window.GPQS_READ = {
+    M: M,
+    readReturn: readReturn,
+    problem: problem,
+    place: place,
+    formatProblem: formatProblem,
+    grouped: grouped,
+    joinWords: joinWords,
+    casefold: casefold,
+    codePoints: codePoints,
+    floatRepr: floatRepr,
+    realDate: realDate,
+    leap: leap,
+    pad: pad,
+    isoDate: isoDate,
+    readCsvRecords: readCsvRecords,
+    pyJsonLoads: pyJsonLoads,
+    jsonErrorPlace: jsonErrorPlace,
+    cellText: cellText,
+    repr: function (value) { return pyStr(value, true); },
+    shown: shown
+  };
+}(window));
