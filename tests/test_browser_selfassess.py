@@ -844,3 +844,26 @@ def test_nothing_is_fetched_so_the_site_works_from_disk(site: Path) -> None:
             assert not re.search(r"\bfetch\(\s*['\"]", path.read_text(encoding="utf-8")), path
     form = (site / "assets" / "selfassess-form.js").read_text(encoding="utf-8")
     assert form.count("window.fetch(") == 1 and "window.fetch(D.submission_url" in form
+
+
+def test_a_browser_that_keeps_nothing_says_so(browser: Browser, site: Path) -> None:
+    context = browser.new_context()
+    context.add_init_script(
+        "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };"
+    )
+    page = context.new_page()
+    page.goto((site / "index.html").as_uri())
+    expect(page.locator("#sa-storage-warning")).to_be_visible()
+    expect(page.locator("#sa-storage-warning")).to_contain_text("This browser is not keeping your answers")
+    context.close()
+
+
+def test_the_printed_summary_leaves_out_buttons_and_links_to_change(context: BrowserContext, site: Path) -> None:
+    page = start(context, site)
+    answer_minimal(page, site)
+    page.goto((site / "check-answers.html").as_uri())
+    page.emulate_media(media="print")
+    expect(page.locator("#sa-download-csv")).to_be_hidden()
+    expect(page.locator('[data-question="MN1.2"] .sa-summary-list__actions')).to_be_hidden()
+    expect(page.locator('[data-value="MN1.2"]')).to_be_visible()
+    assert page.pdf()[:4] == b"%PDF"
