@@ -487,6 +487,7 @@ C82030,2030-31,MN1.3,2030-01-10,Reviewed at the January meeting,,,
 C82030,2030-31,MN1.4,Coded,,,,
 C82030,2030-31,MN1.5,Nothing else,,,,
 C82030,2030-31,MN0.1,yes,Training for new staff,,,
+C82030,2030-31,ZZ1.1,yes,,,,
 """
 
 
@@ -518,6 +519,8 @@ def test_last_years_return_is_carried_forward_as_toolkit_carry_forward_does(
     expect(body).to_contain_text("1 answer to questions no longer asked dropped")
     expect(body).to_contain_text("5 questions left empty for you to answer")
     expect(body).to_contain_text("MN1.3 When was the policy reviewed? (your answer: 2030-01-10)")
+    assert expected.problems == ("'ZZ1.1' is no question of 2030-31; its answer is not carried",)
+    expect(body.locator("li").last).to_have_text(expected.problems[0])
     page.click("#sa-import-yes")
 
     draft = json.loads(local_storage(page)["gpqs-selfassess/1/2031-32/draft/C82030"])

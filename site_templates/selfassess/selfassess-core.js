@@ -641,13 +641,29 @@
     lineage.removed.forEach(function (r) { oldIds[r.question_id] = true; });
     var given = {};
     var problems = [];
-    ret.rows.forEach(function (row, index) {
+    function distinct(column) {
+      var seen = {};
+      ret.rows.forEach(function (row) {
+        var value = String(row[column] || "").trim();
+        if (value) { seen[value] = true; }
+      });
+      return Object.keys(seen).sort();
+    }
+    // in generator/carry.py's words
+    var codes = distinct("practice_code");
+    if (codes.length > 1) {
+      problems.push("the return names more than one practice: " + codes.join(", ") + "; the first is used");
+    }
+    var editions = distinct("edition");
+    if (editions.length && !(editions.length === 1 && editions[0] === lineage.from)) {
+      problems.push("the return names the edition " + editions.join(", ") + ", not " + lineage.from);
+    }
+    ret.rows.forEach(function (row) {
       var id = String(row.question_id || "").trim();
-      var where = ret.kind === "csv" ? "Row " + (index + 2) : "Answer " + (index + 1);
       if (!oldIds[id]) {
-        problems.push(where + ": '" + id + "' is no question of " + lineage.from + "; its answer is not carried.");
+        problems.push("'" + id + "' is no question of " + lineage.from + "; its answer is not carried");
       } else if (given[id]) {
-        problems.push(where + ": " + id + " is answered twice; the first answer is carried.");
+        problems.push(id + " is answered more than once; the first answer is carried");
       } else {
         given[id] = entryOf(row);
       }
