@@ -22,6 +22,7 @@ import datetime as dt
 import io
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -73,17 +74,21 @@ def files_in(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.csv"))
 
 
-def time_collect(folder: Path, store: Path, standards: Path, edition: str) -> tuple[float, str]:
+def time_collect(folder: Path, store: Path, standards: Path, edition: str) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (the process and its workers) and the summary line of one ``toolkit collect``."""
     command = [
         sys.executable, "-m", "generator", "collect", "--from", str(folder), "--store", str(store),
         "--standards", str(standards), "--edition", edition, "--quiet",
     ]  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode != 0:
         raise SystemExit(f"toolkit collect failed ({run.returncode}):\n{run.stderr}")
-    return elapsed, run.stderr.strip().splitlines()[0]
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu, run.stderr.strip().splitlines()[0]
 
 
 def time_frictionless_cli(files: list[Path], schema: Path) -> float:
@@ -165,7 +170,7 @@ def main() -> None:
     descriptor = table_schema(edition)
     print(
         f"edition {edition.id}: {len(list(edition.questions()))} questions a return; "
-        f"{os.cpu_count()} cores; Python {sys.version.split()[0]}"
+        f"{os.cpu_count()} cores; Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}"
     )
     api_rate: float | None = None
     lines = []
@@ -179,7 +184,7 @@ def main() -> None:
             folder = work / f"returns-{size}"
             generate(edition, folder, size)
             files = files_in(folder)
-            collect_s, summary = time_collect(folder, work / f"store-{size}", args.standards, edition.id)
+            collect_s, collect_cpu, summary = time_collect(folder, work / f"store-{size}", args.standards, edition.id)
             cli_each = time_frictionless_cli(files, schema)
             if args.full or size <= 1300 or api_rate is None:
                 api_s, api_invalid = time_frictionless_api(files, descriptor)
@@ -190,6 +195,7 @@ def main() -> None:
             floor_s, floor_invalid = time_csv_floor(files, edition)
             print(f"\n{size:,} returns — {summary}")
             print(f"  toolkit collect (whole process, 2 cores) {collect_s:8.2f} s  {size / collect_s:7.0f} returns/s")
+            print(f"      CPU time of collect and its workers  {collect_cpu:8.2f} s  (shared by the cores)")
             print(
                 f"  (a) frictionless validate CLI per file  {cli_each * size:8.0f} s  "
                 f"({cli_each:.2f} s a file: median of {CLI_SAMPLE} files, times {size:,})"
@@ -215,6 +221,10 @@ def main() -> None:
         )
     if any(note for *_, note in lines):
         print("* extrapolated from the largest size timed in full (run with --full to time it)")
+    print(
+        f"(a) is the median of {CLI_SAMPLE} runs of the CLI times the number of files. "
+        f"Load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine slows every column alike)."
+    )
 
 
 if __name__ == "__main__":
