@@ -169,3 +169,11 @@ def test_check_and_forms_import_never_load_weasyprint(standards: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=standards.parent)
     assert done.stdout == "0 False False\n", done.stderr
+
+
+def test_writing_in_one_process_gives_the_same_pdfs(first_build: tuple[Path, Path]) -> None:
+    """The two-process writing is only a matter of speed: one process writes the same bytes."""
+    out, _ = first_build
+    edition = load(TWO_DOMAINS)
+    serial = pdf.render_pdfs(edition, stamp(edition).strftime("%Y-%m-%dT%H:%M:%SZ"), parallel=False)
+    assert serial == {name: data for name, data in files(out).items() if name.endswith(".pdf")}

@@ -12,6 +12,7 @@ WeasyPrint takes over a second to import: it is imported only inside :func:`rend
 from __future__ import annotations
 
 import copy
+import gc
 import multiprocessing
 import threading
 from dataclasses import dataclass
@@ -208,6 +209,19 @@ def _write_domains(jobs: list[tuple[str, int, int, str]]) -> dict[str, bytes]:
 
 def render_pdfs(edition: Edition, created: str | None, parallel: bool = True) -> dict[str, bytes]:
     """Every PDF form of ``edition``, by file name: the whole edition's and each domain's."""
+    # WeasyPrint makes a few hundred thousand objects and few reference cycles: the cyclic garbage
+    # collector would walk them again and again, and after the fork below it would also copy every
+    # page of memory into the writing process. Reference counting frees what is needed meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _render_pdfs(edition, created, parallel)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _render_pdfs(edition: Edition, created: str | None, parallel: bool) -> dict[str, bytes]:
     global _LAID_OUT
     import weasyprint
 
