@@ -177,3 +177,18 @@ def test_writing_in_one_process_gives_the_same_pdfs(first_build: tuple[Path, Pat
     edition = load(TWO_DOMAINS)
     serial = pdf.render_pdfs(edition, stamp(edition).strftime("%Y-%m-%dT%H:%M:%SZ"), parallel=False)
     assert serial == {name: data for name, data in files(out).items() if name.endswith(".pdf")}
+
+
+@pytest.mark.parametrize(
+    ("status", "published", "wording"),
+    [
+        ("published", dt.date(2031, 4, 1), "published 1 April 2031"),
+        ("draft", dt.date(2031, 4, 1), "draft, to be published 1 April 2031"),
+        ("draft", None, "draft, not yet published"),
+    ],
+)
+def test_footer_says_when_the_edition_is_published(status: str, published: dt.date | None, wording: str) -> None:
+    edition = load(TWO_DOMAINS)
+    info = edition.info.model_copy(update={"status": status, "published": published})
+    assert pdf.publication(dataclasses.replace(edition, info=info)) == wording
+    assert f"Forms test standards 2031-32 · {wording}" in pdf.form_html(dataclasses.replace(edition, info=info), None)

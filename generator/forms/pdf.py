@@ -129,24 +129,25 @@ def domain_view(edition: Edition, domain: Domain) -> dict[str, Any]:
     }
 
 
+def publication(edition: Edition) -> str:
+    """'published 1 April 2025'; for a draft, 'draft, to be published …' or 'draft, not yet published'."""
+    day = edition.info.published
+    if edition.info.status == "draft":
+        return f"draft, to be published {_long_date(day)}" if day else "draft, not yet published"
+    return f"published {_long_date(day)}" if day else "published"
+
+
 def dates_line(edition: Edition) -> str:
-    parts = []
-    if edition.info.published:
-        parts.append(f"Published {_long_date(edition.info.published)}")
-    else:
-        parts.append("Draft: not yet published")
+    text = publication(edition)
+    parts = [text[:1].upper() + text[1:]]
     if edition.info.return_deadline:
         parts.append(f"send your return by {_long_date(edition.info.return_deadline)}")
     return " · ".join(parts)
 
 
-def form_html(edition: Edition, created: str | None, domains: tuple[Domain, ...] | None = None) -> str:
-    """The HTML of the form: a cover and every domain's section (or only ``domains``, without the cover)."""
+def form_html(edition: Edition, created: str | None) -> str:
+    """The HTML of the whole form: a cover, then every domain's section."""
     env = environment()
-    chosen = edition.domains if domains is None else domains
-    published = (
-        f"published {_long_date(edition.info.published)}" if edition.info.published else "draft, not yet published"
-    )
     context = {
         "title": f"Self-assessment form: {edition.info.title}",
         "description": f"The self-assessment form of {edition.info.title}, to print and fill in.",
@@ -156,10 +157,9 @@ def form_html(edition: Edition, created: str | None, domains: tuple[Domain, ...]
         "owner": OWNER,
         "edition_title": edition.info.title,
         "dates": dates_line(edition),
-        "footer": f"{edition.info.title} · {published}",
+        "footer": f"{edition.info.title} · {publication(edition)}",
         "howto": HOWTO,
-        "cover": domains is None,
-        "domains": [domain_view(edition, d) for d in chosen],
+        "domains": [domain_view(edition, d) for d in edition.domains],
     }
     return env.get_template("form.html.j2").render(context)
 
