@@ -181,6 +181,7 @@ class _Builder:
         if self.lists is None:
             self.lists = self.book.add_worksheet(LISTS_SHEET)
             self.lists.hide()
+            self.lists.protect("")
         self.list_rows += 1
         row = self.list_rows - 1
         for col, answer in enumerate(answers):
