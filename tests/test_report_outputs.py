@@ -326,3 +326,23 @@ def test_libreoffice_takes_the_neutralised_csv_as_text(made: Path, tmp_path: Pat
 def read_csv_plain(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def test_html_lists_are_capped_for_a_whole_country(made: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.report import html
+    from generator.report.figures import compute
+    from generator.report.ledger import read_returns
+
+    for name, limit in (("PRACTICE_LIMIT", 10), ("SUPPORT_LIMIT", 2), ("INVALID_LIMIT", 3), ("RISK_LIMIT", 4)):
+        monkeypatch.setattr(html, name, limit)
+    edition = data.library().editions[data.CURRENT]
+    found = compute(edition, read_returns(made.parent, data.CURRENT), dict(data.register_rows()))
+    page = html.render(found)
+    practices = page.split('<table class="practices">')[1].split("</table>")[0]
+    assert practices.count("<tr>") == 1 + 10
+    # Those with the most red domains, then the most risks, come first: practice 0 has 1 red and 3 risks.
+    assert practices.index("Y00000") < practices.index("Y00005")
+    assert "Of 40 practices, the 10 with the most red domains and risks are listed here." in page
+    assert "And 3 more: <code>support.csv</code> and the spreadsheet list them all." in page
+    assert "The first 3 are listed; <code>returns.csv</code> and the spreadsheet hold them all." in page
+    assert "The 4 answers of the practices with the most risks are listed here; all 40 are in" in page

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import charts, rag
-from .figures import SHARE_ANSWERS, STATUSES, Figures, RiskRow, percent
+from .figures import SHARE_ANSWERS, STATUSES, Figures, PracticeRow, RiskRow, percent
 from .inputs import Answer
 from .yearonyear import YearOnYear
 
@@ -22,6 +22,12 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates" / "report"
 
 RISK_LIMIT = 2000
 """At most this many answers flagging a risk are listed in the HTML; the exports hold them all."""
+PRACTICE_LIMIT = 1500
+"""At most this many practices are listed in the HTML's practice table (an ICB has far fewer); the exports hold them all."""
+SUPPORT_LIMIT = 300
+"""At most this many support requests are listed under each domain in the HTML; the exports hold them all."""
+INVALID_LIMIT = 1000
+"""At most this many invalid returns are listed in the HTML; returns.csv holds them all."""
 CHANGE_LIMIT = 500
 """At most this many practices are listed in the year-on-year table of the HTML."""
 TOP_NO = 15
@@ -153,8 +159,16 @@ def _support_by_domain(figures: Figures) -> list[dict[str, Any]]:
     for domain in figures.domains:
         rows = [s for s in figures.support if s.domain.id == domain.id]
         if rows:
-            groups.append({"domain": domain, "rows": rows})
+            groups.append({"domain": domain, "rows": rows[:SUPPORT_LIMIT], "more": max(0, len(rows) - SUPPORT_LIMIT)})
     return groups
+
+
+def _practices_shown(figures: Figures) -> list[PracticeRow]:
+    """The practices listed in the HTML: all by code, or past :data:`PRACTICE_LIMIT` those most at risk first."""
+    if len(figures.practices) <= PRACTICE_LIMIT:
+        return list(figures.practices)
+    ordered = sorted(figures.practices, key=lambda p: (-p.reds, -p.total_risks, p.practice_code))
+    return ordered[:PRACTICE_LIMIT]
 
 
 def _changes_shown(yoy: YearOnYear | None) -> list[Any]:
@@ -228,7 +242,8 @@ def render(figures: Figures, *, store: str = "") -> str:
         charts=charts_for(figures),
         headline=_headline(figures),
         missing=missing,
-        invalid=invalid,
+        invalid=invalid[:INVALID_LIMIT],
+        invalid_count=len(invalid),
         outside=outside,
         share_answers=SHARE_ANSWERS,
         top_no=figures.most_answered_no(TOP_NO),
@@ -243,5 +258,6 @@ def render(figures: Figures, *, store: str = "") -> str:
         plan=plan,
         share_text=_share_text,
         rating_counts=[figures.rating_counts(i) for i in range(len(figures.domains))],
-        practice_rows=[(p, Markup("".join(RATING_CELLS[r] for r in p.ratings))) for p in figures.practices],
+        practice_rows=[(p, Markup("".join(RATING_CELLS[r] for r in p.ratings))) for p in _practices_shown(figures)],
+        practice_limit=PRACTICE_LIMIT,
     )
