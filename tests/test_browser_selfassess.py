@@ -147,8 +147,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, library: Library, inbox: tupl
     return root / "out" / "self-assessment"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium for this module, closed at its end (other modules start their own Playwright)."""
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield launched

@@ -408,17 +408,22 @@
           chunks.push(ESCAPES[esc]);
           end += 1;
         } else {
-          var hex = s.slice(end + 1, end + 5);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) { throw new JsonError("Invalid \\uXXXX escape", end); }
+          // as CPython's C scanner: four hex digits, and something after them; then perhaps a low surrogate
+          var u = end;
+          var after = u + 5;
+          if (after >= s.length) { throw new JsonError("Invalid \\uXXXX escape", u); }
+          var hex = s.slice(u + 1, after);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) { throw new JsonError("Invalid \\uXXXX escape", u); }
           var unit = parseInt(hex, 16);
-          end += 5;
-          if (unit >= 0xd800 && unit <= 0xdbff && s.slice(end, end + 2) === "\\u") {
-            var hex2 = s.slice(end + 2, end + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex2)) { throw new JsonError("Invalid \\uXXXX escape", end + 1); }
+          end = after;
+          if (unit >= 0xd800 && unit <= 0xdbff && after + 6 < s.length && s.charAt(after) === "\\" &&
+            s.charAt(after + 1) === "u") {
+            var hex2 = s.slice(after + 2, after + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex2)) { throw new JsonError("Invalid \\uXXXX escape", after + 1); }
             var low = parseInt(hex2, 16);
             if (low >= 0xdc00 && low <= 0xdfff) {
               chunks.push(String.fromCharCode(unit, low));
-              end += 6;
+              end = after + 6;
               continue;
             }
           }
@@ -530,6 +535,7 @@
     if (x !== x) { return "nan"; }
     if (x === Infinity) { return "inf"; }
     if (x === -Infinity) { return "-inf"; }
+    if (x === 0) { return Object.is(x, -0) ? "-0.0" : "0.0"; }
     var exponential = x.toExponential();
     var parts = exponential.split("e");
     var exponent = Number(parts[1]);
