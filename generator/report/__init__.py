@@ -8,6 +8,8 @@ One job per module, in the order the data flows:
 * ``figures``: every figure, computed from plain values; ``yearonyear``: the comparison
   with the previous edition, questions matched through :mod:`generator.lineage`;
 * ``tables``: the figures as plain tables; ``exports``: those as CSV and Excel, neutralised;
+  ``xlsx``: the small SpreadsheetML writer behind the workbook;
 * ``charts``: inline SVG bar charts; ``html``: the self-contained HTML report;
-* ``build``: reads, computes, then writes everything into place.
+* ``build``: reads, computes, then writes everything into place, with last year's returns and
+  the workbook handled beside it in child processes (``beside``).
 """
