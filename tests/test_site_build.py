@@ -156,8 +156,36 @@ def test_a_second_build_with_nothing_changed_rewrites_no_page_and_reuses_each_ed
         ("2030-31", 0, False),
         ("2029-30", 0, False),
     ]
-    assert "mkdocs" not in second.seconds
+    assert second.up_to_date
+    assert list(second.seconds) == ["fingerprint"]
     assert (project / "site" / "domains" / "minimal" / "index.html").is_file()
+
+
+def test_a_missing_site_is_put_together_again_from_the_editions_already_built(project: Path) -> None:
+    _built(build(options(project)))
+    before = tree(project / "site")
+    shutil.rmtree(project / "site")
+    again = _built(build(options(project)))
+    assert not again.up_to_date
+    assert [(r.edition_id, r.pages_written, r.rebuilt) for r in again.editions] == [
+        ("2030-31", 0, False),
+        ("2029-30", 0, False),
+    ]
+    assert tree(project / "site") == before
+
+
+def test_a_change_to_the_templates_is_a_change(project: Path) -> None:
+    templates = project / "site_templates"
+    shutil.copytree(ROOT / "site_templates", templates)
+    _built(build(options(project, templates=templates)))
+    css = templates / "assets" / "toolkit.css"
+    css.write_text(css.read_text() + "\n.toolkit-test { color: #000000; }\n")
+    again = _built(build(options(project, templates=templates)))
+    assert [(r.edition_id, r.pages_written, r.rebuilt) for r in again.editions] == [
+        ("2030-31", 0, True),
+        ("2029-30", 0, True),
+    ]
+    assert ".toolkit-test" in (project / "site/assets/toolkit/toolkit.css").read_text()
 
 
 def test_a_change_to_one_edition_rebuilds_that_edition_only(project: Path) -> None:
@@ -216,7 +244,7 @@ def test_toolkit_build_command(cli_project: Path, capsys: pytest.CaptureFixture[
     assert out == ""
     assert re.fullmatch(
         r"built site/: 2030-31 \(current, at the root\); ([0-9]+) pages, \1 changed; site builder ran for 1 of 1; "
-        r"[0-9.]+ s \(check [0-9.]+ s, downloads [0-9.]+ s, pages [0-9.]+ s, mkdocs [0-9.]+ s, assemble [0-9.]+ s\)\n",
+        r"[0-9.]+ s \(fingerprint [0-9.]+ s, check [0-9.]+ s, downloads [0-9.]+ s, pages [0-9.]+ s, mkdocs [0-9.]+ s, assemble [0-9.]+ s\)\n",
         err,
     ), err
     domain = (cli_project / "site/domains/minimal/index.html").read_text()
@@ -229,6 +257,15 @@ def test_toolkit_build_command(cli_project: Path, capsys: pytest.CaptureFixture[
         r'<a href="downloads/2030-31/return-template.csv">[^<]+</a> <span class="toolkit-download-meta">\(CSV, [0-9]+ (bytes|KB)\)</span>',
         downloads,
     )
+
+
+def test_toolkit_build_command_with_nothing_changed(cli_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build"]) == 0
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert re.fullmatch(r"site/ is up to date: nothing has changed since it was built \([0-9.]+ s\)\n", err), err
 
 
 def test_toolkit_build_command_refusing(cli_project: Path, capsys: pytest.CaptureFixture[str]) -> None:

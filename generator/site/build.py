@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +29,7 @@ from ..check import check
 from ..load import display
 from ..model import Edition, Library
 from ..problems import Problem, errors
-from . import files
+from . import files, uptodate
 from .config import SettingsProblem, dump, edition_config, read_settings
 from .mkdocs_build import SiteBuilderFailed, build_site
 from .pages import BuiltEdition, Kind, PageContext, navigation, render_pages
@@ -86,7 +86,9 @@ class BuildResult:
     problems: list[Problem]
     editions: list[EditionReport] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
-    """Time spent in each step: check, downloads, pages, mkdocs, assemble."""
+    """Time spent in each step: fingerprint, check, downloads, pages, mkdocs, assemble."""
+    up_to_date: bool = False
+    """True when nothing had changed since the last build, so nothing was done."""
 
     @property
     def ok(self) -> bool:
@@ -127,6 +129,19 @@ def plan(library: Library, include_drafts: bool) -> list[BuiltEdition]:
 def build(options: BuildOptions) -> BuildResult:
     """Build the site into ``options.site``; on any error, leave it as it was."""
     timer = _Timer()
+    with timer.step("fingerprint"):
+        stamp = uptodate.inputs(
+            [options.standards, options.content, options.templates],
+            [options.config],
+            str(options.include_drafts),
+            str(options.site.resolve()),
+            getattr(options.downloads, "__qualname__", ""),
+        )
+        last = uptodate.recall(options.work, options.site, stamp)
+    if last is not None:
+        reports = [EditionReport(**{**r, "pages_written": 0, "rebuilt": False}) for r in last["editions"]]
+        return BuildResult(uptodate.problems_of(last), reports, timer.seconds, up_to_date=True)
+    uptodate.forget(options.work)
     with timer.step("check"):
         library, problems = check(options.standards)
     if errors(problems):
@@ -147,6 +162,7 @@ def build(options: BuildOptions) -> BuildResult:
         return BuildResult([*problems, *refused.problems], seconds=timer.seconds)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    uptodate.remember(options.work, options.site, stamp, problems, [asdict(r) for r in reports])
     return BuildResult(problems, reports, timer.seconds)
 
 
@@ -267,13 +283,15 @@ def describe(result: BuildResult, site: Path) -> str:
     """One line on what a build did, for the command's summary."""
     if not result.editions:
         return "site not built"
+    total = sum(result.seconds.values())
+    if result.up_to_date:
+        return f"{display(site)}/ is up to date: nothing has changed since it was built ({total:.2f} s)"
     placed = ", ".join(f"{r.edition_id} ({r.kind}, at {r.folder or 'the root'})" for r in result.editions)
     pages = sum(r.pages for r in result.editions)
     written = sum(r.pages_written for r in result.editions)
     rebuilt = sum(r.rebuilt for r in result.editions)
-    steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.seconds.items())
-    total = sum(result.seconds.values())
+    steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.seconds.items())
     return (
         f"built {display(site)}/: {placed}; {pages} pages, {written} changed; "
-        f"site builder ran for {rebuilt} of {len(result.editions)}; {total:.1f} s ({steps})"
+        f"site builder ran for {rebuilt} of {len(result.editions)}; {total:.2f} s ({steps})"
     )

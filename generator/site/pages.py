@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .. import paths
 from ..model import Domain, Edition, Library, Standard
 from ..selfassess.site import self_assessment
+from . import escape
 from .describe import date
 from .templates import Templates
 
@@ -109,14 +110,16 @@ def _common(context: PageContext, page: str) -> dict[str, Any]:
 
 
 def _content_context(context: PageContext, page: str) -> dict[str, Any]:
-    """What a hand-written page may use: the edition's title and dates, the ICB's details."""
+    """What a hand-written page may use: the edition's title and dates, the ICB's details, all Markdown-escaped."""
     info = context.edition.info
     return {
-        **_common(context, page),
-        "edition_title": info.title,
-        "edition_id": info.id,
-        "deadline": date(info.return_deadline),
-        "published": date(info.published),
+        "kind": context.target.kind,
+        "site_name": escape.text(context.site_name),
+        "extra": {key: escape.text(value) if isinstance(value, str) else value for key, value in context.extra.items()},
+        "edition_title": escape.text(info.title),
+        "edition_id": escape.text(info.id),
+        "deadline": escape.text(date(info.return_deadline)),
+        "published": escape.text(date(info.published)),
         "action_plan_required": info.action_plan_required,
         "domain_count": len(context.edition.domains),
         "question_count": sum(1 for _ in context.edition.questions()),
@@ -125,13 +128,13 @@ def _content_context(context: PageContext, page: str) -> dict[str, Any]:
 
 def home(context: PageContext, templates: Templates) -> list[Page]:
     page = "index.md"
-    values = _content_context(context, page)
     intro = (
-        templates.render_content(HOME_CONTENT, page, values)
+        templates.render_content(HOME_CONTENT, page, _content_context(context, page))
         if HOME_CONTENT in templates.content_pages()
         else Markup("")
     )
-    return [Page(page, templates.render("home.md.j2", page, {**values, "intro": intro}), title="Home")]
+    values = {**_common(context, page), "intro": intro}
+    return [Page(page, templates.render("home.md.j2", page, values), title="Home")]
 
 
 def _content(names: Sequence[str]) -> PageRenderer:
