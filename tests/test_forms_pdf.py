@@ -14,6 +14,7 @@ import pytest
 
 from generator.forms import build_downloads
 from generator.forms.pdf import risk_text
+from generator.forms.text import plain
 from generator.load import load_edition
 from generator.model import Domain, Edition, Question
 
@@ -82,6 +83,15 @@ def test_each_domain_form_has_its_questions_in_order_and_no_other(built: Built) 
         assert_in_order(text, own)
         others = all_ids - {q.id for q in own}
         assert not [i for i in others if re.search(rf"\b{re.escape(i)}\b", text)], domain.id
+
+
+def test_each_standard_lists_its_evidence_examples_as_text(built: Built) -> None:
+    for domain in built.edition.domains:
+        text = " ".join(page_texts(built.domain(domain)))
+        for standard in domain.standards:
+            for item in standard.evidence:
+                assert normal(plain(item)) in text, (standard.id, item)
+        assert "*" not in text, "Markdown emphasis is rendered, not shown"
 
 
 def test_no_question_is_split_across_pages(built: Built) -> None:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from .text import inline_html
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -35,4 +37,5 @@ def environment() -> jinja2.Environment:
     )
     env.filters["css_string"] = css_string
     env.filters["lower_first"] = lower_first
+    env.filters["inline_markdown"] = inline_html
     return env

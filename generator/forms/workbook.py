@@ -21,6 +21,7 @@ from typing import Any
 from ..model import Domain, Edition, Question
 from ..returnformat import JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
 from .pdf import dates_line, risk_text
+from .text import plain
 
 START_SHEET = "Start"
 LISTS_SHEET = "_lists"
@@ -312,13 +313,15 @@ class _Builder:
         ws.write_string(
             f"{EXTRA_COLUMNS['plan_when']}{row + 1}", risk_text(question) if question.can_flag_risk else "", self.hint
         )
-        ws.write_string(f"{EXTRA_COLUMNS['help']}{row + 1}", question.help, self.hint)
+        ws.write_string(f"{EXTRA_COLUMNS['help']}{row + 1}", plain(question.help), self.hint)
         lines = max(_rows_for(question.text, 70), _rows_for(question.help, 72) * 0.9, 2)
         ws.set_row(row, round(13.5 * lines + 4))
 
         message = {
             "input_title": _clip(f"{question.id}: how to answer", 32),
-            "input_message": _clip(how_to_answer(question) + (". " + question.help if question.help else ""), 255),
+            "input_message": _clip(
+                how_to_answer(question) + (". " + plain(question.help) if question.help else ""), 255
+            ),
         }
         error = {
             "error_title": _clip(f"{question.id}: not an allowed answer", 32),
