@@ -1,0 +1,82 @@
+"""toolkit serve's preview: the site served on this machine, built again when a source changes."""
+
+from __future__ import annotations
+
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_site_support import add_edition, options
+
+from generator.site.build import BuildResult
+from generator.site.serve import Preview, snapshot
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return str(response.read().decode())
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[tuple[Preview, list[BuildResult]]]:
+    add_edition(tmp_path / "standards", "2030-31")
+    results: list[BuildResult] = []
+    served = Preview(options(tmp_path), port=0, on_build=results.append)
+    yield served, results
+    served.close()
+
+
+def test_serves_the_built_site(preview: tuple[Preview, list[BuildResult]]) -> None:
+    served, results = preview
+    assert [r.ok for r in results] == [True]
+    assert served.url.startswith("http://127.0.0.1:")
+    assert '<h1 id="a-minimal-domain">A minimal domain</h1>' in _get(served.url + "domains/minimal/index.html")
+
+
+def test_builds_again_when_a_standard_changes_and_keeps_the_last_good_site_on_a_problem(
+    tmp_path: Path, preview: tuple[Preview, list[BuildResult]]
+) -> None:
+    served, results = preview
+    assert served.poll() is None
+    domain = tmp_path / "standards/2030-31/domains/minimal.yml"
+    domain.write_text(domain.read_text().replace("title: A minimal domain", "title: A renamed domain"))
+    result = served.poll()
+    assert result is not None and result.ok
+    assert "A renamed domain</h1>" in _get(served.url + "domains/minimal/index.html")
+    domain.write_text(domain.read_text().replace("title: A renamed domain", "titel: A renamed domain"))
+    result = served.poll()
+    assert result is not None and not result.ok
+    assert [p.message for p in result.problems] == [
+        "missing required key 'title'",
+        "unknown key 'titel' (did you mean 'title'?)",
+    ]
+    assert "A renamed domain</h1>" in _get(served.url + "domains/minimal/index.html")
+    assert len(results) == 3
+
+
+def test_watch_polls_until_stopped(tmp_path: Path, preview: tuple[Preview, list[BuildResult]]) -> None:
+    served, results = preview
+    stop = threading.Event()
+    watcher = threading.Thread(target=served.watch, args=(stop, 0.05))
+    watcher.start()
+    (tmp_path / "standards/2030-31/domains/minimal.yml").touch()
+    domain = tmp_path / "standards/2030-31/domains/minimal.yml"
+    domain.write_text(domain.read_text() + "\n")
+    for _ in range(200):
+        if len(results) == 2:
+            break
+        stop.wait(0.05)
+    stop.set()
+    watcher.join(timeout=30)
+    assert not watcher.is_alive()
+    assert len(results) == 2
+
+
+def test_snapshot_sees_files_and_folders(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.yml").write_text("x")
+    (tmp_path / "mkdocs.yml").write_text("y")
+    seen = snapshot([tmp_path / "a", tmp_path / "mkdocs.yml", tmp_path / "missing"])
+    assert sorted(Path(p).name for p in seen) == ["mkdocs.yml", "one.yml"]
