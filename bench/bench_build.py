@@ -181,6 +181,7 @@ class Figures:
     bare: float
     unchanged: float
     unchanged_ran: int
+    renderers: dict[str, float]
 
 
 def measure(folder: Path, repeat: int) -> Figures:
@@ -203,7 +204,34 @@ def measure(folder: Path, repeat: int) -> Figures:
         bare=median(bares),
         unchanged=median(b.seconds for b in unchanged),
         unchanged_ran=max(b.ran for b in unchanged),
+        renderers=renderer_seconds(folder),
     )
+
+
+def renderer_seconds(folder: Path) -> dict[str, float]:
+    """Where rendering the pages goes, by renderer (one run in this process, after a warm-up)."""
+    import yaml
+
+    from generator.check import check
+    from generator.site.build import plan
+    from generator.site.pages import RENDERERS, PageContext
+    from generator.site.templates import Templates
+
+    library, _ = check(folder / "standards")
+    built = tuple(plan(library, include_drafts=False))
+    extra = yaml.safe_load((ROOT / "mkdocs.yml").read_text()).get("extra", {})
+    templates = Templates(ROOT / "site_templates", ROOT / "content")
+    seconds: dict[str, float] = {}
+    for warm_up in (True, False):
+        for target in built:
+            context = PageContext(library=library, target=target, editions=built, extra=extra)
+            for renderer in RENDERERS:
+                start = time.perf_counter()
+                renderer(context, templates)
+                if not warm_up:
+                    name = f"{renderer.__module__.removeprefix('generator.')}.{renderer.__name__}"
+                    seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+    return seconds
 
 
 def report(name: str, figures: Figures) -> None:
@@ -217,6 +245,8 @@ def report(name: str, figures: Figures) -> None:
     print(
         f"  whole process beyond mkdocs  {around:7.2f} s   = {around / figures.bare:5.1%} of bare mkdocs (downloads excluded)"
     )
+    slowest = sorted(figures.renderers.items(), key=lambda item: -item[1])[:4]
+    print("  rendering, by section        " + ", ".join(f"{k} {v:.2f} s" for k, v in slowest))
     print(
         f"  nothing changed              {figures.unchanged:7.2f} s   site builder ran for {figures.unchanged_ran} "
         f"of {figures.editions} editions; {figures.unchanged / figures.cold:.0%} of the cold build (whole process)"
