@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from generator.load import load_library
 from generator.model import Edition
 from generator.returnformat import ALL_COLUMNS, table_schema
-from generator.returns.validate import CompiledSchema, UnsupportedSchema
+from generator.returns.schema import CompiledSchema, UnsupportedSchema
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
