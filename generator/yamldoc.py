@@ -29,8 +29,12 @@ Location = tuple[int, int]
 PathKey = tuple[str | int, ...]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: only true/false, never yes/no/on/off."""
+# libyaml's parser when PyYAML was built with it: the pure-Python scanner is most of the time a check takes.
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type, misc]
+    """A safe loader with YAML 1.2 booleans: only true/false, never yes/no/on/off."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -43,6 +47,9 @@ _Loader.add_implicit_resolver(
 
 _HINTS = (
     ("expected <block end>", "the indentation here does not line up with the lines above"),
+    ("did not find expected '-' indicator", "the indentation here does not line up with the lines above"),
+    ("did not find expected key", "the indentation here does not line up with the lines above"),
+    ("exceeded maximum nesting depth", "nested too deeply"),
     ("mapping values are not allowed here", "a ':' inside text: put the text in quotes"),
     ("found character '\\t'", "a tab: indent with spaces only"),
     ("could not find expected ':'", "a line that is neither 'key: value' nor '- item'"),
