@@ -33,3 +33,20 @@ ALLOWED_TAG = re.compile(r"<(/?)(em|strong|code|br)>")
 def test_no_markup_but_markdown_s_own(text: str) -> None:
     html = str(inline_html(text))
     assert ALLOWED_TAG.sub("", html).count("<") == 0, html
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("#", "#"),
+        ("# Not a heading", "# Not a heading"),
+        ("- not a list", "- not a list"),
+        ("1. not a list", "1. not a list"),
+        ("> not a quote", "&gt; not a quote"),
+        ("Title\n===", "Title\n&#61;=="),
+        ("Title\n---", "Title\n---"),
+        ("    indented", "indented"),
+    ],
+)
+def test_block_markdown_in_a_short_field_is_shown_as_written(text: str, html: str) -> None:
+    assert str(inline_html(text)) == html
