@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -167,7 +168,7 @@ class Domain(_Node):
     )
     standards: tuple[Standard, ...] = Field(min_length=1, description="The domain's standards.")
 
-    @property
+    @cached_property
     def support_question(self) -> Question:
         """The question by which a practice asks the ICB for support in this domain."""
         return Question(
@@ -281,10 +282,11 @@ class Edition:
             yield domain, None, domain.support_question
 
     def question(self, question_id: str) -> Question | None:
-        for _, _, question in self.questions():
-            if question.id == question_id:
-                return question
-        return None
+        return self._questions_by_id.get(question_id)
+
+    @cached_property
+    def _questions_by_id(self) -> dict[str, Question]:
+        return {question.id: question for _, _, question in self.questions()}
 
     def regulation(self, regulation_id: str) -> Regulation | None:
         return next((r for r in self.references.regulations if r.id == regulation_id), None)

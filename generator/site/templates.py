@@ -8,6 +8,7 @@ at its file and line.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -33,6 +34,7 @@ class TemplateProblem(Exception):
         self.message = message
 
 
+@functools.lru_cache(maxsize=65536)
 def relative(from_page: str, to_path: str) -> str:
     """A relative link from the page ``from_page`` to ``to_path`` (both relative to the same root)."""
     target, _, fragment = to_path.partition("#")
