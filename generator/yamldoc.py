@@ -176,6 +176,8 @@ class _Walker:
             if node.tag != "tag:yaml.org,2002:seq":
                 raise _Refused(node, f"unsupported YAML tag {_tag(node)}")
             return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value  # most values are text: no constructor needed
         if node.tag not in _SCALAR_TAGS:
             raise _Refused(node, f"unsupported YAML tag {_tag(node)}")
         try:

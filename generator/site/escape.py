@@ -10,6 +10,7 @@ from the standards that the check did not see.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from urllib.parse import quote
@@ -23,7 +24,13 @@ _SCRIPT_SCHEME = re.compile(r"(?i)(\]\(\s*<?\s*|^\s{0,3}\[[^\]]*\]:\s*<?\s*)(jav
 
 def text(value: object) -> Markup:
     """Plain text as inline Markdown that shows exactly ``value``, on one line."""
-    flat = " ".join(str(value).split())
+    return _text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _text(value: str) -> Markup:
+    # The same titles and ids are written on many pages: each is escaped once.
+    flat = " ".join(value.split())
     return Markup(html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", flat), quote=False))
 
 
