@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from playwright.sync_api import Browser, sync_playwright
 
 # No per-example deadline: the machine's two cores are shared with browsers and PDF layout, and a slow
 # example is not a wrong one. In CI the examples are derived from each test's name, so a run can be repeated.
@@ -37,3 +38,29 @@ def replace_file(standards: Path) -> Callable[[str, Path], None]:
         shutil.copyfile(source, standards / "2030-31" / relative)
 
     return replace
+
+
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's Chromium: Playwright cannot download browsers here, and the README's test command installs this one."""
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    # Without these Chromium tries to reach Google's services at start-up, which a locked-down network refuses.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for a test module, closed at its end.
+
+    Module scope, not session: the sync API runs its own event loop, which must not stay open into
+    tests that run asyncio themselves.
+    """
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

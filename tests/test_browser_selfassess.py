@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from generator.carry import carry_forward, read_return
 from generator.cli import main
@@ -39,13 +39,6 @@ EDITION = "2031-32"
 RECEIVED = dt.datetime(2031, 8, 15, 12, 0, tzinfo=dt.UTC)
 """The day returns are notionally sent and checked: the page's clock and the files' times are set to it."""
 REFERENCE = "ICB-2031-0042"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 # --- a real local server to send returns to ---------------------------------------------------------------
@@ -145,15 +138,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, library: Library, inbox: tupl
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     build_site(root / "mkdocs.yml")
     return root / "out" / "self-assessment"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One Chromium for this module, closed at its end (other modules start their own Playwright)."""
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

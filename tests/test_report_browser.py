@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import reportdata as data
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from generator.report.build import make
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +19,6 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     made = make(data.library(), data.CURRENT, data.collected(), root / "out", register=dict(data.register_rows()))
     return next(p for p in made.files if p.name == "report.html")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def test_charts_are_drawn_and_named(report: Path, browser: Browser) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from generator.load import load_library
 from generator.model import Library
@@ -33,7 +33,6 @@ pytestmark = pytest.mark.browser
 STANDARDS = Path(__file__).parent / "selfassess" / "standards"
 EDITION = "2031-32"
 RECEIVED = dt.date(2031, 8, 15)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -43,7 +42,7 @@ def library() -> Library:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory, library: Library) -> Iterator[Page]:
+def page(tmp_path_factory: pytest.TempPathFactory, library: Library, browser: Browser) -> Iterator[Page]:
     """The checker's scripts on a bare page: what is compared is what they compute, not how a page shows it."""
     root = tmp_path_factory.mktemp("reader")
     files = section_files(library.editions[EDITION], library)
@@ -53,12 +52,10 @@ def page(tmp_path_factory: pytest.TempPathFactory, library: Library) -> Iterator
         f'<script src="{name}"></script>' for name in ("edition.js", "selfassess-read.js", "selfassess-check.js")
     )
     (assets / "test.html").write_text(f"<!doctype html><title>checker</title>{scripts}")
-    with sync_playwright() as p:
-        browser: Browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        opened = browser.new_page()
-        opened.goto((assets / "test.html").as_uri())
-        yield opened
-        browser.close()
+    opened = browser.new_page()
+    opened.goto((assets / "test.html").as_uri())
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="module")
