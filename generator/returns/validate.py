@@ -17,7 +17,6 @@ to mirror.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections import Counter
@@ -28,6 +27,7 @@ from typing import Literal
 from ..model import Domain, Edition, Library, Question
 from ..paths import edition_prefix, question_page
 from ..returnformat import ALL_COLUMNS, table_schema
+from ..risk import RiskTest, risk_test
 from .messages import ACTION_WORDS, MESSAGES, ReturnProblem, Severity, join_words, problem
 from .read import ReadReturn, Row, iso_date
 from .schema import CompiledSchema, SchemaError
@@ -51,14 +51,6 @@ def number_range(question: Question) -> str:
     return f"from {low} to {high}{suffix}"
 
 
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months earlier (the month's last day where it is shorter)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 @dataclass(frozen=True)
 class QuestionRules:
     """What an answer to one question must be, and what flags a risk."""
@@ -69,22 +61,16 @@ class QuestionRules:
     """Allowed answers (lower case, as compared) → as the standards spell them; empty for number, date and text."""
     allowed: str
     """The allowed answers in words: 'yes, partial, no or not applicable'."""
-    risk_answers: frozenset[str]
-    can_flag_risk: bool
+    risk: RiskTest | None
+    """The standards' risk rule for this question (:mod:`generator.risk`), or None when no answer flags a risk."""
+
+    @property
+    def can_flag_risk(self) -> bool:
+        return self.risk is not None
 
     def flags_risk(self, answer: str, received: dt.date) -> bool:
         """Whether an allowed (and normalised) answer flags a risk, for a return received on ``received``."""
-        q = self.question
-        if self.answers:
-            return answer.casefold() in self.risk_answers
-        if q.type == "number":
-            value = float(answer)
-            return (q.risk_below is not None and value < q.risk_below) or (
-                q.risk_above is not None and value > q.risk_above
-            )
-        if q.type == "date" and q.risk_older_than_months is not None:
-            return answer < months_before(received, q.risk_older_than_months).isoformat()
-        return False
+        return self.risk is not None and self.risk(answer, received)
 
 
 @dataclass(frozen=True)
@@ -117,8 +103,7 @@ def edition_rules(edition: Edition, site_url: str, current: bool) -> EditionRule
             guidance=guidance_link(site_url, domain, question, current, edition.id),
             answers=answers,
             allowed=join_words(question.allowed_answers),
-            risk_answers=frozenset(a.casefold() for a in question.risk_answers),
-            can_flag_risk=question.can_flag_risk,
+            risk=risk_test(question),
         )
     required = tuple(q for q, rules in questions.items() if rules.question.required)
     return EditionRules(edition, CompiledSchema(table_schema(edition)), questions, required)
