@@ -22,7 +22,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "schema": ("generator.commands.schema", "Write the JSON Schema of the YAML files into schema/ for editors."),
     "build": ("generator.commands.build", "Check the standards, then build the guidance site into site/."),
-    "serve": ("generator.commands.serve", "Preview the site on this machine, rebuilding it when a source file changes."),
+    "serve": (
+        "generator.commands.serve",
+        "Preview the site on this machine, rebuilding it when a source file changes.",
+    ),
     "edition": (
         "generator.commands.edition",
         "Start next year's edition as a draft, or publish one that checks clean.",

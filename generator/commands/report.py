@@ -22,7 +22,8 @@ DEFAULT_STORE = Path("store")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--edition", help="the edition whose returns to report on, such as 2025-26 (default: the current published edition)"
+        "--edition",
+        help="the edition whose returns to report on, such as 2025-26 (default: the current published edition)",
     )
     parser.add_argument(
         "--store",
