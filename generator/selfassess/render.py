@@ -11,6 +11,7 @@ a docs folder.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,9 +110,8 @@ def _question_view(domain: Domain, question: Question, guidance_href: GuidanceHr
 
 
 def _domain_view(domain: Domain, number: int, count: int, guidance_href: GuidanceHref) -> dict[str, Any]:
-    def view(question: Question) -> dict[str, Any]:
-        return _question_view(domain, question, guidance_href)
-
+    """A domain as its page and the check-your-answers page show it; each question's view is made once."""
+    views = {q.id: _question_view(domain, q, guidance_href) for q in domain.questions()}
     return {
         "id": domain.id,
         "title": domain.title,
@@ -119,14 +119,19 @@ def _domain_view(domain: Domain, number: int, count: int, guidance_href: Guidanc
         "number": number,
         "count": count,
         "standards": [
-            {"id": s.id, "title": s.title, "questions": [view(q) for q in s.questions]} for s in domain.standards
+            {"id": s.id, "title": s.title, "questions": [views[q.id] for q in s.questions]} for s in domain.standards
         ],
-        "support": view(domain.support_question),
-        "questions": [view(q) for q in domain.questions()],
+        "support": views[domain.support_question.id],
+        "questions": list(views.values()),
     }
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> Environment:
+    """One environment for every edition and build in a process, so each template is compiled once.
+
+    Jinja2 still notices a template changed on disk (``auto_reload``), as ``toolkit serve`` needs.
+    """
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -168,7 +173,9 @@ def section_files(
     env = _environment()
     data = form_data(edition, library, guidance_href, submission_url=submission_url, check_pages=check_pages)
     count = len(edition.domains)
-    domains = [_domain_view(d, n, count, guidance_href) for n, d in enumerate(edition.domains, start=1)]
+    domains = (
+        [_domain_view(d, n, count, guidance_href) for n, d in enumerate(edition.domains, start=1)] if form else []
+    )
     common: dict[str, Any] = {
         "assets": ASSETS,
         "edition_id": edition.id,
