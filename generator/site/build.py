@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import heap
 from ..check import check
 from ..load import display
 from ..model import Edition, Library
@@ -128,6 +129,13 @@ def plan(library: Library, include_drafts: bool) -> list[BuiltEdition]:
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the site into ``options.site``; on any error, leave it as it was."""
+    try:
+        return _build(options)
+    finally:
+        heap.thaw()
+
+
+def _build(options: BuildOptions) -> BuildResult:
     timer = _Timer()
     with timer.step("fingerprint"):
         stamp = uptodate.inputs(
@@ -142,7 +150,7 @@ def build(options: BuildOptions) -> BuildResult:
         reports = [EditionReport(**{**r, "pages_written": 0, "rebuilt": False}) for r in last["editions"]]
         return BuildResult(uptodate.problems_of(last), reports, timer.seconds, up_to_date=True)
     uptodate.forget(options.work)
-    with timer.step("check"):
+    with timer.step("check"), heap.loading():
         library, problems = check(options.standards)
     if errors(problems):
         return BuildResult(problems, seconds=timer.seconds)
