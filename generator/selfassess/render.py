@@ -173,9 +173,7 @@ def section_files(
     env = _environment()
     data = form_data(edition, library, guidance_href, submission_url=submission_url, check_pages=check_pages)
     count = len(edition.domains)
-    domains = (
-        [_domain_view(d, n, count, guidance_href) for n, d in enumerate(edition.domains, start=1)] if form else []
-    )
+    domains = [_domain_view(d, n, count, guidance_href) for n, d in enumerate(edition.domains, start=1)] if form else []
     common: dict[str, Any] = {
         "assets": ASSETS,
         "edition_id": edition.id,
