@@ -656,8 +656,9 @@ def to_text(diff: EditionDiff) -> str:
     return "\n".join(_render(diff, _TEXT)) + "\n"
 
 
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]~|{}])")
-_MARKDOWN_LINE_START = re.compile(r"^([0-9]+(?=[.)](?:\s|$))|)([-+#!.)])")
+_MARKDOWN_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]~|{}"}})
+"""Entities for the HTML characters, a backslash before the characters of inline markup and attribute lists."""
+_MARKDOWN_LINE_START = re.compile(r"([0-9]+(?=[.)](?:\s|$))|)([-+#!.)])")
 
 
 def markdown_escape(text: str) -> str:
@@ -667,12 +668,13 @@ def markdown_escape(text: str) -> str:
     or attribute lists (``{: onclick=…}``) are escaped; so is a start that would make a
     list, heading, admonition or definition.
     """
-    text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    text = " ".join(text.split()).translate(_MARKDOWN_ESCAPES)
     if text.startswith(":"):
         return "&#58;" + text[1:]
-    return _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
+    start = _MARKDOWN_LINE_START.match(text)
+    if start is None:
+        return text
+    return f"{text[: start.start(2)]}\\{text[start.start(2) :]}"
 
 
 def _code(text: str) -> str:

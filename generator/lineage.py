@@ -124,7 +124,7 @@ class Lineage:
 
 def normalised(text: str) -> str:
     """Text with its whitespace collapsed: a re-wrapped line is not a rewording."""
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())
 
 
 STOP_WORDS = frozenset(
