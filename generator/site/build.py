@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import heap
 from ..check import check
@@ -188,40 +188,29 @@ def _build_into(
             downloads[target.edition.id] = _downloads(target.edition, staging, options)
 
     root = next((b for b in built if not b.prefix), None)
+    # Every edition's pages first, then the site builder: a page that cannot be rendered
+    # stops the build before any long site build, and rendering does not follow the site
+    # builder's leftovers around.
+    prepared: list[_Prepared] = []
+    with timer.step("pages"):
+        assets = _assets(options, templates)
+        versions = _builder_versions()
+        for target in built:
+            context = PageContext(
+                library=library,
+                target=target,
+                editions=tuple(built),
+                downloads=downloads[target.edition.id],
+                extra=dict(settings.get("extra") or {}),
+                site_name=str(settings.get("site_name") or "GP Quality and Safety Toolkit"),
+            )
+            prepared.append(_prepare(context, templates, settings, root, assets, versions, options))
+
     reports = []
     outputs: dict[str, Path] = {}
-    for target in built:
-        name = target.prefix.rstrip("/") or "root"
-        folder = options.work / name
-        context = PageContext(
-            library=library,
-            target=target,
-            editions=tuple(built),
-            downloads=downloads[target.edition.id],
-            extra=dict(settings.get("extra") or {}),
-            site_name=str(settings.get("site_name") or "GP Quality and Safety Toolkit"),
-        )
-        with timer.step("pages"):
-            try:
-                pages = render_pages(context, templates)
-            except TemplateProblem as problem:
-                raise _Refused([Problem(problem.path, problem.line, 0, problem.message)]) from None
-            docs = {page.path: page.markdown.encode() for page in pages}
-            docs.update(_assets(options, templates))
-            written = len(files.sync_folder(folder / "docs", docs) & {page.path for page in pages})
-            config = edition_config(
-                settings,
-                config_dir=options.config.resolve().parent,
-                built=target,
-                current=root,
-                docs_dir=folder / "docs",
-                site_dir=folder / "out",
-                nav=navigation(pages),
-            )
-            config_text = dump(config)
-            files.write_if_changed(folder / "mkdocs.yml", config_text.encode())
-            stamp = files.fingerprint(docs, [options.templates / OVERRIDES_FOLDER], config_text, _builder_versions())
-        rebuilt = _read(folder / "out.fingerprint") != stamp or not (folder / "out").is_dir()
+    for edition in prepared:
+        folder, target = edition.folder, edition.target
+        rebuilt = _read(folder / "out.fingerprint") != edition.stamp or not (folder / "out").is_dir()
         if rebuilt:
             with timer.step("mkdocs"):
                 (folder / "out.fingerprint").unlink(missing_ok=True)
@@ -230,9 +219,11 @@ def _build_into(
                 except SiteBuilderFailed as failed:
                     shown = display(folder / "mkdocs.yml")
                     raise _Refused([Problem(shown, 0, 0, message) for message in failed.messages]) from None
-                (folder / "out.fingerprint").write_text(stamp)
+                (folder / "out.fingerprint").write_text(edition.stamp)
         outputs[target.prefix] = folder / "out"
-        reports.append(EditionReport(target.prefix, target.edition.id, target.kind, len(pages), written, rebuilt))
+        reports.append(
+            EditionReport(target.prefix, target.edition.id, target.kind, edition.pages, edition.written, rebuilt)
+        )
 
     with timer.step("assemble"):
         for prefix, output in outputs.items():
@@ -243,6 +234,51 @@ def _build_into(
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
     return reports
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One edition's pages and configuration, written and fingerprinted, ready for the site builder."""
+
+    target: BuiltEdition
+    folder: Path
+    stamp: str
+    pages: int
+    written: int
+
+
+def _prepare(
+    context: PageContext,
+    templates: Templates,
+    settings: dict[str, Any],
+    root: BuiltEdition | None,
+    assets: Mapping[str, bytes],
+    versions: str,
+    options: BuildOptions,
+) -> _Prepared:
+    """Render one edition's pages into its folder under the work folder, with its mkdocs configuration."""
+    target = context.target
+    folder = options.work / (target.prefix.rstrip("/") or "root")
+    try:
+        pages = render_pages(context, templates)
+    except TemplateProblem as problem:
+        raise _Refused([Problem(problem.path, problem.line, 0, problem.message)]) from None
+    docs = {page.path: page.markdown.encode() for page in pages}
+    docs.update(assets)
+    written = len(files.sync_folder(folder / "docs", docs) & {page.path for page in pages})
+    config = edition_config(
+        settings,
+        config_dir=options.config.resolve().parent,
+        built=target,
+        current=root,
+        docs_dir=folder / "docs",
+        site_dir=folder / "out",
+        nav=navigation(pages),
+    )
+    config_text = dump(config)
+    files.write_if_changed(folder / "mkdocs.yml", config_text.encode())
+    stamp = files.fingerprint(docs, [options.templates / OVERRIDES_FOLDER], config_text, versions)
+    return _Prepared(target, folder, stamp, len(pages), written)
 
 
 def _downloads(edition: Edition, staging: Path, options: BuildOptions) -> tuple[Download, ...]:
