@@ -38,9 +38,20 @@ class TemplateProblem(Exception):
 def relative(from_page: str, to_path: str) -> str:
     """A relative link from the page ``from_page`` to ``to_path`` (both relative to the same root)."""
     target, _, fragment = to_path.partition("#")
-    start = posixpath.dirname(from_page) or "."
-    link = posixpath.relpath(target, start) if target else ""
+    link = _relpath(target, posixpath.dirname(from_page)) if target else ""
     return f"{link}#{fragment}" if fragment else link
+
+
+def _relpath(target: str, start: str) -> str:
+    """``posixpath.relpath`` for two paths under one root, without asking the system for the working folder."""
+    target_parts = [p for p in posixpath.normpath(target).split("/") if p not in ("", ".")]
+    start_parts = [p for p in posixpath.normpath(start).split("/") if p not in ("", ".")] if start else []
+    common = 0
+    for mine, theirs in zip(start_parts, target_parts):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start_parts) - common) + target_parts[common:]) or "."
 
 
 class Templates:
