@@ -94,36 +94,75 @@ def _hint(question: Question) -> str:
     return " ".join(parts)
 
 
-def _question_view(domain: Domain, question: Question, guidance_href: GuidanceHref) -> dict[str, Any]:
-    return {
-        "id": question.id,
-        "field": field_id(question.id),
-        "text": question.text,
-        "hint": _hint(question),
-        "type": question.type,
-        "required": question.required,
-        "answers": [(a, answer_label(a)) for a in question.allowed_answers],
-        "unit": question.unit,
-        "can_flag_risk": question.can_flag_risk,
-        "guidance": guidance_href(question_page(domain, question)),
-    }
+@dataclass(frozen=True)
+class QuestionView:
+    """A question as the form's templates show it."""
+
+    id: str
+    field: str
+    """The HTML id of its answer field."""
+    text: str
+    hint: str
+    type: str
+    required: bool
+    answers: tuple[tuple[str, str], ...]
+    """Each allowed answer and its label."""
+    unit: str
+    can_flag_risk: bool
+    guidance: str
+    """A link to its guidance, from the section's pages."""
 
 
-def _domain_view(domain: Domain, number: int, count: int, guidance_href: GuidanceHref) -> dict[str, Any]:
-    """A domain as its page and the check-your-answers page show it; each question's view is made once."""
+@dataclass(frozen=True)
+class StandardView:
+    id: str
+    title: str
+    questions: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True)
+class DomainView:
+    """A domain as its page, the start page and the check-your-answers page show it."""
+
+    id: str
+    title: str
+    page: str
+    number: int
+    count: int
+    standards: tuple[StandardView, ...]
+    support: QuestionView
+    questions: tuple[QuestionView, ...]
+    """Every question, the support request last."""
+
+
+def _question_view(domain: Domain, question: Question, guidance_href: GuidanceHref) -> QuestionView:
+    return QuestionView(
+        id=question.id,
+        field=field_id(question.id),
+        text=question.text,
+        hint=_hint(question),
+        type=question.type,
+        required=question.required,
+        answers=tuple((a, answer_label(a)) for a in question.allowed_answers),
+        unit=question.unit,
+        can_flag_risk=question.can_flag_risk,
+        guidance=guidance_href(question_page(domain, question)),
+    )
+
+
+def _domain_view(domain: Domain, number: int, count: int, guidance_href: GuidanceHref) -> DomainView:
+    """Each question's view is made once, for its standard and for the list of every question."""
     views = {q.id: _question_view(domain, q, guidance_href) for q in domain.questions()}
-    return {
-        "id": domain.id,
-        "title": domain.title,
-        "page": domain_file(domain),
-        "number": number,
-        "count": count,
-        "standards": [
-            {"id": s.id, "title": s.title, "questions": [views[q.id] for q in s.questions]} for s in domain.standards
-        ],
-        "support": views[domain.support_question.id],
-        "questions": list(views.values()),
-    }
+    return DomainView(
+        id=domain.id,
+        title=domain.title,
+        page=domain_file(domain),
+        number=number,
+        count=count,
+        standards=tuple(StandardView(s.id, s.title, tuple(views[q.id] for q in s.questions)) for s in domain.standards),
+        support=views[domain.support_question.id],
+        questions=tuple(views.values()),
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -200,7 +239,7 @@ def section_files(
     if form:
         page(START, "start.md.j2", "Self-assessment", "start", FORM_SCRIPTS)
         for view in domains:
-            page(view["id"], "domain.md.j2", view["title"], "domain", FORM_SCRIPTS, domain=view)
+            page(view.id, "domain.md.j2", view.title, "domain", FORM_SCRIPTS, domain=view)
         page(CHECK_ANSWERS, "check-answers.md.j2", "Check your answers", "check-answers", FORM_SCRIPTS)
     page(CHECK_RETURN, "check-a-return.md.j2", "Check a return file", "check-a-return", CHECK_SCRIPTS)
     files.append(SectionFile(f"{SECTION}/{ASSETS}{EDITION_SCRIPT}", to_script(data), "asset"))
