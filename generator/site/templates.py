@@ -60,33 +60,8 @@ class Templates:
     def __init__(self, templates_dir: Path, content_dir: Path) -> None:
         self.templates_dir = templates_dir / PAGE_TEMPLATES
         self.content_dir = content_dir
-        self._env = self._environment(jinja2.FileSystemLoader(self.templates_dir))
-        self._content_env = self._environment(jinja2.FileSystemLoader(content_dir))
-
-    @staticmethod
-    def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
-        env = jinja2.Environment(
-            loader=loader,
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        env.filters.update(
-            text=escape.text,
-            markdown=escape.markdown,
-            url=escape.url,
-            attr=escape.attribute,
-            answer=describe.answer,
-            risk=describe.risk,
-            size=describe.size,
-            date=describe.date,
-            anchor=paths.anchor,
-            listed=_listed,
-            lookup=lambda key, mapping: mapping[key],
-        )
-        return env
+        self._env = _environment(self.templates_dir.resolve())
+        self._content_env = _environment(content_dir.resolve())
 
     def content_pages(self) -> list[str]:
         """The hand-written pages, as paths relative to ``content/``, sorted."""
@@ -122,6 +97,34 @@ class Templates:
             raise TemplateProblem(_shown(folder / str(error.name)), 0, "template not found") from None
         except jinja2.TemplateError as error:
             raise TemplateProblem(_shown(folder / name), _line(error, name), error.message or "cannot render") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folder: Path) -> jinja2.Environment:
+    """The environment for the templates in ``folder``, one per process: each template is compiled once
+    however many builds ``toolkit serve`` makes (Jinja2 still notices a template changed on disk)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        text=escape.text,
+        markdown=escape.markdown,
+        url=escape.url,
+        attr=escape.attribute,
+        answer=describe.answer,
+        risk=describe.risk,
+        size=describe.size,
+        date=describe.date,
+        anchor=paths.anchor,
+        listed=_listed,
+        lookup=lambda key, mapping: mapping[key],
+    )
+    return env
 
 
 def _listed(values: Any, last: str = "or") -> Markup:
