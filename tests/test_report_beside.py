@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +47,20 @@ def test_a_child_that_dies_is_reported() -> None:
     work = Beside(lambda: os._exit(3), fork=True)
     with pytest.raises(RuntimeError, match=r"the child process stopped without a result \(exit code 3\)"):
         work.result()
+
+
+def test_the_forked_cases_run_in_a_fresh_interpreter() -> None:
+    """Late in the whole suite other threads are running, so the cases above skip their forked half:
+    run them again in an interpreter of their own, where forking is safe, so that they are never skipped."""
+    if "fork" not in multiprocessing.get_all_start_methods() or os.cpu_count() == 1:
+        pytest.skip("no fork here, or one processor (the report does not fork then)")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__, "-k", "not fresh_interpreter"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "5 passed" in result.stdout, result.stdout[-2000:]
+    assert "skipped" not in result.stdout, result.stdout[-2000:]
