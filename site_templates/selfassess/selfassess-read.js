@@ -216,7 +216,7 @@
 
   function zipKind(bytes) {
     var names = zipNames(bytes);
-    if (names === null) { return "zip"; }
+    if (names === null) { return "workbook"; }  // a damaged zip: most likely a workbook, and reading it says so
     if (names.indexOf("xl/workbook.xml") >= 0) { return "workbook"; }
     if (names.indexOf("word/document.xml") >= 0) { return "word"; }
     if (names.some(function (name) { return name.indexOf("ppt/") === 0; })) { return "presentation"; }
@@ -652,7 +652,8 @@
     return found;
   }
 
-  function readTable(format, records) {
+  function readTable(format, records, sheet) {
+    sheet = sheet || "";
     var index = 0;
     var header = null;
     while (index < records.length) {
@@ -696,14 +697,14 @@
       }).map(function (i) { return strip(line[i]); }));
       if (extra.some(function (e) { return e; })) {
         found.problems.push(problem("extra_cells", "error", {
-          row: number, place: place(format, number), value: extra.filter(function (e) { return e; }).join(",")
+          row: number, place: place(format, number, sheet), value: extra.filter(function (e) { return e; }).join(",")
         }, {}));
       }
       var values = {};
       Object.keys(positions).forEach(function (name) {
         if (positions[name] < line.length) { values[name] = line[positions[name]]; }
       });
-      found.rows.push({ row: number, values: normalRow(values), sheet: "" });
+      found.rows.push({ row: number, values: normalRow(values), sheet: sheet });
     }
     if (!found.rows.length) { found.problems.push(problem("no_answers", "error", {}, {})); }
     return found;
@@ -773,7 +774,8 @@
     return found;
   }
 
-  /** read.read_return: bytes → rows, whatever the format. A workbook is not read here (see the page). */
+  /** read.read_return: bytes → rows, whatever the format. A workbook is read by selfassess-workbook.js, which
+      needs a promise: here it is only recognised. */
   function readReturn(bytes) {
     var kind = sniff(bytes);
     if (kind === "workbook") { return { format: "workbook", rows: [], problems: [], workbook: true }; }
@@ -796,6 +798,9 @@
   window.GPQS_READ = {
     M: M,
     readReturn: readReturn,
+    readTable: readTable,
+    normalRow: normalRow,
+    strip: strip,
     problem: problem,
     place: place,
     formatProblem: formatProblem,
