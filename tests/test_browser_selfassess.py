@@ -761,8 +761,8 @@ def test_check_a_return_reports_what_toolkit_collect_reports(
     other = []
     for path in files:
         verdict = page.evaluate(
-            """([name, bytes, day]) => {
-                const v = GPQS_CHECK.checkBytes(new Uint8Array(bytes), day);
+            """async ([name, bytes, day]) => {
+                const v = await GPQS_CHECK.checkBytes(new Uint8Array(bytes), day);
                 const lines = GPQS_CHECK.grouped(v.problems).map(([p, places]) => GPQS_CHECK.formatProblem(name, p, places));
                 return {status: v.status, lines: lines};
             }""",
@@ -798,6 +798,38 @@ def test_check_a_return_shows_the_problems_with_links_to_guidance(context: Brows
 
     page.set_input_files("#sa-check-file", str(RETURNS / "C82030-last-year.csv"))
     expect(page.locator("#sa-check-title")).to_have_text("This return is for another edition")
+
+
+def test_check_a_return_reads_the_filled_in_workbook(
+    context: BrowserContext, site: Path, library: Library, tmp_path: Path
+) -> None:
+    """A practice that answered in Excel checks the workbook itself before sending it."""
+    import io
+
+    import openpyxl
+
+    from generator.forms.workbook import PRACTICE_CODE_CELL, START_SHEET, render_workbook
+    from generator.returnformat import WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
+
+    book = openpyxl.load_workbook(io.BytesIO(render_workbook(library.editions[EDITION], RECEIVED)))
+    book[START_SHEET][PRACTICE_CODE_CELL] = "C82001"
+    placed = {
+        str(q): (str(sheet), int(row))
+        for q, sheet, row in book[WORKBOOK_DATA_SHEET].iter_rows(min_row=5, max_col=3, values_only=True)
+        if q
+    }
+    sheet, row = placed["MN1.1"]
+    book[sheet][f"{WORKBOOK_COLUMNS['answer']}{row}"] = "maybe"
+    path = tmp_path / "C82001 self-assessment.xlsx"
+    book.save(path)
+
+    page = open_page(context, site, "check-a-return.html")
+    page.set_input_files("#sa-check-file", str(path))
+    expect(page.locator("#sa-check-result")).to_be_focused()
+    expect(page.locator("#sa-check-title")).to_have_text("The collector would not accept this return")
+    expect(page.locator("#sa-check-problems li").first).to_contain_text(
+        f"C82001 self-assessment.xlsx sheet '{sheet}' row {row}, answer: 'maybe' is not an answer to MN1.1"
+    )
 
 
 # --- accessibility -------------------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ def test_pages_in_navigation_order_then_the_files_they_load(files: dict[str, Sec
         ("self-assessment/assets/selfassess-core.js", "asset", ""),
         ("self-assessment/assets/selfassess-form.js", "asset", ""),
         ("self-assessment/assets/selfassess-read.js", "asset", ""),
+        ("self-assessment/assets/selfassess-workbook.js", "asset", ""),
         ("self-assessment/assets/selfassess-check.js", "asset", ""),
     ]
 

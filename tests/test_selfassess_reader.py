@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +22,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
+from generator.forms.returnfiles import example_return
+from generator.forms.workbook import PRACTICE_CODE_CELL, START_SHEET, render_workbook
 from generator.load import load_library
 from generator.model import Library
-from generator.returnformat import ALL_COLUMNS
+from generator.returnformat import ALL_COLUMNS, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
 from generator.returns.messages import format_problem, grouped
 from generator.returns.read import read_return
 from generator.returns.validate import Rulebook, rulebook, validate
@@ -49,7 +53,8 @@ def page(tmp_path_factory: pytest.TempPathFactory, library: Library, browser: Br
     write_section(files, root)
     assets = root / "self-assessment" / "assets"
     scripts = "".join(
-        f'<script src="{name}"></script>' for name in ("edition.js", "selfassess-read.js", "selfassess-check.js")
+        f'<script src="{name}"></script>'
+        for name in ("edition.js", "selfassess-read.js", "selfassess-workbook.js", "selfassess-check.js")
     )
     (assets / "test.html").write_text(f"<!doctype html><title>checker</title>{scripts}")
     opened = browser.new_page()
@@ -173,8 +178,8 @@ def collector_lines(data: bytes, rules: Rulebook) -> tuple[str, list[str]]:
 
 def page_lines(page: Page, data: bytes) -> dict[str, Any]:
     found: dict[str, Any] = page.evaluate(
-        """([bytes, day]) => {
-            const v = GPQS_CHECK.checkBytes(new Uint8Array(bytes), day);
+        """async ([bytes, day]) => {
+            const v = await GPQS_CHECK.checkBytes(new Uint8Array(bytes), day);
             const lines = GPQS_CHECK.grouped(v.problems).map(([p, at]) => GPQS_CHECK.formatProblem("return", p, at));
             return {status: v.status, edition: v.edition, lines: lines};
         }""",
@@ -193,3 +198,144 @@ def test_the_page_finds_what_the_collector_finds(page: Page, rules: Rulebook, da
         assert edition == got["edition"] == "2030-31"
         return
     assert got["lines"] == expected
+
+
+# --- workbooks, unzipped and read in the browser as openpyxl reads them ---------------------------------------
+
+WORKBOOK_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CELLS = st.one_of(
+    st.sampled_from(ANSWERS),
+    st.integers(-5, 200),
+    st.floats(-10, 1e6, allow_nan=False).map(lambda x: round(x, 3)),
+    st.booleans(),
+    st.dates(dt.date(1899, 12, 1), dt.date(2040, 1, 1)),
+    st.datetimes(dt.datetime(2030, 1, 1), dt.datetime(2033, 1, 1)),
+    st.none(),
+)
+
+
+@functools.cache
+def blank_workbook() -> bytes:
+    library = load_library(STANDARDS).library
+    return render_workbook(library.editions[EDITION], dt.datetime(2031, 4, 1, tzinfo=dt.UTC))
+
+
+@functools.cache
+def example_answers() -> dict[str, dict[str, Any]]:
+    """The example return's answers as a person types them into the workbook: numbers and dates as such."""
+    edition = load_library(STANDARDS).library.editions[EDITION]
+    found: dict[str, dict[str, Any]] = {}
+    for row in csv.DictReader(io.StringIO(example_return(edition).decode())):
+        question = edition.question(row["question_id"])
+        assert question is not None
+        answer: Any = row["answer"] or None
+        if answer and question.type == "number":
+            answer = float(answer) if "." in answer else int(answer)
+        elif answer and question.type == "date":
+            answer = dt.date.fromisoformat(answer)
+        due = dt.date.fromisoformat(row["action_due"]) if row["action_due"] else None
+        found[row["question_id"]] = {
+            "answer": answer,
+            "comment": row["comment"] or None,
+            "action": row["action"] or None,
+            "action_owner": row["action_owner"] or None,
+            "action_due": due,
+        }
+    return found
+
+
+def saved(book: Any) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@st.composite
+def our_workbooks(draw: st.DrawFn) -> bytes:
+    """The self-assessment workbook filled in as a person might: any kind of value in any cell they can change,
+    now and then a moved row, a renamed sheet or a practice code in the wrong place."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(blank_workbook()))
+    book[START_SHEET][PRACTICE_CODE_CELL] = draw(st.sampled_from(["C82001", "C82001", *CODES]) | st.integers(1, 99999))
+    placed = [
+        (str(q), str(sheet), int(row))
+        for q, sheet, row in book[WORKBOOK_DATA_SHEET].iter_rows(min_row=5, max_col=3, values_only=True)
+        if q
+    ]
+    if draw(st.booleans()):  # answered in full first, as the example return answers
+        for question_id, sheet, row in placed:
+            for field, value in example_answers()[question_id].items():
+                book[sheet][f"{WORKBOOK_COLUMNS[field]}{row}"] = value
+    changed = draw(st.lists(st.sampled_from(placed), max_size=8, unique=True)) if draw(st.integers(0, 2)) else []
+    for _question_id, sheet, row in changed:
+        ws = book[sheet]
+        for field in ("answer", "comment", "action", "action_owner", "action_due"):
+            if draw(st.booleans()):
+                ws[f"{WORKBOOK_COLUMNS[field]}{row}"] = draw(CELLS)
+        if draw(st.integers(0, 9)) == 0:
+            ws[f"{WORKBOOK_COLUMNS['question_id']}{row}"] = draw(st.sampled_from(IDS))
+    if draw(st.integers(0, 9)) == 0:
+        book[placed[-1][1]].title = "Renamed"
+    return saved(book)
+
+
+@st.composite
+def other_workbooks(draw: st.DrawFn) -> bytes:
+    """A workbook of someone's own making: the return's columns (or not) on its first sheet, typed values below."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = draw(st.sampled_from(["Sheet1", "Return", "Practice's return"]))
+    header = draw(st.one_of(st.just(list(ALL_COLUMNS)), st.lists(st.sampled_from(HEADERS), min_size=1, max_size=9)))
+    first_row = draw(st.integers(1, 3))
+    for column, name in enumerate(header, start=1):
+        sheet.cell(first_row, column, name or None)
+    for offset, row in enumerate(draw(st.lists(rows_of, max_size=8)), start=1):
+        named = {"practice code": "practice_code", "question id": "question_id"}
+        for column, name in enumerate(header, start=1):
+            value: Any = row.get(named.get(name.lower(), name), "") or None
+            if name in ("answer", "action_due") and draw(st.booleans()):
+                value = draw(CELLS)
+            sheet.cell(first_row + offset, column, value)
+        if draw(st.integers(0, 4)) == 0:
+            sheet.cell(first_row + offset, len(header) + 1, "extra")
+    if draw(st.booleans()):
+        book.create_sheet("Notes")["A1"] = "notes"
+    return saved(book)
+
+
+@WORKBOOK_SETTINGS
+@given(data=st.one_of(our_workbooks(), other_workbooks()))
+def test_the_page_reads_a_workbook_as_the_collector_does(page: Page, rules: Rulebook, data: bytes) -> None:
+    edition, expected = collector_lines(data, rules)
+    got = page_lines(page, data)
+    event(f"{got['status']}, {'some' if got['lines'] else 'no'} problems")
+    if got["status"] == "other":
+        assert edition == got["edition"] == "2030-31"
+        return
+    assert got["lines"] == expected
+
+
+def test_a_damaged_or_oversized_workbook_is_refused_as_the_collector_refuses_it(page: Page, rules: Rulebook) -> None:
+    whole = blank_workbook()
+    cut = whole[: len(whole) // 2]
+    middle = whole.index(b"xl/worksheets/sheet2.xml") + 200  # inside that sheet's compressed data
+    garbled = whole[:middle] + bytes(b ^ 0x5A for b in whole[middle : middle + 64]) + whole[middle + 64 :]
+    for data in (cut, garbled):
+        verdict = validate(read_return(data), rules, EDITION, RECEIVED)
+        assert [p.code for p in verdict.problems] == ["workbook_unreadable"]
+        got = page_lines(page, data)
+        assert len(got["lines"]) == 1 and got["lines"][0].startswith("return: This workbook could not be opened ("), got
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 3_000_000)
+    _, expected = collector_lines(bomb.getvalue(), rules)
+    assert expected == [
+        "return: This workbook would unpack to 3.0 MB, far more than a self-assessment workbook holds, so it was not "
+        "opened. Send the workbook as you downloaded and filled it in, or the CSV file."
+    ]
+    assert page_lines(page, bomb.getvalue())["lines"] == expected

@@ -17,7 +17,18 @@ from typing import Any
 from ..lineage import lineage_json
 from ..model import Domain, Edition, Library
 from ..paths import anchor
-from ..returnformat import ACTION_COLUMNS, ALL_COLUMNS, COLUMNS, JSON_FORMAT, ODS_PATTERN, question_rules, table_schema
+from ..returnformat import (
+    ACTION_COLUMNS,
+    ALL_COLUMNS,
+    COLUMNS,
+    JSON_FORMAT,
+    ODS_PATTERN,
+    WORKBOOK_COLUMNS,
+    WORKBOOK_DATA_SHEET,
+    question_rules,
+    table_schema,
+)
+from ..returns.read import MAX_MEMBERS, MAX_RATIO, MAX_UNPACKED
 from .messages import FORM_MESSAGES, answer_label
 
 STORAGE_PREFIX = "gpqs-selfassess/1"
@@ -117,6 +128,13 @@ def form_data(
         "schema": table_schema(edition),
         "form_messages": dict(FORM_MESSAGES),
         "collector_messages": rules["messages"],
+        "workbook": {
+            "data_sheet": WORKBOOK_DATA_SHEET,
+            "columns": dict(WORKBOOK_COLUMNS),
+            "max_unpacked": MAX_UNPACKED,
+            "max_ratio": MAX_RATIO,
+            "max_members": MAX_MEMBERS,
+        },
         "editions": editions_data(library, check_pages or {}),
         "carry": carry_data(library, edition),
     }

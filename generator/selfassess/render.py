@@ -34,11 +34,12 @@ STATIC_ASSETS = (
     "selfassess-core.js",
     "selfassess-form.js",
     "selfassess-read.js",
+    "selfassess-workbook.js",
     "selfassess-check.js",
 )
 EDITION_SCRIPT = "edition.js"
 FORM_SCRIPTS = (EDITION_SCRIPT, "selfassess-core.js", "selfassess-form.js")
-CHECK_SCRIPTS = (EDITION_SCRIPT, "selfassess-read.js", "selfassess-check.js")
+CHECK_SCRIPTS = (EDITION_SCRIPT, "selfassess-read.js", "selfassess-workbook.js", "selfassess-check.js")
 
 START, CHECK_ANSWERS, CHECK_RETURN = "index", "check-answers", "check-a-return"
 RESERVED = frozenset({START, CHECK_ANSWERS, CHECK_RETURN, "assets"})

@@ -298,6 +298,9 @@
       checkAnswer(row, rule, where, received, example, severity, blank, problems);
     });
     if (read.present.indexOf("question_id") >= 0 && rows.length && !blank) {
+      read.problems.forEach(function (p) {  // a workbook row moved or a sheet gone: said already, for that question
+        if (p.code === "workbook_moved" || p.code === "workbook_sheet_missing") { answered[p.question_id] = true; }
+      });
       requiredIds.forEach(function (id) {
         if (answered[id]) { return; }
         var rule = rules[id];
@@ -349,10 +352,11 @@
     }
   }
 
-  /** Check a file's bytes as the collector would, on the day given ({year, month, day}). */
-  function checkBytes(bytes, received) {
+  /** Check a file's bytes as the collector would, on the day given ({year, month, day}): a promise of the verdict
+      (a workbook is unzipped by the browser, which answers later). */
+  async function checkBytes(bytes, received) {
     var read = readReturn(bytes);
-    if (read.workbook) { return { status: "workbook", problems: [] }; }
+    if (read.workbook) { read = await window.GPQS_WORKBOOK.read(bytes); }
     return validate(read, received);
   }
 
@@ -392,12 +396,7 @@
     while (summary.firstChild) { summary.removeChild(summary.firstChild); }
     var errors = verdict.problems.filter(function (p) { return p.severity === "error"; }).length;
     var warnings = verdict.problems.length - errors;
-    if (verdict.status === "workbook") {
-      title.textContent = "This page cannot read workbooks";
-      summary.textContent = name + " is an Excel workbook. The ICB's collector reads it, but this page reads only " +
-        "the return as CSV or the file this form exports. In Excel, save the return sheet as 'CSV UTF-8 (Comma " +
-        "delimited)' and choose that file here.";
-    } else if (verdict.status === "other") {
+    if (verdict.status === "other") {
       title.textContent = "This return is for another edition";
       summary.appendChild(document.createTextNode(name + " is a return for " + verdict.edition + ". This page checks " +
         "returns for " + D.edition + ". "));
@@ -433,7 +432,9 @@
     var file = input.files && input.files[0];
     if (!file) { return; }
     file.arrayBuffer().then(function (buffer) {
-      show(file.name, checkBytes(new Uint8Array(buffer), today()));
+      return checkBytes(new Uint8Array(buffer), today());
+    }).then(function (verdict) {
+      show(file.name, verdict);
     });
   });
 }(window, document));

@@ -1,0 +1,444 @@
+/* Read a returned self-assessment workbook (.xlsx) in the browser as the ICB's collector reads it
+   (generator/returns/read.py's read_workbook, through openpyxl with data_only and read_only).
+
+   A workbook is a zip of XML parts. The zip's own directory is checked first, as the collector
+   checks it, so that a file that would unpack to far more than a workbook holds is never opened;
+   then each part is inflated with the browser's DecompressionStream and read with DOMParser.
+   Cells become the values openpyxl gives (shared and inline text, numbers, booleans, dates by
+   their number format, the saved results of formulas) and those the text the collector compares.
+
+   Exposed as window.GPQS_WORKBOOK: read(bytes) gives a promise of what readReturn gives. */
+(function (window) {
+  "use strict";
+
+  var D = window.GPQS_SELFASSESS;
+  var R = window.GPQS_READ;
+  var W = D.workbook;
+  var MAIN = "xl/workbook.xml";
+  var RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+  var DAY_MS = 86400000;
+  var WINDOWS_EPOCH = Date.UTC(1899, 11, 30);
+  var MAC_EPOCH = Date.UTC(1904, 0, 1);
+  var BUILTIN_FORMATS = {
+    0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
+    12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
+    19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm", 37: "#,##0_);(#,##0)",
+    38: "#,##0_);[Red](#,##0)", 39: "#,##0.00_);(#,##0.00)", 40: "#,##0.00_);[Red](#,##0.00)", 45: "mm:ss",
+    46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@"
+  };
+  var STRIP_FORMAT = /".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]/g;
+  var TIMEDELTA_FORMAT = /\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?/i;
+  var CELL_REFERENCE = /^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?([0-9]+)$/;
+
+  /** Damaged: the collector's "could not be opened" with this reason. */
+  function Damaged(reason) { this.reason = reason; }
+
+  // --- the zip -------------------------------------------------------------------------------------
+
+  /** The zip's members from its central directory: name, method, sizes and where the data starts. */
+  function members(bytes) {
+    var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    var n = bytes.length;
+    var eocd = -1;
+    for (var i = n - 22, lowest = Math.max(0, n - 22 - 65535); i >= lowest; i -= 1) {
+      if (view.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
+    }
+    if (eocd < 0) { throw new Damaged("it is damaged: File is not a zip file"); }
+    var count = view.getUint16(eocd + 10, true);
+    var size = view.getUint32(eocd + 12, true);
+    var offset = view.getUint32(eocd + 16, true);
+    var shift = eocd - size - offset;
+    if (shift < 0) { throw new Damaged("it is damaged: Bad offset for central directory"); }
+    var at = offset + shift;
+    var found = [];
+    for (var e = 0; e < count; e += 1) {
+      if (at + 46 > n || view.getUint32(at, true) !== 0x02014b50) {
+        throw new Damaged("it is damaged: Bad magic number for central directory");
+      }
+      var nameLength = view.getUint16(at + 28, true);
+      found.push({
+        name: new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength)),
+        method: view.getUint16(at + 10, true),
+        compressed: view.getUint32(at + 20, true),
+        size: view.getUint32(at + 24, true),
+        header: view.getUint32(at + 42, true) + shift
+      });
+      at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    }
+    return { list: found, bytes: bytes, view: view };
+  }
+
+  /** read.size_text: '950 bytes', '12.3 KB', '4.0 MB', rounded as Python rounds. */
+  function sizeText(size) {
+    if (size < 1000) { return size + " bytes"; }
+    var units = [["KB", 1e3], ["MB", 1e6], ["GB", 1e9], ["TB", 1e12]];
+    for (var i = 0; i < units.length; i += 1) {
+      var scale = units[i][1];
+      if (size < scale * 1000 || units[i][0] === "TB") {
+        var tenths = Math.floor(size * 10 / scale);
+        var rest = size * 10 - tenths * scale;
+        if (rest * 2 > scale || (rest * 2 === scale && tenths % 2 === 1)) { tenths += 1; }
+        return Math.floor(tenths / 10) + "." + (tenths % 10) + " " + units[i][0];
+      }
+    }
+    return size + " bytes";
+  }
+
+  /** read.unpacked_problem: a workbook whose directory says it unpacks to far more than a workbook holds. */
+  function unpackedProblem(zip) {
+    var total = 0;
+    var tooPacked = false;
+    zip.list.forEach(function (m) {
+      total += m.size;
+      if (m.size > 1000000 && m.size > W.max_ratio * Math.max(m.compressed, 1)) { tooPacked = true; }
+    });
+    if (zip.list.length > W.max_members || total > W.max_unpacked || tooPacked) {
+      return R.problem("workbook_unsafe", "error", {}, { size: sizeText(total) });
+    }
+    return null;
+  }
+
+  async function inflate(zip, member) {
+    var start = member.header;
+    if (start + 30 > zip.bytes.length || zip.view.getUint32(start, true) !== 0x04034b50) {
+      throw new Damaged("it is damaged: Bad magic number for file header");
+    }
+    start += 30 + zip.view.getUint16(start + 26, true) + zip.view.getUint16(start + 28, true);
+    var data = zip.bytes.subarray(start, start + member.compressed);
+    if (member.method === 0) { return data; }
+    if (member.method !== 8) { throw new Damaged("it is damaged: compression method " + member.method); }
+    try {
+      var stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+      return new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch (error) {
+      throw new Damaged("it is damaged: Error -3 while decompressing data");
+    }
+  }
+
+  async function part(zip, name) {
+    var member = zip.list.find(function (m) { return m.name === name; });
+    if (!member) { return null; }
+    var text = new TextDecoder().decode(await inflate(zip, member));
+    var xml = new DOMParser().parseFromString(text, "application/xml");
+    if (xml.getElementsByTagName("parsererror").length) { throw new Damaged("its part " + name + " is not XML"); }
+    return xml;
+  }
+
+  function all(node, name) { return Array.prototype.slice.call(node.getElementsByTagNameNS("*", name)); }
+
+  function children(node, name) {
+    return Array.prototype.filter.call(node.childNodes, function (c) { return c.localName === name; });
+  }
+
+  /** openpyxl's Text.content: the plain text and each run's text, not the phonetic guides. */
+  function richText(node) {
+    var text = "";
+    children(node, "t").forEach(function (t) { text += t.textContent; });
+    children(node, "r").forEach(function (r) { children(r, "t").forEach(function (t) { text += t.textContent; }); });
+    return text;
+  }
+
+  // --- what each cell holds -------------------------------------------------------------------------
+
+  function isDateFormat(format) {
+    if (format === undefined || format === null) { return false; }
+    return /(?<![_\\])[dmhysDMHYS]/.test(format.split(";")[0].replace(STRIP_FORMAT, ""));
+  }
+
+  function isTimedeltaFormat(format) {
+    return format !== undefined && format !== null && TIMEDELTA_FORMAT.test(format.split(";")[0]);
+  }
+
+  /** Which cell styles show a date, and which a length of time. */
+  function dateStyles(styles) {
+    var dates = {}, lengths = {};
+    if (!styles) { return { dates: dates, lengths: lengths }; }
+    var custom = {};
+    all(styles, "numFmt").forEach(function (f) { custom[f.getAttribute("numFmtId")] = f.getAttribute("formatCode"); });
+    var cellXfs = all(styles, "cellXfs")[0];
+    (cellXfs ? children(cellXfs, "xf") : []).forEach(function (xf, index) {
+      var id = xf.getAttribute("numFmtId") || "0";
+      var format = Object.prototype.hasOwnProperty.call(custom, id) ? custom[id] : BUILTIN_FORMATS[Number(id)];
+      if (isDateFormat(format)) { dates[index] = true; }
+      if (isTimedeltaFormat(format)) { lengths[index] = true; }
+    });
+    return { dates: dates, lengths: lengths };
+  }
+
+  function roundHalfEven(x) {
+    var r = Math.round(x);
+    return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
+  }
+
+  function clock(ms) {
+    var seconds = Math.floor(ms / 1000);
+    var micro = (ms % 1000) * 1000;
+    var text = R.pad(Math.floor(seconds / 3600), 2) + ":" + R.pad(Math.floor(seconds / 60) % 60, 2) + ":" +
+      R.pad(seconds % 60, 2);
+    return micro ? text + "." + R.pad(micro, 6) : text;
+  }
+
+  /** openpyxl's from_excel and then read.cell_text: a date serial as the collector's text. */
+  function serialText(value, epoch, isLength) {
+    if (isLength) {
+      var total = roundHalfEven(value * DAY_MS);
+      var days = Math.floor(total / DAY_MS);
+      var within = clock(total - days * DAY_MS);
+      return days ? days + (Math.abs(days) === 1 ? " day, " : " days, ") + within : within;
+    }
+    var day = Math.floor(value);
+    var diff = roundHalfEven((value - day) * DAY_MS);
+    if (value >= 0 && value < 1 && diff < DAY_MS) { return clock(diff); }
+    if (value > 0 && value < 60 && epoch === WINDOWS_EPOCH) { day += 1; }
+    var when = new Date(epoch + day * DAY_MS + diff);
+    var year = when.getUTCFullYear();
+    if (!(year >= 1 && year <= 9999)) { return "#VALUE!"; }
+    var date = R.pad(year, 4) + "-" + R.pad(when.getUTCMonth() + 1, 2) + "-" + R.pad(when.getUTCDate(), 2);
+    var ms = when.getTime() - Date.UTC(year, when.getUTCMonth(), when.getUTCDate());
+    return ms ? date + "T" + clock(ms) : date;
+  }
+
+  /** read.cell_text of a number as openpyxl reads it: an int, or a float when it has '.', 'e' or 'E'. */
+  function numberText(text) {
+    if (!/[.eE]/.test(text)) {
+      try { return BigInt(text.trim()).toString(); } catch (error) { throw new Damaged("invalid literal for int(): " + R.repr(text)); }
+    }
+    var x = Number(text);
+    if (text.trim() === "" || x !== x && !/nan/i.test(text)) { throw new Damaged("could not convert string to float: " + R.repr(text)); }
+    return Number.isFinite(x) && Number.isInteger(x) ? BigInt(x).toString() : R.floatRepr(x);
+  }
+
+  /** An ISO 8601 date cell (t="d") as the collector's text. */
+  function isoCellText(text) {
+    var m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2}(?:\.\d+)?))?/.exec(text);
+    if (!m) { return text; }
+    return !m[2] || /^00:00:00(\.0*)?$/.test(m[2]) ? m[1] : m[1] + "T" + m[2];
+  }
+
+  /** A cell as { text, number }: the text the collector compares, and the number when openpyxl gives one. */
+  function cellValue(c, book) {
+    var type = c.getAttribute("t") || "n";
+    var style = Number(c.getAttribute("s") || "0");
+    if (type === "inlineStr") {
+      var inline = children(c, "is")[0];
+      return inline ? { text: richText(inline), number: null } : null;
+    }
+    var v = children(c, "v")[0];
+    var raw = v ? v.textContent : "";
+    if (!raw) { return null; }
+    if (type === "n") {
+      if (book.styles.dates[style]) {
+        return { text: serialText(Number(raw), book.epoch, book.styles.lengths[style]), number: null };
+      }
+      var text = numberText(raw);
+      return { text: text, number: Number(raw) };
+    }
+    if (type === "s") {
+      var index = Number(raw);
+      if (!(index >= 0 && index < book.strings.length)) { throw new Damaged("list index out of range"); }
+      return { text: book.strings[index], number: null };
+    }
+    if (type === "b") { return { text: Number(raw) ? "yes" : "no", number: Number(raw) ? 1 : 0 }; }
+    if (type === "d") { return { text: isoCellText(raw), number: null }; }
+    return { text: raw, number: null };
+  }
+
+  /** A sheet's rows as openpyxl's read-only iter_rows(values_only=True) gives them (padded, gaps filled). */
+  function sheetRows(xml, book) {
+    var dimension = all(xml, "dimension")[0];
+    var maxRow = null, maxColumn = null;
+    if (dimension) {
+      var ends = (dimension.getAttribute("ref") || "").split(":");
+      var last = /^\$?([A-Z]+)\$?([0-9]+)$/.exec(ends[ends.length - 1]);
+      if (last) { maxColumn = columnNumber(last[1]) + 1; maxRow = Number(last[2]); }
+    }
+    var rows = [];
+    var counter = 1, rowCounter = 0;
+    var sheetData = all(xml, "sheetData")[0];
+    var rowNodes = sheetData ? children(sheetData, "row") : [];
+    for (var i = 0; i < rowNodes.length; i += 1) {
+      var r = rowNodes[i].getAttribute("r");
+      var index = r ? Number(r) : rowCounter + 1;
+      rowCounter = index;
+      if (maxRow !== null && index > maxRow) { break; }
+      for (; counter < index; counter += 1) { rows.push(maxColumn ? new Array(maxColumn).fill(null) : []); }
+      if (counter > index) { continue; }
+      var cells = [];
+      var columnCounter = 0;
+      children(rowNodes[i], "c").forEach(function (c) {
+        var reference = /^([A-Z]+)([0-9]+)$/.exec(c.getAttribute("r") || "");
+        var column = reference ? columnNumber(reference[1]) + 1 : columnCounter + 1;
+        columnCounter = column;
+        cells.push([column, cellValue(c, book)]);
+      });
+      var width = maxColumn || (cells.length ? cells[cells.length - 1][0] : 0);
+      var row = new Array(width).fill(null);
+      cells.forEach(function (cell) { if (cell[0] <= width) { row[cell[0] - 1] = cell[1]; } });
+      rows.push(row);
+      counter += 1;
+    }
+    if (maxRow !== null) {
+      for (; counter <= maxRow; counter += 1) { rows.push(maxColumn ? new Array(maxColumn).fill(null) : []); }
+    }
+    return rows;
+  }
+
+  function columnNumber(letters) {
+    var number = 0;
+    for (var i = 0; i < letters.length; i += 1) { number = number * 26 + letters.charCodeAt(i) - 64; }
+    return number - 1;
+  }
+
+  function text(cell) { return cell ? cell.text : ""; }
+
+  // --- the workbook ---------------------------------------------------------------------------------
+
+  async function openBook(zip) {
+    var workbook = await part(zip, MAIN);
+    if (!workbook) { throw new Damaged("There is no item named '" + MAIN + "' in the archive"); }
+    var rels = await part(zip, "xl/_rels/workbook.xml.rels");
+    var targets = {}, typed = {};
+    (rels ? all(rels, "Relationship") : []).forEach(function (rel) {
+      var target = rel.getAttribute("Target") || "";
+      target = target.charAt(0) === "/" ? target.slice(1) : "xl/" + target;
+      targets[rel.getAttribute("Id")] = target;
+      typed[(rel.getAttribute("Type") || "").split("/").pop()] = target;
+    });
+    var strings = [];
+    var shared = typed.sharedStrings ? await part(zip, typed.sharedStrings) : null;
+    if (shared) {
+      all(shared, "si").forEach(function (si) { strings.push(richText(si).split("x005F_").join("")); });
+    }
+    var properties = all(workbook, "workbookPr")[0];
+    var date1904 = properties && /^(1|true)$/.test(properties.getAttribute("date1904") || "");
+    var book = {
+      zip: zip,
+      strings: strings,
+      epoch: date1904 ? MAC_EPOCH : WINDOWS_EPOCH,
+      styles: dateStyles(typed.styles ? await part(zip, typed.styles) : null),
+      sheets: {},
+      names: [],
+      rows: {}
+    };
+    all(workbook, "sheet").forEach(function (sheet) {
+      book.names.push(sheet.getAttribute("name"));
+      book.sheets[sheet.getAttribute("name")] = targets[sheet.getAttributeNS(RELATIONSHIPS, "id")];
+    });
+    return book;
+  }
+
+  async function rowsOf(book, name) {
+    if (!Object.prototype.hasOwnProperty.call(book.rows, name)) {
+      var xml = book.sheets[name] ? await part(book.zip, book.sheets[name]) : null;
+      if (!xml) { throw new Damaged("There is no item named '" + book.sheets[name] + "' in the archive"); }
+      book.rows[name] = sheetRows(xml, book);
+    }
+    return book.rows[name];
+  }
+
+  function has(book, name) { return book.names.indexOf(name) >= 0; }
+
+  async function cellAt(book, name, row, column) {
+    var rows = await rowsOf(book, name);
+    if (row < 1 || row > rows.length || column >= rows[row - 1].length) { return null; }
+    return rows[row - 1][column];
+  }
+
+  /** read._read_our_workbook: the answers where the hidden sheet says each one is. */
+  async function readOurs(book) {
+    var found = newRead("workbook");
+    found.declared_once = true;
+    var index = await rowsOf(book, W.data_sheet);
+    function meta(row) { return index.length >= row && index[row - 1].length > 1 ? R.strip(text(index[row - 1][1])) : ""; }
+    found.edition = meta(2);
+    var where = CELL_REFERENCE.exec(meta(3));
+    if (where) {
+      var codeSheet = (where[1] || "").split("''").join("'") || (where[2] || "");
+      if (has(book, codeSheet)) {
+        found.practice_code = R.strip(text(await cellAt(book, codeSheet, Number(where[4]), columnNumber(where[3]))));
+      }
+    }
+    for (var i = 4; i < index.length; i += 1) {
+      var entry = index[i];
+      var questionId = entry.length ? R.strip(text(entry[0])) : "";
+      if (!questionId || entry.length < 3) { continue; }
+      var sheet = R.strip(text(entry[1]));
+      var rowCell = entry[2];
+      if (!has(book, sheet)) {
+        found.problems.push(R.problem("workbook_sheet_missing", "error", { question_id: questionId }, { sheet: sheet }));
+        continue;
+      }
+      if (!rowCell || rowCell.number === null || Math.trunc(rowCell.number) < 1) { continue; }
+      var number = Math.trunc(rowCell.number);
+      var cells = {};
+      var names = Object.keys(W.columns);
+      for (var k = 0; k < names.length; k += 1) {
+        cells[names[k]] = text(await cellAt(book, sheet, number, columnNumber(W.columns[names[k]])));
+      }
+      if (R.strip(cells.question_id).toUpperCase() !== questionId.toUpperCase()) {
+        found.problems.push(R.problem("workbook_moved", "error", {
+          row: number, place: R.place("workbook", number, sheet), question_id: questionId, value: cells.question_id
+        }, {}));
+        continue;
+      }
+      var values = {};
+      ["answer", "comment", "action", "action_owner", "action_due"].forEach(function (name) { values[name] = cells[name]; });
+      values.practice_code = found.practice_code;
+      values.edition = found.edition;
+      values.question_id = questionId;
+      found.rows.push({ row: number, values: R.normalRow(values), sheet: sheet });
+    }
+    found.practice_code = found.practice_code.toUpperCase();
+    if (!found.rows.length && !found.problems.length) { found.problems.push(R.problem("no_answers", "error", {}, {})); }
+    return found;
+  }
+
+  function newRead(format) {
+    return {
+      format: format, rows: [], problems: [], present: D.all_columns.slice(), edition: "", practice_code: "",
+      declared_once: false
+    };
+  }
+
+  function unreadable(reason) {
+    var found = newRead("unknown");
+    found.problems.push(R.problem("workbook_unreadable", "error", {}, { reason: String(reason).slice(0, 120) }));
+    return found;
+  }
+
+  /** read.read_workbook: the self-assessment workbook by its hidden sheet; any other by its first sheet. */
+  async function read(bytes) {
+    var zip;
+    try {
+      zip = members(bytes);
+    } catch (error) {
+      if (error instanceof Damaged) { return unreadable(error.reason); }
+      throw error;
+    }
+    var unsafe = unpackedProblem(zip);
+    if (unsafe) {
+      var refused = newRead("unknown");
+      refused.problems.push(unsafe);
+      return refused;
+    }
+    try {
+      var book = await openBook(zip);
+      if (has(book, W.data_sheet)) { return await readOurs(book); }
+      var first = book.names.length ? book.names[0] : "";
+      var rows = await rowsOf(book, first);
+      var table = rows.map(function (cells, i) { return [i + 1, cells.map(text)]; });
+      var table_read = R.readTable("workbook", table, first);
+      if (table_read.format === "unknown") {
+        var notOurs = newRead("unknown");
+        notOurs.problems.push(R.problem("workbook_not_ours", "error", {}, { sheet: W.data_sheet }));
+        return notOurs;
+      }
+      return table_read;
+    } catch (error) {
+      if (error instanceof Damaged) { return unreadable(error.reason); }
+      return unreadable(error && error.message ? error.message : String(error));
+    }
+  }
+
+  window.GPQS_WORKBOOK = { read: read, sizeText: sizeText, serialText: serialText, isDateFormat: isDateFormat };
+}(window));
