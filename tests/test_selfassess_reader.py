@@ -339,3 +339,43 @@ def test_a_damaged_or_oversized_workbook_is_refused_as_the_collector_refuses_it(
         "opened. Send the workbook as you downloaded and filled it in, or the CSV file."
     ]
     assert page_lines(page, bomb.getvalue())["lines"] == expected
+
+
+def test_a_workbook_saved_again_by_a_spreadsheet_is_read_as_the_collector_reads_it(
+    page: Page, rules: Rulebook, tmp_path: Path
+) -> None:
+    """LibreOffice writes its own shared strings, styles and date formats: the page must read those too."""
+    import subprocess
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(blank_workbook()))
+    book[START_SHEET][PRACTICE_CODE_CELL] = "C82001"
+    placed = [
+        (str(q), str(sheet), int(row))
+        for q, sheet, row in book[WORKBOOK_DATA_SHEET].iter_rows(min_row=5, max_col=3, values_only=True)
+        if q
+    ]
+    for question_id, sheet, row in placed:
+        for field, value in example_answers()[question_id].items():
+            book[sheet][f"{WORKBOOK_COLUMNS[field]}{row}"] = value
+    _, sheet, row = placed[0]
+    book[sheet][f"{WORKBOOK_COLUMNS['answer']}{row}"] = "maybe"
+    book[sheet][f"{WORKBOOK_COLUMNS['action_due']}{row}"] = dt.datetime(2031, 9, 30, 14, 30)
+    source = tmp_path / "in" / "book.xlsx"
+    source.parent.mkdir()
+    book.save(source)
+    command = ["libreoffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless"]
+    command += ["--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(source)]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    resaved = tmp_path / "out" / "book.xlsx"
+    assert done.returncode == 0 and resaved.exists(), done.stdout + done.stderr
+    data = resaved.read_bytes()
+    _, expected = collector_lines(data, rules)
+    assert any("'maybe' is not an answer" in line for line in expected)
+    assert page_lines(page, data)["lines"] == expected
