@@ -1,16 +1,21 @@
-"""Work run beside the report in a forked child: its result, its error, and the same without forking."""
+"""Work run beside the report in a forked child: its result, its error, and the same without forking.
+
+Forking is only safe in a process with no other thread, and late in the whole suite other threads
+are alive (the browser's, the preview server's). So the forked cases run in an interpreter of their
+own, started by one test, and none of them is ever skipped.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
-from generator.report.beside import Beside, can_fork
+from generator.report.beside import Beside
 
 
 def pid_and_square(n: int) -> tuple[int, int]:
@@ -21,10 +26,7 @@ def fails() -> int:
     raise ValueError("no such ledger")
 
 
-@pytest.mark.parametrize("fork", [True, False])
-def test_result_and_where_it_ran(fork: bool) -> None:
-    if fork and not can_fork():
-        pytest.skip("forking is not safe here (no fork, or other threads running)")
+def result_and_where_it_ran(fork: bool) -> None:
     work = Beside(lambda: pid_and_square(7), fork=fork)
     assert work.forked is fork
     pid, value = work.result()
@@ -32,35 +34,43 @@ def test_result_and_where_it_ran(fork: bool) -> None:
     assert (pid != os.getpid()) is fork
 
 
-@pytest.mark.parametrize("fork", [True, False])
-def test_errors_are_raised_in_the_parent(fork: bool) -> None:
-    if fork and not can_fork():
-        pytest.skip("forking is not safe here (no fork, or other threads running)")
+def errors_are_raised_in_the_parent(fork: bool) -> None:
     work = Beside(fails, fork=fork)
     with pytest.raises(ValueError, match="no such ledger"):
         work.result()
 
 
-def test_a_child_that_dies_is_reported() -> None:
-    if not can_fork():
-        pytest.skip("forking is not safe here (no fork, or other threads running)")
+def a_child_that_dies_is_reported() -> None:
     work = Beside(lambda: os._exit(3), fork=True)
     with pytest.raises(RuntimeError, match=r"the child process stopped without a result \(exit code 3\)"):
         work.result()
 
 
-def test_the_forked_cases_run_in_a_fresh_interpreter() -> None:
-    """Late in the whole suite other threads are running, so the cases above skip their forked half:
-    run them again in an interpreter of their own, where forking is safe, so that they are never skipped."""
-    if "fork" not in multiprocessing.get_all_start_methods() or os.cpu_count() == 1:
-        pytest.skip("no fork here, or one processor (the report does not fork then)")
+def forked_cases() -> None:
+    """Every case with a forked child; run in a fresh interpreter (see the module's docstring)."""
+    assert threading.active_count() == 1, "forking is not safe even in a fresh interpreter"
+    result_and_where_it_ran(fork=True)
+    errors_are_raised_in_the_parent(fork=True)
+    a_child_that_dies_is_reported()
+    print("forked cases passed")
+
+
+def test_result_and_where_it_ran_without_forking() -> None:
+    result_and_where_it_ran(fork=False)
+
+
+def test_errors_are_raised_in_the_parent_without_forking() -> None:
+    errors_are_raised_in_the_parent(fork=False)
+
+
+def test_the_forked_cases_in_an_interpreter_of_their_own() -> None:
+    script = f"import runpy; runpy.run_path({str(Path(__file__).resolve())!r})['forked_cases']()"
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__, "-k", "not fresh_interpreter"],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
         timeout=120,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert "5 passed" in result.stdout, result.stdout[-2000:]
-    assert "skipped" not in result.stdout, result.stdout[-2000:]
+    assert result.stdout.strip() == "forked cases passed"
