@@ -194,6 +194,26 @@ def test_filled_workbook_is_accepted_by_the_collector(edition: Edition, filled: 
     assert verdict.answers == collect(returnfiles.example_return(edition), edition).answers
 
 
+def test_problems_in_a_workbook_are_listed_sheet_by_sheet(edition: Edition, filled: bytes) -> None:
+    """A practice puts one domain's sheet right before the next: problems follow the sheets, then the rows."""
+    book = open_book(filled)
+    by_sheet: dict[str, list[int]] = {}
+    for _, sheet, row in placed(book):
+        by_sheet.setdefault(sheet, []).append(row)
+    first, second = list(by_sheet)[:2]
+    late_in_first, early_in_second = by_sheet[first][-1], by_sheet[second][0]
+    assert late_in_first > early_in_second  # listed by row alone, the second sheet's problem would come first
+    for sheet, row in ((second, early_in_second), (first, late_in_first)):
+        book[sheet][f"{WORKBOOK_COLUMNS['answer']}{row}"] = "maybe"
+    out = io.BytesIO()
+    book.save(out)
+    verdict = collect(out.getvalue(), edition)
+    assert [p.place for p in verdict.problems if p.column == "answer"] == [
+        f"sheet '{first}' row {late_in_first}",
+        f"sheet '{second}' row {early_in_second}",
+    ]
+
+
 def libreoffice(source: bytes, folder: Path) -> bytes:
     """``source`` opened and saved again as .xlsx by LibreOffice, headless."""
     folder.mkdir()

@@ -28,7 +28,7 @@ from ..model import Domain, Edition, Library, Question
 from ..paths import edition_prefix, question_page
 from ..returnformat import ALL_COLUMNS, table_schema
 from ..risk import RiskTest, risk_test
-from .messages import ACTION_WORDS, MESSAGES, ReturnProblem, Severity, join_words, problem
+from .messages import ACTION_WORDS, MESSAGES, ReturnProblem, Severity, join_words, place, problem
 from .read import ReadReturn, Row, iso_date
 from .schema import CompiledSchema, SchemaError
 
@@ -191,21 +191,40 @@ def validate(read: ReadReturn, rules: Rulebook, collecting: str, received: dt.da
     checker.rows()
     checker.unanswered()
     ok = not any(p.severity == "error" for p in problems)
-    return Verdict("valid" if ok else "invalid", practice, edition_id, ordered(problems), checker.answers if ok else [])
+    return Verdict(
+        "valid" if ok else "invalid", practice, edition_id, ordered(problems, read), checker.answers if ok else []
+    )
 
 
 _ANSWER_COLUMNS = frozenset({"answer", "comment", "action", "action_owner", "action_due"})
 _COLUMN_ORDER = {name: index for index, name in enumerate(ALL_COLUMNS)}
 
 
-def ordered(problems: list[ReturnProblem]) -> list[ReturnProblem]:
-    """Problems of the whole return first, then row by row, column by column; unanswered questions last."""
+def ordered(problems: list[ReturnProblem], read: ReadReturn | None = None) -> list[ReturnProblem]:
+    """Problems of the whole return first, then row by row, column by column; unanswered questions last.
 
-    def key(found: ReturnProblem) -> tuple[int, int, int]:
+    In a workbook, rows are taken sheet by sheet in the order the workbook holds its answers, so
+    that a practice puts one domain's sheet right before the next.
+    """
+    sheets: dict[str, int] = {}
+    if read is not None:
+        for row in read.rows:
+            sheets.setdefault(_place_prefix(place(read.format, row.row, row.sheet), row.row), len(sheets))
+    for found in problems:
+        if found.row:
+            sheets.setdefault(_place_prefix(found.place, found.row), len(sheets))
+
+    def key(found: ReturnProblem) -> tuple[int, int, int, int]:
         group = 2 if found.code == "question_missing" else 1 if found.row else 0
-        return group, found.row, _COLUMN_ORDER.get(found.column, len(_COLUMN_ORDER))
+        sheet = sheets[_place_prefix(found.place, found.row)] if found.row else 0
+        return group, sheet, found.row, _COLUMN_ORDER.get(found.column, len(_COLUMN_ORDER))
 
     return sorted(problems, key=key)
+
+
+def _place_prefix(where: str, row: int) -> str:
+    """A place without its row number: "sheet 'Safeguarding' row ", 'row ' (as ``places_text`` groups them)."""
+    return where[: len(where) - len(str(row))]
 
 
 class _Checker:

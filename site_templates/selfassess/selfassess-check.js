@@ -192,13 +192,19 @@
   var COLUMN_ORDER = {};
   ALL.forEach(function (name, i) { COLUMN_ORDER[name] = i; });
 
-  function ordered(problems) {
+  /** validate.ordered: the whole return first, then row by row (a workbook sheet by sheet), column by column. */
+  function ordered(problems, read) {
+    var sheets = {}, count = 0;
+    function prefix(where, row) { return where.slice(0, where.length - String(row).length); }
+    function rank(name) { if (!Object.prototype.hasOwnProperty.call(sheets, name)) { sheets[name] = count; count += 1; } }
+    (read ? read.rows : []).forEach(function (row) { rank(prefix(place(read.format, row.row, row.sheet), row.row)); });
+    problems.forEach(function (p) { if (p.row) { rank(prefix(p.place, p.row)); } });
     function key(p) {
-      return [p.code === "question_missing" ? 2 : (p.row ? 1 : 0), p.row,
+      return [p.code === "question_missing" ? 2 : (p.row ? 1 : 0), p.row ? sheets[prefix(p.place, p.row)] : 0, p.row,
         Object.prototype.hasOwnProperty.call(COLUMN_ORDER, p.column) ? COLUMN_ORDER[p.column] : ALL.length];
     }
     return problems.map(function (p, i) { return [key(p), i, p]; }).sort(function (a, b) {
-      for (var k = 0; k < 3; k += 1) {
+      for (var k = 0; k < 4; k += 1) {
         if (a[0][k] !== b[0][k]) { return a[0][k] - b[0][k]; }
       }
       return a[1] - b[1];
@@ -309,7 +315,7 @@
       });
     }
     var ok = !problems.some(function (p) { return p.severity === "error"; });
-    return { status: ok ? "valid" : "invalid", practice_code: practice, edition: editionId, problems: ordered(problems) };
+    return { status: ok ? "valid" : "invalid", practice_code: practice, edition: editionId, problems: ordered(problems, read) };
   }
 
   function checkAnswer(row, rule, where, received, example, severity, blank, problems) {
