@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_site_support import add_edition, options
+from test_site_support import ROOT, add_edition, options
 
 from generator.site.build import BuildResult
 from generator.site.serve import Preview, snapshot
@@ -80,3 +81,22 @@ def test_snapshot_sees_files_and_folders(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text("y")
     seen = snapshot([tmp_path / "a", tmp_path / "mkdocs.yml", tmp_path / "missing"])
     assert sorted(Path(p).name for p in seen) == ["mkdocs.yml", "one.yml"]
+
+
+def test_builds_again_with_an_edited_content_page_and_template(tmp_path: Path) -> None:
+    """The page templates and content are compiled once a process; an edit on disk still shows at the next build."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "site_templates", tmp_path / "site_templates")
+    add_edition(tmp_path / "standards", "2030-31")
+    served = Preview(options(tmp_path, content=tmp_path / "content", templates=tmp_path / "site_templates"), port=0)
+    try:
+        about = tmp_path / "content" / "about.md"
+        about.write_text(about.read_text() + "\nA sentence added while previewing.\n")
+        template = tmp_path / "site_templates" / "pages" / "standards.md.j2"
+        template.write_text(template.read_text() + "\nA line added to the template.\n")
+        result = served.poll()
+        assert result is not None and result.ok
+        assert "A sentence added while previewing." in _get(served.url + "about.html")
+        assert "A line added to the template." in _get(served.url + "standards.html")
+    finally:
+        served.close()
