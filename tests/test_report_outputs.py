@@ -12,6 +12,7 @@ import pytest
 import reportdata as data
 from openpyxl.utils.escape import unescape
 
+from generator.cells import neutralised
 from generator.cli import main
 from generator.report import exports
 from generator.report.tables import Column, Table
@@ -230,10 +231,14 @@ def test_workbook_keeps_formulas_as_quoted_text(made: Path) -> None:
 
 
 def test_neutralised() -> None:
-    assert [exports.neutralised(t) for t in ("=1", "+1", "-1", "@a", "\tx", "\rx", "a=1", "", "'=1")] == [
+    texts = ("=1", "+1", "-1", "-2.5", "-1+1", "+44 20", "@a", "\tx", "\rx", "a=1", "", "'=1")
+    assert [neutralised(t) for t in texts] == [
         "'=1",
-        "'+1",
-        "'-1",
+        "+1",  # a plain number runs nothing, and a quote in front of it would show
+        "-1",
+        "-2.5",
+        "'-1+1",
+        "'+44 20",
         "'@a",
         "'\tx",
         "'\rx",
@@ -249,13 +254,13 @@ def test_every_dangerous_cell_is_neutralised_in_both_formats(tmp_path: Path) -> 
     exports.write_all([table], tmp_path)
     with (tmp_path / "t.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))[1:]
-    assert [r[0] for r in rows] == [exports.neutralised(t) for t in texts]
+    assert [r[0] for r in rows] == [neutralised(t) for t in texts]
     assert [r[1] for r in rows] == ["-1"] * len(texts)
     sheet = openpyxl.load_workbook(tmp_path / "report.xlsx")["t"]
     cells = [sheet.cell(row=i + 2, column=1) for i in range(len(texts))]
     # A carriage return travels as OOXML's escape _x000D_, which spreadsheets decode.
     assert [(unescape(c.value), c.data_type) for c in cells] == [(t, "s") for t in texts]
-    assert [c.quotePrefix for c in cells] == [True] * 6 + [False] * 2
+    assert [c.quotePrefix for c in cells] == [True, False, True, True, True, True, False, False]  # +1: a number
     assert sheet.cell(row=2, column=2).value == -1
 
 

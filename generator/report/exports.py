@@ -1,7 +1,8 @@
 """The report's tables as CSV files and one Excel workbook, safe to open in a spreadsheet.
 
 Spreadsheet safety (OWASP, "CSV injection"): a text cell that begins with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return could be run as a formula. Every such cell is
+``-``, ``@``, a tab or a carriage return, and is not a plain number, could be run as a formula
+(:mod:`generator.cells`, the rule the collector's files follow too). Every such cell is
 neutralised, whatever its source:
 
 * in CSV, it is written with a single quote in front (``'=HYPERLINK(…)``), which a
@@ -19,25 +20,15 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..cells import neutralised
 from . import xlsx
 from .tables import Cell, ColumnKind, Table
 
-FORMULA_STARTS = xlsx.FORMULA_STARTS
 WORKBOOK = "report.xlsx"
 
 
-def dangerous(text: str) -> bool:
-    """Whether a spreadsheet could take ``text`` for a formula."""
-    return text.startswith(FORMULA_STARTS)
-
-
-def neutralised(text: str) -> str:
-    """``text`` as it is written to CSV: with a single quote in front when it could be taken for a formula."""
-    return "'" + text if dangerous(text) else text
-
-
 def _csv_row(row: tuple[Cell, ...]) -> list[Cell]:
-    return [("'" + v if v.startswith(FORMULA_STARTS) else v) if isinstance(v, str) else v for v in row]
+    return [neutralised(v) if isinstance(v, str) else v for v in row]
 
 
 def write_csv(table: Table, folder: Path) -> Path:

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Literal
 from xml.sax.saxutils import escape
 
+from ..cells import could_run
+
 Style = Literal["", "header", "quoted", "red", "amber", "green", "decimal"]
 STYLES: tuple[Style, ...] = ("", "header", "quoted", "red", "amber", "green", "decimal")
 """The cell styles, in the order of styles.xml's cellXfs: a cell's ``s`` attribute is its index."""
@@ -38,9 +40,6 @@ Value = str | int | float | None
 Kind = Literal["text", "number", "decimal", "rating"]
 """How a column's cells are written: text; numbers; numbers shown with one decimal; ratings
 (red, amber, green) as text on their colour."""
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""Text starting so could be taken for a formula if typed: written with Excel's quote prefix."""
 
 
 @dataclass(frozen=True)
@@ -125,8 +124,10 @@ def sheet_xml(sheet: Sheet) -> str:
             if isinstance(value, str):
                 if c in rating_columns:
                     style = ratings.get(value, "")
+                elif could_run(value):
+                    style = quoted
                 else:
-                    style = quoted if value.startswith(FORMULA_STARTS) else ""
+                    style = ""
                 space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
                 append(f'<c r="{letters[c]}{r}"{style} t="inlineStr"><is><t{space}>{cell_text(value)}</t></is></c>')
             else:

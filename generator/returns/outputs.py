@@ -3,9 +3,8 @@ feedback page (HTML) and a CSV of its problems.
 
 All of it is made from the ledger alone, afresh on every run, each file written whole
 (through a temporary file and a rename): the outputs always agree with the ledger.
-Cells that a spreadsheet would take for a formula (starting ``=``, ``+``, ``-``, ``@``)
-are written with a leading apostrophe, so that opening a CSV never runs what a
-practice typed.
+Cells that a spreadsheet would take for a formula are written with a leading apostrophe
+(:mod:`generator.cells`), so that opening a CSV never runs what a practice typed.
 """
 
 from __future__ import annotations
@@ -15,11 +14,11 @@ import datetime as dt
 import html
 import io
 import os
-import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cells import neutralised
 from .messages import ReturnProblem, grouped
 from .store import Store, Submission
 
@@ -27,14 +26,6 @@ STATUS_FILE = "status.csv"
 FEEDBACK_FOLDER = "feedback"
 STATUS_COLUMNS = ("practice_code", "practice_name", "status", "problems", "received_at", "source")
 PROBLEM_COLUMNS = ("file_name", "where", "column", "value", "severity", "problem", "guidance")
-NUMBER_LIKE = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
-
-
-def safe_cell(value: str) -> str:
-    """A value as a CSV cell that no spreadsheet runs as a formula."""
-    if value.startswith(("=", "+", "-", "@", "\t", "\r")) and not NUMBER_LIKE.match(value):
-        return "'" + value
-    return value
 
 
 def write_whole(path: Path, text: str) -> None:
@@ -50,7 +41,7 @@ def _csv_text(columns: Iterable[str], rows: Iterable[Mapping[str, str]]) -> str:
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: safe_cell(v) for k, v in row.items()})
+        writer.writerow({k: neutralised(v) for k, v in row.items()})
     return out.getvalue()
 
 
