@@ -201,10 +201,16 @@
   /** read.cell_text of a number as openpyxl reads it: an int, or a float when it has '.', 'e' or 'E'. */
   function numberText(text) {
     if (!/[.eE]/.test(text)) {
-      try { return BigInt(text.trim()).toString(); } catch (error) { throw new Damaged("invalid literal for int(): " + R.repr(text)); }
+      try {
+        return BigInt(text.trim()).toString();
+      } catch (error) {
+        throw new Damaged("invalid literal for int() with base 10: " + R.repr(text));
+      }
     }
     var x = Number(text);
-    if (text.trim() === "" || x !== x && !/nan/i.test(text)) { throw new Damaged("could not convert string to float: " + R.repr(text)); }
+    if (Number.isNaN(x) && !/^\s*[+-]?nan\s*$/i.test(text)) {
+      throw new Damaged("could not convert string to float: " + R.repr(text));
+    }
     return Number.isFinite(x) && Number.isInteger(x) ? BigInt(x).toString() : R.floatRepr(x);
   }
 
@@ -349,7 +355,9 @@
     var found = newRead("workbook");
     found.declared_once = true;
     var index = await rowsOf(book, W.data_sheet);
-    function meta(row) { return index.length >= row && index[row - 1].length > 1 ? R.strip(text(index[row - 1][1])) : ""; }
+    function meta(row) {
+      return index.length >= row && index[row - 1].length > 1 ? R.strip(text(index[row - 1][1])) : "";
+    }
     found.edition = meta(2);
     var where = CELL_REFERENCE.exec(meta(3));
     if (where) {
@@ -365,7 +373,8 @@
       var sheet = R.strip(text(entry[1]));
       var rowCell = entry[2];
       if (!has(book, sheet)) {
-        found.problems.push(R.problem("workbook_sheet_missing", "error", { question_id: questionId }, { sheet: sheet }));
+        found.problems.push(R.problem("workbook_sheet_missing", "error", { question_id: questionId },
+          { sheet: sheet }));
         continue;
       }
       if (!rowCell || rowCell.number === null || Math.trunc(rowCell.number) < 1) { continue; }
@@ -382,7 +391,9 @@
         continue;
       }
       var values = {};
-      ["answer", "comment", "action", "action_owner", "action_due"].forEach(function (name) { values[name] = cells[name]; });
+      ["answer", "comment", "action", "action_owner", "action_due"].forEach(function (name) {
+        values[name] = cells[name];
+      });
       values.practice_code = found.practice_code;
       values.edition = found.edition;
       values.question_id = questionId;
@@ -427,13 +438,13 @@
       var first = book.names.length ? book.names[0] : "";
       var rows = await rowsOf(book, first);
       var table = rows.map(function (cells, i) { return [i + 1, cells.map(text)]; });
-      var table_read = R.readTable("workbook", table, first);
-      if (table_read.format === "unknown") {
+      var found = R.readTable("workbook", table, first);
+      if (found.format === "unknown") {
         var notOurs = newRead("unknown");
         notOurs.problems.push(R.problem("workbook_not_ours", "error", {}, { sheet: W.data_sheet }));
         return notOurs;
       }
-      return table_read;
+      return found;
     } catch (error) {
       if (error instanceof Damaged) { return unreadable(error.reason); }
       return unreadable(error && error.message ? error.message : String(error));
