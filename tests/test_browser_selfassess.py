@@ -452,6 +452,68 @@ def test_importing_an_export_restores_the_answers(context: BrowserContext, site:
         page.evaluate("() => window.localStorage.clear()")
 
 
+def test_the_workbook_can_be_loaded_to_carry_on_online(
+    context: BrowserContext, site: Path, library: Library, tmp_path: Path
+) -> None:
+    """A practice that began in Excel carries on in the browser: the workbook's answers, dates included, load."""
+    import io
+
+    import openpyxl
+
+    from generator.forms.workbook import PRACTICE_CODE_CELL, START_SHEET, render_workbook
+    from generator.returnformat import WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
+
+    book = openpyxl.load_workbook(io.BytesIO(render_workbook(library.editions[EDITION], RECEIVED)))
+    book[START_SHEET][PRACTICE_CODE_CELL] = "C82003"
+    placed = {
+        str(q): (str(sheet), int(row))
+        for q, sheet, row in book[WORKBOOK_DATA_SHEET].iter_rows(min_row=5, max_col=3, values_only=True)
+        if q
+    }
+    given: dict[str, dict[str, Any]] = {
+        "PR1.1": {"answer": "No", "action": "Commission a fire risk assessment", "action_owner": "Practice manager",
+                  "action_due": dt.date(2031, 9, 30)},
+        "PR1.2": {"answer": 2},
+        "PR0.1": {"answer": "yes", "comment": "A visit, please"},
+        "MN1.1": {"answer": "maybe"},
+    }  # fmt: skip
+    for question_id, cells in given.items():
+        sheet, row = placed[question_id]
+        for column, value in cells.items():
+            book[sheet][f"{WORKBOOK_COLUMNS[column]}{row}"] = value
+    path = tmp_path / "C82003 self-assessment.xlsx"
+    book.save(path)
+
+    page = open_page(context, site, "index.html")
+    page.set_input_files("#sa-import-file", str(path))
+    expect(page.locator("#sa-import-confirm")).to_be_focused()
+    body = page.locator("#sa-import-confirm-body")
+    expect(body).to_contain_text(f"The workbook C82003 self-assessment.xlsx holds 3 answers for C82003 to {EDITION}.")
+    expect(body).to_contain_text("'maybe' is not an answer to MN1.1, so it was left empty.")
+    page.click("#sa-import-yes")
+    expect(page.locator("#sa-notification")).to_have_text("Loaded 3 answers for C82003.")
+    page.goto((site / "premises.html").as_uri())
+    assert page.is_checked("#q-pr1-1-2")
+    assert page.input_value("#q-pr1-1-owner") == "Practice manager"
+    assert [page.input_value(f"#q-pr1-1-due{p}") for p in ("", "-month", "-year")] == ["30", "9", "2031"]
+    assert page.input_value("#q-pr1-2") == "2"
+    assert page.input_value("#q-pr0-1-comment") == "A visit, please"
+
+
+def test_a_workbook_that_is_not_the_self_assessment_is_refused_plainly(
+    context: BrowserContext, site: Path, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Rota for June"
+    path = tmp_path / "rota.xlsx"
+    book.save(path)
+    page = open_page(context, site, "index.html")
+    page.set_input_files("#sa-import-file", str(path))
+    expect(page.locator("#sa-import-file-error")).to_contain_text("This workbook is not the self-assessment workbook")
+
+
 def test_a_return_of_an_unknown_edition_is_refused_plainly(context: BrowserContext, site: Path) -> None:
     page = open_page(context, site, "index.html")
     page.set_input_files("#sa-import-file", str(RETURNS / "C82008-unknown-edition.csv"))

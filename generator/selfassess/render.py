@@ -39,6 +39,14 @@ STATIC_ASSETS = (
 )
 EDITION_SCRIPT = "edition.js"
 FORM_SCRIPTS = (EDITION_SCRIPT, "selfassess-core.js", "selfassess-form.js")
+START_SCRIPTS = (
+    EDITION_SCRIPT,
+    "selfassess-core.js",
+    "selfassess-read.js",
+    "selfassess-workbook.js",
+    "selfassess-form.js",
+)
+"""The start page also reads a filled-in workbook to carry on from it."""
 CHECK_SCRIPTS = (EDITION_SCRIPT, "selfassess-read.js", "selfassess-workbook.js", "selfassess-check.js")
 
 START, CHECK_ANSWERS, CHECK_RETURN = "index", "check-answers", "check-a-return"
@@ -238,7 +246,7 @@ def section_files(
         files.append(SectionFile(f"{SECTION}/{name}.md", text, kind, title))
 
     if form:
-        page(START, "start.md.j2", "Self-assessment", "start", FORM_SCRIPTS)
+        page(START, "start.md.j2", "Self-assessment", "start", START_SCRIPTS)
         for view in domains:
             page(view.id, "domain.md.j2", view.title, "domain", FORM_SCRIPTS, domain=view)
         page(CHECK_ANSWERS, "check-answers.md.j2", "Check your answers", "check-answers", FORM_SCRIPTS)

@@ -578,7 +578,8 @@
     var skipped = [];
     ret.rows.forEach(function (row, index) {
       var id = String(row.question_id || "").trim();
-      var where = ret.kind === "csv" ? "Row " + (index + 2) : "Answer " + (index + 1);
+      var where = ret.places ? ret.places[index].charAt(0).toUpperCase() + ret.places[index].slice(1) :
+        ret.kind === "csv" ? "Row " + (index + 2) : "Answer " + (index + 1);
       var q = byId[id];
       if (!q) {
         skipped.push(where + ": '" + id + "' is not a question of " + D.edition + ", so it was not loaded.");
