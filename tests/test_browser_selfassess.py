@@ -514,6 +514,20 @@ def test_a_workbook_that_is_not_the_self_assessment_is_refused_plainly(
     expect(page.locator("#sa-import-file-error")).to_contain_text("This workbook is not the self-assessment workbook")
 
 
+def test_a_file_with_nothing_to_load_says_so_and_offers_nothing(
+    context: BrowserContext, site: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "C82004.csv"
+    empty.write_text(f"practice_code,edition,question_id,answer\nC82004,{EDITION},MN1.1,maybe\n")
+    page = open_page(context, site, "index.html")
+    page.set_input_files("#sa-import-file", str(empty))
+    expect(page.locator("#sa-import-file-error")).to_contain_text(
+        "The file C82004.csv holds no answers for C82004 that this form can load: Row 2: 'maybe' is not an answer "
+        "to MN1.1, so it was left empty."
+    )
+    expect(page.locator("#sa-import-confirm")).to_be_hidden()
+
+
 def test_a_return_of_an_unknown_edition_is_refused_plainly(context: BrowserContext, site: Path) -> None:
     page = open_page(context, site, "index.html")
     page.set_input_files("#sa-import-file", str(RETURNS / "C82008-unknown-edition.csv"))

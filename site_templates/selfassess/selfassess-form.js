@@ -510,6 +510,11 @@
         var count = Object.keys(found.answers).filter(function (id) {
           return G.isAnswered(found.answers[id]);
         }).length;
+        if (!count) {
+          importError("The " + source + " holds no answers for " + code + " that this form can load" +
+            (found.skipped.length ? ": " + found.skipped[0] : "."));
+          return;
+        }
         var lines = ["The " + source + " holds " + plural(count, "answer", "answers") + " for " + code + " to " +
           D.edition + "."].concat(replacing(code));
         if (found.skipped.length) { lines.push("Some of it could not be loaded:", found.skipped); }
