@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -98,7 +99,7 @@ def main() -> None:
                 for r in rows
             },
         }
-        workbook = filled_workbook(edition, rows)
+        workbook = filled_workbook(edition)
         browser_figures(site, Path(largest.path).stem, draft, example, workbook, args.repeat)
 
 
@@ -143,36 +144,14 @@ def browser_figures(
         browser.close()
 
 
-def filled_workbook(edition: Any, rows: list[dict[str, str]]) -> bytes:
-    """The edition's workbook answered as the example return answers, numbers and dates typed as such."""
-    import datetime as dt
-    import io
+def filled_workbook(edition: Any) -> bytes:
+    """The edition's workbook answered as the example return answers (the tests' own helper fills it)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import workbooks
 
-    import openpyxl
-
-    from generator.forms.workbook import PRACTICE_CODE_CELL, START_SHEET, render_workbook
-    from generator.returnformat import WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
-
-    book = openpyxl.load_workbook(io.BytesIO(render_workbook(edition, dt.datetime(2025, 4, 1, tzinfo=dt.UTC))))
-    book[START_SHEET][PRACTICE_CODE_CELL] = "Z99999"
-    answers = {r["question_id"]: r for r in rows}
-    for question_id, sheet, row in book[WORKBOOK_DATA_SHEET].iter_rows(min_row=5, max_col=3, values_only=True):
-        if not question_id:
-            continue
-        given, question = answers[str(question_id)], edition.question(str(question_id))
-        value: Any = given["answer"] or None
-        if value and question.type == "number":
-            value = float(value)
-        elif value and question.type == "date":
-            value = dt.date.fromisoformat(value)
-        book[str(sheet)][f"{WORKBOOK_COLUMNS['answer']}{row}"] = value
-        for field in ("comment", "action", "action_owner"):
-            book[str(sheet)][f"{WORKBOOK_COLUMNS[field]}{row}"] = given[field] or None
-        due = given["action_due"]
-        book[str(sheet)][f"{WORKBOOK_COLUMNS['action_due']}{row}"] = dt.date.fromisoformat(due) if due else None
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    book = workbooks.blank(edition, "Z99999")
+    workbooks.answer(book, workbooks.example_answers(edition))
+    return workbooks.saved(book)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import workbooks
 import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -456,20 +457,7 @@ def test_the_workbook_can_be_loaded_to_carry_on_online(
     context: BrowserContext, site: Path, library: Library, tmp_path: Path
 ) -> None:
     """A practice that began in Excel carries on in the browser: the workbook's answers, dates included, load."""
-    import io
-
-    import openpyxl
-
-    from generator.forms.workbook import PRACTICE_CODE_CELL, START_SHEET, render_workbook
-    from generator.returnformat import WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
-
-    book = openpyxl.load_workbook(io.BytesIO(render_workbook(library.editions[EDITION], RECEIVED)))
-    book[START_SHEET][PRACTICE_CODE_CELL] = "C82003"
-    placed = {
-        str(q): (str(sheet), int(row))
-        for q, sheet, row in book[WORKBOOK_DATA_SHEET].iter_rows(min_row=5, max_col=3, values_only=True)
-        if q
-    }
+    book = workbooks.blank(library.editions[EDITION], "C82003")
     given: dict[str, dict[str, Any]] = {
         "PR1.1": {"answer": "No", "action": "Commission a fire risk assessment", "action_owner": "Practice manager",
                   "action_due": dt.date(2031, 9, 30)},
@@ -477,10 +465,7 @@ def test_the_workbook_can_be_loaded_to_carry_on_online(
         "PR0.1": {"answer": "yes", "comment": "A visit, please"},
         "MN1.1": {"answer": "maybe"},
     }  # fmt: skip
-    for question_id, cells in given.items():
-        sheet, row = placed[question_id]
-        for column, value in cells.items():
-            book[sheet][f"{WORKBOOK_COLUMNS[column]}{row}"] = value
+    workbooks.answer(book, given)
     path = tmp_path / "C82003 self-assessment.xlsx"
     book.save(path)
 
@@ -880,22 +865,9 @@ def test_check_a_return_reads_the_filled_in_workbook(
     context: BrowserContext, site: Path, library: Library, tmp_path: Path
 ) -> None:
     """A practice that answered in Excel checks the workbook itself before sending it."""
-    import io
-
-    import openpyxl
-
-    from generator.forms.workbook import PRACTICE_CODE_CELL, START_SHEET, render_workbook
-    from generator.returnformat import WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
-
-    book = openpyxl.load_workbook(io.BytesIO(render_workbook(library.editions[EDITION], RECEIVED)))
-    book[START_SHEET][PRACTICE_CODE_CELL] = "C82001"
-    placed = {
-        str(q): (str(sheet), int(row))
-        for q, sheet, row in book[WORKBOOK_DATA_SHEET].iter_rows(min_row=5, max_col=3, values_only=True)
-        if q
-    }
-    sheet, row = placed["MN1.1"]
-    book[sheet][f"{WORKBOOK_COLUMNS['answer']}{row}"] = "maybe"
+    book = workbooks.blank(library.editions[EDITION], "C82001")
+    workbooks.answer(book, {"MN1.1": {"answer": "maybe"}})
+    sheet, row = next((sheet, row) for question_id, sheet, row in workbooks.placed(book) if question_id == "MN1.1")
     path = tmp_path / "C82001 self-assessment.xlsx"
     book.save(path)
 

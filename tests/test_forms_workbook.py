@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import subprocess
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
+from workbooks import answer, example_answers, libreoffice, open_book, placed, saved
 
 from generator.forms import returnfiles
 from generator.forms.example import PRACTICE_CODE, return_date
@@ -43,15 +40,6 @@ def edition(request: pytest.FixtureRequest) -> Edition:
 @pytest.fixture(scope="module")
 def book_bytes(edition: Edition) -> bytes:
     return render_workbook(edition, CREATED)
-
-
-def open_book(data: bytes) -> Any:
-    return openpyxl.load_workbook(io.BytesIO(data))
-
-
-def placed(book: Any) -> list[tuple[str, str, int]]:
-    """The question rows the hidden sheet lists: (question id, sheet, row)."""
-    return [(a, b, c) for a, b, c, *_ in book[WORKBOOK_DATA_SHEET].iter_rows(min_row=5, values_only=True)]
 
 
 def test_sheets_start_domains_then_hidden_data(edition: Edition, book_bytes: bytes) -> None:
@@ -142,39 +130,12 @@ def test_workbook_is_the_same_bytes_for_the_same_content(edition: Edition, book_
 # --- filled in, and read back by the collector -------------------------------------------------------------
 
 
-def example(edition: Edition) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(returnfiles.example_return(edition).decode())))
-
-
-def typed(question: Question, value: str) -> Any:
-    """A value as a person types it into a cell: numbers and dates become numbers and dates."""
-    if not value:
-        return None
-    if question.type == "number":
-        number = float(value)
-        return int(number) if number.is_integer() else number
-    if question.type == "date":
-        return dt.date.fromisoformat(value)
-    return value
-
-
 def fill(data: bytes, edition: Edition) -> bytes:
     """The workbook filled in with openpyxl as the example practice answers."""
     book = open_book(data)
     book[START_SHEET][PRACTICE_CODE_CELL] = PRACTICE_CODE
-    answers = {r["question_id"]: r for r in example(edition)}
-    for question_id, sheet, row in placed(book):
-        question = edition.question(question_id)
-        assert question is not None
-        ws, given = book[sheet], answers[question_id]
-        ws[f"{WORKBOOK_COLUMNS['answer']}{row}"] = typed(question, given["answer"])
-        for field in ("comment", "action", "action_owner"):
-            ws[f"{WORKBOOK_COLUMNS[field]}{row}"] = given[field] or None
-        due = given["action_due"]
-        ws[f"{WORKBOOK_COLUMNS['action_due']}{row}"] = dt.date.fromisoformat(due) if due else None
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    answer(book, example_answers(edition))
+    return saved(book)
 
 
 def collect(data: bytes, edition: Edition) -> Verdict:
@@ -205,38 +166,11 @@ def test_problems_in_a_workbook_are_listed_sheet_by_sheet(edition: Edition, fill
     assert late_in_first > early_in_second  # listed by row alone, the second sheet's problem would come first
     for sheet, row in ((second, early_in_second), (first, late_in_first)):
         book[sheet][f"{WORKBOOK_COLUMNS['answer']}{row}"] = "maybe"
-    out = io.BytesIO()
-    book.save(out)
-    verdict = collect(out.getvalue(), edition)
+    verdict = collect(saved(book), edition)
     assert [p.place for p in verdict.problems if p.column == "answer"] == [
         f"sheet '{first}' row {late_in_first}",
         f"sheet '{second}' row {early_in_second}",
     ]
-
-
-def libreoffice(source: bytes, folder: Path) -> bytes:
-    """``source`` opened and saved again as .xlsx by LibreOffice, headless."""
-    folder.mkdir()
-    (folder / "in").mkdir()
-    (folder / "in" / "book.xlsx").write_bytes(source)
-    done = subprocess.run(
-        [
-            "libreoffice",
-            f"-env:UserInstallation=file://{folder / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(folder / "out"),
-            str(folder / "in" / "book.xlsx"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    result = folder / "out" / "book.xlsx"
-    assert done.returncode == 0 and result.exists(), done.stdout + done.stderr
-    return result.read_bytes()
 
 
 def test_libreoffice_round_trip_keeps_the_answers(edition: Edition, filled: bytes, tmp_path: Path) -> None:

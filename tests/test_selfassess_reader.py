@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import workbooks
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
-from generator.forms.returnfiles import example_return
 from generator.forms.workbook import PRACTICE_CODE_CELL, START_SHEET, render_workbook
 from generator.load import load_library
-from generator.model import Library
-from generator.returnformat import ALL_COLUMNS, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
+from generator.model import Edition, Library
+from generator.returnformat import ALL_COLUMNS, WORKBOOK_COLUMNS
 from generator.returns.messages import format_problem, grouped
 from generator.returns.read import read_return
 from generator.returns.validate import Rulebook, rulebook, validate
@@ -220,58 +220,29 @@ CELLS = st.one_of(
 
 
 @functools.cache
+def the_edition() -> Edition:
+    return load_library(STANDARDS).library.editions[EDITION]
+
+
+@functools.cache
 def blank_workbook() -> bytes:
-    library = load_library(STANDARDS).library
-    return render_workbook(library.editions[EDITION], dt.datetime(2031, 4, 1, tzinfo=dt.UTC))
+    return render_workbook(the_edition(), workbooks.CREATED)
 
 
 @functools.cache
 def example_answers() -> dict[str, dict[str, Any]]:
-    """The example return's answers as a person types them into the workbook: numbers and dates as such."""
-    edition = load_library(STANDARDS).library.editions[EDITION]
-    found: dict[str, dict[str, Any]] = {}
-    for row in csv.DictReader(io.StringIO(example_return(edition).decode())):
-        question = edition.question(row["question_id"])
-        assert question is not None
-        answer: Any = row["answer"] or None
-        if answer and question.type == "number":
-            answer = float(answer) if "." in answer else int(answer)
-        elif answer and question.type == "date":
-            answer = dt.date.fromisoformat(answer)
-        due = dt.date.fromisoformat(row["action_due"]) if row["action_due"] else None
-        found[row["question_id"]] = {
-            "answer": answer,
-            "comment": row["comment"] or None,
-            "action": row["action"] or None,
-            "action_owner": row["action_owner"] or None,
-            "action_due": due,
-        }
-    return found
-
-
-def saved(book: Any) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbooks.example_answers(the_edition())
 
 
 @st.composite
 def our_workbooks(draw: st.DrawFn) -> bytes:
     """The self-assessment workbook filled in as a person might: any kind of value in any cell they can change,
     now and then a moved row, a renamed sheet or a practice code in the wrong place."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(blank_workbook()))
+    book = workbooks.open_book(blank_workbook())
     book[START_SHEET][PRACTICE_CODE_CELL] = draw(st.sampled_from(["C82001", "C82001", *CODES]) | st.integers(1, 99999))
-    placed = [
-        (str(q), str(sheet), int(row))
-        for q, sheet, row in book[WORKBOOK_DATA_SHEET].iter_rows(min_row=5, max_col=3, values_only=True)
-        if q
-    ]
+    placed = workbooks.placed(book)
     if draw(st.booleans()):  # answered in full first, as the example return answers
-        for question_id, sheet, row in placed:
-            for field, value in example_answers()[question_id].items():
-                book[sheet][f"{WORKBOOK_COLUMNS[field]}{row}"] = value
+        workbooks.answer(book, example_answers())
     changed = draw(st.lists(st.sampled_from(placed), max_size=8, unique=True)) if draw(st.integers(0, 2)) else []
     for _question_id, sheet, row in changed:
         ws = book[sheet]
@@ -282,7 +253,7 @@ def our_workbooks(draw: st.DrawFn) -> bytes:
             ws[f"{WORKBOOK_COLUMNS['question_id']}{row}"] = draw(st.sampled_from(IDS))
     if draw(st.integers(0, 9)) == 0:
         book[placed[-1][1]].title = "Renamed"
-    return saved(book)
+    return workbooks.saved(book)
 
 
 @st.composite
@@ -308,7 +279,7 @@ def other_workbooks(draw: st.DrawFn) -> bytes:
             sheet.cell(first_row + offset, len(header) + 1, "extra")
     if draw(st.booleans()):
         book.create_sheet("Notes")["A1"] = "notes"
-    return saved(book)
+    return workbooks.saved(book)
 
 
 @WORKBOOK_SETTINGS
@@ -344,37 +315,12 @@ def test_a_workbook_saved_again_by_a_spreadsheet_is_read_as_the_collector_reads_
     page: Page, rules: Rulebook, tmp_path: Path
 ) -> None:
     """LibreOffice writes its own shared strings, styles and date formats: the page must read those too."""
-    import subprocess
-
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(blank_workbook()))
+    book = workbooks.open_book(blank_workbook())
     book[START_SHEET][PRACTICE_CODE_CELL] = "C82001"
-    placed = [
-        (str(q), str(sheet), int(row))
-        for q, sheet, row in book[WORKBOOK_DATA_SHEET].iter_rows(min_row=5, max_col=3, values_only=True)
-        if q
-    ]
-    for question_id, sheet, row in placed:
-        for field, value in example_answers()[question_id].items():
-            book[sheet][f"{WORKBOOK_COLUMNS[field]}{row}"] = value
-    _, sheet, row = placed[0]
-    book[sheet][f"{WORKBOOK_COLUMNS['answer']}{row}"] = "maybe"
-    book[sheet][f"{WORKBOOK_COLUMNS['action_due']}{row}"] = dt.datetime(2031, 9, 30, 14, 30)
-    source = tmp_path / "in" / "book.xlsx"
-    source.parent.mkdir()
-    book.save(source)
-    command = ["libreoffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless"]
-    command += ["--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(source)]
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    resaved = tmp_path / "out" / "book.xlsx"
-    assert done.returncode == 0 and resaved.exists(), done.stdout + done.stderr
-    data = resaved.read_bytes()
+    workbooks.answer(book, example_answers())
+    first = workbooks.placed(book)[0][0]
+    workbooks.answer(book, {first: {"answer": "maybe", "action_due": dt.datetime(2031, 9, 30, 14, 30)}})
+    data = workbooks.libreoffice(workbooks.saved(book), tmp_path / "lo")
     _, expected = collector_lines(data, rules)
     assert any("'maybe' is not an answer" in line for line in expected)
     assert page_lines(page, data)["lines"] == expected
