@@ -182,36 +182,50 @@
 
   function isAsciiSpace(byte) { return byte === 32 || (byte >= 9 && byte <= 13); }
 
-  /** The names in a zip file's central directory, or null when Python's zipfile would call it damaged. */
-  function zipNames(bytes) {
+  /** A zip file's members from its central directory: name, compression method, sizes and where its local
+      header is. Throws an Error saying why, as Python's zipfile would, when the directory is damaged. */
+  function zipMembers(bytes) {
     var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     var n = bytes.length;
-    if (n < 22) { return null; }
     var eocd = -1;
-    var lowest = Math.max(0, n - 22 - 65535);
-    for (var i = n - 22; i >= lowest; i -= 1) {
+    for (var i = n - 22, lowest = Math.max(0, n - 22 - 65535); i >= lowest; i -= 1) {
       if (view.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
     }
-    if (eocd < 0) { return null; }
+    if (eocd < 0) { throw new Error("File is not a zip file"); }
     var count = view.getUint16(eocd + 10, true);
     var size = view.getUint32(eocd + 12, true);
     var offset = view.getUint32(eocd + 16, true);
-    var concat = eocd - size - offset;
-    if (concat < 0) { return null; }
-    var at = offset + concat;
-    var names = [];
+    var shift = eocd - size - offset;
+    if (shift < 0) { throw new Error("Bad offset for central directory"); }
+    var at = offset + shift;
+    var found = [];
     for (var e = 0; e < count; e += 1) {
-      if (at + 46 > n || view.getUint32(at, true) !== 0x02014b50) { return null; }
+      if (at + 46 > n || view.getUint32(at, true) !== 0x02014b50) {
+        throw new Error("Bad magic number for central directory");
+      }
       var nameLength = view.getUint16(at + 28, true);
-      var extra = view.getUint16(at + 30, true);
-      var comment = view.getUint16(at + 32, true);
-      if (at + 46 + nameLength > n) { return null; }
+      if (at + 46 + nameLength > n) { throw new Error("Truncated central directory"); }
       var name = "";
       for (var k = 0; k < nameLength; k += 1) { name += String.fromCharCode(bytes[at + 46 + k]); }
-      names.push(name);
-      at += 46 + nameLength + extra + comment;
+      found.push({
+        name: name,
+        method: view.getUint16(at + 10, true),
+        compressed: view.getUint32(at + 20, true),
+        size: view.getUint32(at + 24, true),
+        header: view.getUint32(at + 42, true) + shift
+      });
+      at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
     }
-    return names;
+    return found;
+  }
+
+  /** The names in a zip file's central directory, or null when Python's zipfile would call it damaged. */
+  function zipNames(bytes) {
+    try {
+      return zipMembers(bytes).map(function (m) { return m.name; });
+    } catch (error) {
+      return null;
+    }
   }
 
   function zipKind(bytes) {
@@ -799,6 +813,8 @@
     M: M,
     readReturn: readReturn,
     readTable: readTable,
+    newRead: newRead,
+    zipMembers: zipMembers,
     normalRow: normalRow,
     strip: strip,
     problem: problem,

@@ -35,37 +35,14 @@
 
   // --- the zip -------------------------------------------------------------------------------------
 
-  /** The zip's members from its central directory: name, method, sizes and where the data starts. */
-  function members(bytes) {
-    var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    var n = bytes.length;
-    var eocd = -1;
-    for (var i = n - 22, lowest = Math.max(0, n - 22 - 65535); i >= lowest; i -= 1) {
-      if (view.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
+  /** The zip's members, its bytes and a view of them; a damaged directory is the collector's "damaged". */
+  function openZip(bytes) {
+    try {
+      var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return { list: R.zipMembers(bytes), bytes: bytes, view: view };
+    } catch (error) {
+      throw new Damaged("it is damaged: " + error.message);
     }
-    if (eocd < 0) { throw new Damaged("it is damaged: File is not a zip file"); }
-    var count = view.getUint16(eocd + 10, true);
-    var size = view.getUint32(eocd + 12, true);
-    var offset = view.getUint32(eocd + 16, true);
-    var shift = eocd - size - offset;
-    if (shift < 0) { throw new Damaged("it is damaged: Bad offset for central directory"); }
-    var at = offset + shift;
-    var found = [];
-    for (var e = 0; e < count; e += 1) {
-      if (at + 46 > n || view.getUint32(at, true) !== 0x02014b50) {
-        throw new Damaged("it is damaged: Bad magic number for central directory");
-      }
-      var nameLength = view.getUint16(at + 28, true);
-      found.push({
-        name: new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength)),
-        method: view.getUint16(at + 10, true),
-        compressed: view.getUint32(at + 20, true),
-        size: view.getUint32(at + 24, true),
-        header: view.getUint32(at + 42, true) + shift
-      });
-      at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-    }
-    return { list: found, bytes: bytes, view: view };
   }
 
   /** read.size_text: '950 bytes', '12.3 KB', '4.0 MB', rounded as Python rounds. */
@@ -352,7 +329,7 @@
 
   /** read._read_our_workbook: the answers where the hidden sheet says each one is. */
   async function readOurs(book) {
-    var found = newRead("workbook");
+    var found = R.newRead("workbook");
     found.declared_once = true;
     var index = await rowsOf(book, W.data_sheet);
     function meta(row) {
@@ -404,15 +381,8 @@
     return found;
   }
 
-  function newRead(format) {
-    return {
-      format: format, rows: [], problems: [], present: D.all_columns.slice(), edition: "", practice_code: "",
-      declared_once: false
-    };
-  }
-
   function unreadable(reason) {
-    var found = newRead("unknown");
+    var found = R.newRead("unknown");
     found.problems.push(R.problem("workbook_unreadable", "error", {}, { reason: String(reason).slice(0, 120) }));
     return found;
   }
@@ -421,14 +391,14 @@
   async function read(bytes) {
     var zip;
     try {
-      zip = members(bytes);
+      zip = openZip(bytes);
     } catch (error) {
       if (error instanceof Damaged) { return unreadable(error.reason); }
       throw error;
     }
     var unsafe = unpackedProblem(zip);
     if (unsafe) {
-      var refused = newRead("unknown");
+      var refused = R.newRead("unknown");
       refused.problems.push(unsafe);
       return refused;
     }
@@ -440,7 +410,7 @@
       var table = rows.map(function (cells, i) { return [i + 1, cells.map(text)]; });
       var found = R.readTable("workbook", table, first);
       if (found.format === "unknown") {
-        var notOurs = newRead("unknown");
+        var notOurs = R.newRead("unknown");
         notOurs.problems.push(R.problem("workbook_not_ours", "error", {}, { sheet: W.data_sheet }));
         return notOurs;
       }
