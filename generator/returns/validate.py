@@ -207,9 +207,9 @@ def ordered(problems: list[ReturnProblem], read: ReadReturn | None = None) -> li
     that a practice puts one domain's sheet right before the next.
     """
     sheets: dict[str, int] = {}
-    if read is not None:
-        for row in read.rows:
-            sheets.setdefault(_place_prefix(place(read.format, row.row, row.sheet), row.row), len(sheets))
+    if read is not None and any(found.row for found in problems):
+        for sheet in dict.fromkeys(row.sheet for row in read.rows):  # each sheet once, in the order it is read
+            sheets.setdefault(_place_prefix(place(read.format, 1, sheet), 1), len(sheets))
     for found in problems:
         if found.row:
             sheets.setdefault(_place_prefix(found.place, found.row), len(sheets))

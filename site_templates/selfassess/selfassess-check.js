@@ -197,7 +197,9 @@
     var sheets = {}, count = 0;
     function prefix(where, row) { return where.slice(0, where.length - String(row).length); }
     function rank(name) { if (!Object.prototype.hasOwnProperty.call(sheets, name)) { sheets[name] = count; count += 1; } }
-    (read ? read.rows : []).forEach(function (row) { rank(prefix(place(read.format, row.row, row.sheet), row.row)); });
+    if (read && problems.some(function (p) { return p.row; })) {  // each sheet once, in the order it is read
+      read.rows.forEach(function (row) { rank(prefix(place(read.format, 1, row.sheet), 1)); });
+    }
     problems.forEach(function (p) { if (p.row) { rank(prefix(p.place, p.row)); } });
     function key(p) {
       return [p.code === "question_missing" ? 2 : (p.row ? 1 : 0), p.row ? sheets[prefix(p.place, p.row)] : 0, p.row,
