@@ -140,8 +140,11 @@ class DomainView:
     count: int
     standards: tuple[StandardView, ...]
     support: QuestionView
-    questions: tuple[QuestionView, ...]
-    """Every question, the support request last."""
+
+    @property
+    def questions(self) -> tuple[QuestionView, ...]:
+        """Every question, the support request last."""
+        return (*(q for s in self.standards for q in s.questions), self.support)
 
 
 def _question_view(domain: Domain, question: Question, guidance_href: GuidanceHref) -> QuestionView:
@@ -160,17 +163,17 @@ def _question_view(domain: Domain, question: Question, guidance_href: GuidanceHr
 
 
 def _domain_view(domain: Domain, number: int, count: int, guidance_href: GuidanceHref) -> DomainView:
-    """Each question's view is made once, for its standard and for the list of every question."""
-    views = {q.id: _question_view(domain, q, guidance_href) for q in domain.questions()}
+    def view(question: Question) -> QuestionView:
+        return _question_view(domain, question, guidance_href)
+
     return DomainView(
         id=domain.id,
         title=domain.title,
         page=domain_file(domain),
         number=number,
         count=count,
-        standards=tuple(StandardView(s.id, s.title, tuple(views[q.id] for q in s.questions)) for s in domain.standards),
-        support=views[domain.support_question.id],
-        questions=tuple(views.values()),
+        standards=tuple(StandardView(s.id, s.title, tuple(view(q) for q in s.questions)) for s in domain.standards),
+        support=view(domain.support_question),
     )
 
 
