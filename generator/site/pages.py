@@ -8,7 +8,7 @@ order, so another part of the toolkit adds a section by adding a renderer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -178,14 +178,9 @@ def standards(context: PageContext, templates: Templates) -> list[Page]:
 def key_questions(context: PageContext, templates: Templates) -> list[Page]:
     page = "key-questions.md"
     edition = context.edition
-    by_statement: dict[str, list[tuple[Domain, Standard]]] = {}
-    for domain in edition.domains:
-        for standard in domain.standards:
-            for statement in standard.quality_statements:
-                by_statement.setdefault(statement, []).append((domain, standard))
     values = {
         **_common(context, page),
-        "by_statement": by_statement,
+        "by_statement": _standards_by(edition, lambda standard: standard.quality_statements),
         "domains_by_key_question": {
             k.id: [d for d in edition.domains if k.id in d.key_questions] for k in edition.references.key_questions
         },
@@ -195,14 +190,21 @@ def key_questions(context: PageContext, templates: Templates) -> list[Page]:
 
 def regulations(context: PageContext, templates: Templates) -> list[Page]:
     page = "regulations.md"
-    edition = context.edition
-    by_regulation: dict[str, list[tuple[Domain, Standard]]] = {}
-    for domain in edition.domains:
-        for standard in domain.standards:
-            for regulation in standard.regulations:
-                by_regulation.setdefault(regulation, []).append((domain, standard))
+    by_regulation = _standards_by(context.edition, lambda standard: standard.regulations)
     values = {**_common(context, page), "by_regulation": by_regulation}
     return [Page(page, templates.render("regulations.md.j2", page, values))]
+
+
+def _standards_by(
+    edition: Edition, keys: Callable[[Standard], Iterable[str]]
+) -> dict[str, list[tuple[Domain, Standard]]]:
+    """Each key (a quality statement, a regulation) with the standards that name it, in the edition's order."""
+    found: dict[str, list[tuple[Domain, Standard]]] = {}
+    for domain in edition.domains:
+        for standard in domain.standards:
+            for key in keys(standard):
+                found.setdefault(key, []).append((domain, standard))
+    return found
 
 
 def changes(context: PageContext, templates: Templates) -> list[Page]:
