@@ -187,7 +187,9 @@ class _Builder:
         row = self.list_rows - 1
         for col, answer in enumerate(answers):
             self.lists.write_string(row, col, answer)
-        last = _column(len(answers) - 1)
+        from xlsxwriter.utility import xl_col_to_name
+
+        last = xl_col_to_name(len(answers) - 1)
         return f"={LISTS_SHEET}!$A${row + 1}:${last}${row + 1}"
 
     # -- sheets ---------------------------------------------------------------------------------------
@@ -385,15 +387,6 @@ def _print_setup(ws: Any, landscape: bool) -> None:
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.set_footer("&L&8&A&R&8Page &P of &N")
-
-
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def _date_rule(title: str) -> dict[str, Any]:
