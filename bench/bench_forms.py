@@ -43,10 +43,11 @@ import sys, time
 from pathlib import Path
 from generator.load import load_edition
 from generator.forms.pdf import PDF_VARIANT, form_html
+from generator.forms.fonts import fetcher
 import weasyprint
 edition = load_edition(Path(sys.argv[1]))[0]
 start = time.perf_counter()
-document = weasyprint.HTML(string=form_html(edition, None)).render(pdf_variant=PDF_VARIANT)
+document = weasyprint.HTML(string=form_html(edition, None), url_fetcher=fetcher()).render(pdf_variant=PDF_VARIANT)
 data = document.write_pdf(pdf_variant=PDF_VARIANT)
 Path(sys.argv[2]).write_bytes(data)
 print(len(document.pages))

@@ -12,8 +12,8 @@ from typing import Any
 import pypdf
 import pytest
 
-from generator.forms import build_downloads
-from generator.forms.pdf import risk_text
+from generator.forms import build_downloads, fonts
+from generator.forms.pdf import choice_label, risk_text
 from generator.forms.text import plain
 from generator.load import load_edition
 from generator.model import Domain, Edition, Question
@@ -94,21 +94,81 @@ def test_each_standard_lists_its_evidence_examples_as_text(built: Built) -> None
         assert "*" not in text, "Markdown emphasis is rendered, not shown"
 
 
-def test_no_question_is_split_across_pages(built: Built) -> None:
-    """On the page where a question starts, its answer, its comment line and any action plan follow it."""
-    pages = page_texts(built.whole())
-    questions = [q for _, _, q in built.edition.questions()]
+def answer_marks(question: Question) -> list[str]:
+    """What the form prints for a question's answer: its tick boxes' labels, or the label of its box."""
+    if question.allowed_answers:
+        return [normal(choice_label(question, answer)) for answer in question.allowed_answers]
+    return {"number": ["Number"], "date": ["Date"]}.get(question.type, [])
+
+
+def assert_whole_on_one_page(pages: list[str], questions: list[Question], where: str) -> None:
+    """On the page where each question starts: its answer boxes, its comment line and any action plan."""
     for question in questions:
         starts = [i for i, text in enumerate(pages) if heading(question) in text]
-        assert len(starts) == 1, question.id
+        assert len(starts) == 1, (where, question.id)
         text = pages[starts[0]]
         after = text[text.index(heading(question)) + len(heading(question)) :]
         following = [q for q in questions if q is not question and heading(q) in after]
         block = after[: min(after.index(heading(q)) for q in following)] if following else after
-        assert "Comment" in block, question.id
+        assert "Comment" in block, (where, question.id)
+        for mark in answer_marks(question):
+            assert mark in block, (where, question.id, mark)
         if question.can_flag_risk:
-            assert f"Action plan {normal(risk_text(question))}" in block, question.id
-            assert "By when (YYYY-MM-DD)" in block, question.id
+            assert f"Action plan {normal(risk_text(question))}" in block, (where, question.id)
+            assert "By when (YYYY-MM-DD)" in block, (where, question.id)
+
+
+def test_no_question_is_split_across_pages(built: Built) -> None:
+    """In the whole form and in each domain's form: no question's parts are on two pages."""
+    assert_whole_on_one_page(page_texts(built.whole()), [q for _, _, q in built.edition.questions()], "whole")
+    for domain in built.edition.domains:
+        assert_whole_on_one_page(page_texts(built.domain(domain)), list(domain.questions()), domain.id)
+
+
+SHIPPED_FACE = re.compile(r"/[A-Z]{6}\+Form-Sans(-Bold)?(-Italic)?")
+"""How WeasyPrint names a subset of a shipped face in the PDF (the family is the print CSS's "Form Sans")."""
+
+
+def embedded_fonts(path: Path) -> set[str]:
+    """The name of every font a PDF's pages use, each checked to be embedded in the file."""
+    names = set()
+    for page in pypdf.PdfReader(path).pages:
+        resources: Any = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources else None
+        for font in (fonts.get_object().values() if fonts else ()):
+            font = font.get_object()
+            for part in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
+                names.add(str(part["/BaseFont"]))
+                descriptor = part.get("/FontDescriptor")
+                if descriptor is not None:
+                    assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), part
+    return names
+
+
+def test_pdfs_embed_only_the_fonts_the_project_ships(built: Built) -> None:
+    """No system font is ever used: every font in every form is a subset of a shipped face."""
+    for path in [built.whole(), *(built.domain(d) for d in built.edition.domains)]:
+        names = embedded_fonts(path)
+        assert names and all(SHIPPED_FACE.fullmatch(name) for name in names), (path.name, names)
+
+
+def test_the_shipped_fonts_carry_their_licence() -> None:
+    assert sorted(fonts.shipped()) == [
+        "LiberationSans-Bold.ttf",
+        "LiberationSans-BoldItalic.ttf",
+        "LiberationSans-Italic.ttf",
+        "LiberationSans-Regular.ttf",
+    ]
+    licence = (fonts.FONTS / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Reserved Font Name Liberation" in licence
+
+
+def test_the_forms_fetch_nothing_but_the_shipped_fonts() -> None:
+    fetch = fonts.fetcher()
+    assert fetch("form-font:LiberationSans-Regular.ttf").read() == fonts.shipped()["LiberationSans-Regular.ttf"]
+    for url in ("form-font:../../pyproject.toml", "form-font:OFL.txt", "https://example.org/x.ttf", "file:///etc/passwd"):
+        with pytest.raises(ValueError, match="load only the fonts"):
+            fetch(url)
 
 
 def test_domain_pages_are_numbered_from_one_with_edition_and_date(built: Built) -> None:

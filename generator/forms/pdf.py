@@ -20,6 +20,7 @@ from typing import Any
 
 from ..model import Domain, Edition, Question
 from ..paths import anchor
+from . import fonts
 from .templates import environment
 
 PDF_VARIANT = "pdf/ua-1"
@@ -72,7 +73,7 @@ def risk_text(question: Question) -> str:
     return ""
 
 
-def _choice_label(question: Question, answer: str) -> str:
+def choice_label(question: Question, answer: str) -> str:
     return answer[:1].upper() + answer[1:] if question.type != "choice" else answer
 
 
@@ -87,7 +88,7 @@ def _range(question: Question) -> str:
 
 
 def question_view(question: Question) -> dict[str, Any]:
-    choices = [_choice_label(question, a) for a in question.allowed_answers]
+    choices = [choice_label(question, a) for a in question.allowed_answers]
     return {
         "id": question.id,
         "anchor": f"q-{anchor(question.id)}",
@@ -221,13 +222,19 @@ def render_pdfs(edition: Edition, created: str | None, parallel: bool = True) ->
             gc.enable()
 
 
-def _render_pdfs(edition: Edition, created: str | None, parallel: bool) -> dict[str, bytes]:
-    global _LAID_OUT
+def lay_out(edition: Edition, created: str | None) -> Any:
+    """The whole form of ``edition`` laid out by WeasyPrint (a ``weasyprint.Document``), in the shipped fonts."""
     import weasyprint
 
     html = form_html(edition, created)
-    document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
+    document = weasyprint.HTML(string=html, url_fetcher=fonts.fetcher()).render(pdf_variant=PDF_VARIANT)
     document.metadata.lang = "en-GB"
+    return document
+
+
+def _render_pdfs(edition: Edition, created: str | None, parallel: bool) -> dict[str, bytes]:
+    global _LAID_OUT
+    document = lay_out(edition, created)
     jobs = [
         (
             domain_name(domain),

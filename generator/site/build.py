@@ -142,7 +142,6 @@ def _build(options: BuildOptions) -> BuildResult:
             [options.standards, options.content, options.templates],
             [options.config],
             str(options.include_drafts),
-            str(options.site.resolve()),
             getattr(options.downloads, "__qualname__", ""),
         )
         last = uptodate.recall(options.work, options.site, stamp)
@@ -273,6 +272,7 @@ def _prepare(
         current=root,
         docs_dir=folder / "docs",
         site_dir=folder / "out",
+        written_to=folder,
         nav=navigation(pages),
     )
     config_text = dump(config)

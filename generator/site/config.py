@@ -9,6 +9,7 @@ successor that reads mkdocs.yml) can also be run on it by hand.
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -80,19 +81,24 @@ def edition_config(
     current: BuiltEdition | None,
     docs_dir: Path,
     site_dir: Path,
+    written_to: Path,
     nav: list[Any],
 ) -> dict[str, Any]:
-    """The configuration that builds ``built``'s pages from ``docs_dir`` into ``site_dir``."""
+    """The configuration, written into the folder ``written_to``, that builds ``built``'s pages from ``docs_dir``.
+
+    Its folders are given relative to ``written_to`` (mkdocs reads them so), so the configuration
+    of a tree moved to another folder is the same text and its built pages are reused.
+    """
     config = copy.deepcopy(settings)
-    config["docs_dir"] = str(docs_dir.resolve())
-    config["site_dir"] = str(site_dir.resolve())
+    config["docs_dir"] = _relative(docs_dir, written_to)
+    config["site_dir"] = _relative(site_dir, written_to)
     config["nav"] = nav
     config["strict"] = True
     config["use_directory_urls"] = False
     theme = config.get("theme", "material")
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme}
     if "custom_dir" in theme:
-        theme["custom_dir"] = str((config_dir / str(theme["custom_dir"])).resolve())
+        theme["custom_dir"] = _relative(config_dir / str(theme["custom_dir"]), written_to)
     config["theme"] = theme
     site_url = config.get("site_url")
     if isinstance(site_url, str) and site_url and built.prefix:
@@ -104,6 +110,14 @@ def edition_config(
         extra["toolkit_banner"] = words
     config["extra"] = extra
     return config
+
+
+def _relative(path: Path, start: Path) -> str:
+    """``path`` relative to the folder ``start``, both resolved first (absolute where no relative path exists)."""
+    try:
+        return os.path.relpath(path.resolve(), start.resolve())
+    except ValueError:  # on another drive
+        return str(path.resolve())
 
 
 def dump(config: dict[str, Any]) -> str:
