@@ -99,6 +99,9 @@ def table_schema(edition: Edition) -> dict[str, Any]:
         ],
         "primaryKey": ["question_id"],
         "missingValues": [""],
+        # Fields are matched by name, as the collector reads columns: in any order, the action-plan columns
+        # may be left out, and a column of the practice's own is let through (the collector warns of it).
+        "fieldsMatch": "partial",
     }
 
 

@@ -3,6 +3,4 @@
 set -euo pipefail
 source "$(dirname "$0")/venv.sh"
 toolkit check
-if toolkit --help | grep -q ' build '; then
-    toolkit build "$@"
-fi
+toolkit build "$@"

@@ -7,7 +7,16 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
     echo "Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1))" >&2
     exit 2
 fi
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+# A virtual environment names its own folder inside its scripts, so one moved with the clone no longer runs:
+# the one this script made (it leaves .venv/.toolkit-home) is made again where the clone now is.
+if [ -f .venv/.toolkit-home ] && [ "$(cat .venv/.toolkit-home)" != "$PWD" ]; then
+    echo "this clone was moved from $(cat .venv/.toolkit-home): setting up .venv again"
+    rm -rf .venv
+fi
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+    echo "$PWD" > .venv/.toolkit-home
+fi
 extras=${1:-}
 stamp=".venv/.installed${extras:+-$extras}"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"

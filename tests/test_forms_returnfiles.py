@@ -198,3 +198,37 @@ def test_build_downloads_lists_every_return_file(tmp_path: Path) -> None:
         len(returnfiles.questions_csv(edition)),
         None,
     )
+
+
+def reshaped(data: bytes, columns: list[str], code: str = PRACTICE_CODE) -> bytes:
+    """The example return with only ``columns``, in that order, and ``code`` as its practice code."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({**row, "practice_code": code} for row in rows(data))
+    return out.getvalue().encode("utf-8")
+
+
+SHAPES = {
+    "every column": (list(ALL_COLUMNS), PRACTICE_CODE, True),
+    "no action-plan columns": (list(ALL_COLUMNS[:5]), PRACTICE_CODE, True),
+    "no comment or action-plan columns": (list(ALL_COLUMNS[:4]), PRACTICE_CODE, True),
+    "columns in another order": (list(reversed(ALL_COLUMNS)), PRACTICE_CODE, True),
+    "a malformed ODS code": (list(ALL_COLUMNS), "Z9999X", False),
+    "a malformed ODS code, no action-plan columns": (list(ALL_COLUMNS[:5]), "Z9999", False),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_the_readmes_frictionless_command_agrees_with_the_collector(shape: str, tmp_path: Path) -> None:
+    """`frictionless validate --schema return.schema.json our-return.csv`, as the README tells a practice to run it."""
+    columns, code, valid = SHAPES[shape]
+    edition = load(EDITIONS["2025-26"])
+    (tmp_path / returnfiles.SCHEMA).write_bytes(returnfiles.return_schema(edition))
+    data = reshaped(returnfiles.example_return(edition), columns, code)
+    (tmp_path / "our-return.csv").write_bytes(data)
+    rules = rulebook(Library({edition.id: edition}), [edition.id])
+    verdict = validate(read_return(data), rules, edition.id, return_date(edition))
+    assert (verdict.status == "valid") is valid, [p.code for p in verdict.problems]
+    done = frictionless("--schema", "return.schema.json", "our-return.csv", cwd=tmp_path)
+    assert (done.returncode == 0) is valid, done.stdout

@@ -96,6 +96,9 @@ class CompiledSchema:
         self.fields = tuple(fields)
         self.by_name = {f.name: f for f in self.fields}
         unknown_keys = set(descriptor) - {"$schema", "title", "description", "fields", "primaryKey", "missingValues"}
+        if descriptor.get("fieldsMatch") == "partial":
+            # Columns matched by name, missing ones empty, others ignored: what the return reader does.
+            unknown_keys.discard("fieldsMatch")
         if unknown_keys:
             raise UnsupportedSchema(f"schema keys {sorted(unknown_keys)} are not compiled")
         key = descriptor.get("primaryKey", [])
