@@ -32,12 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ..returnformat import ODS_PATTERN
 from .messages import ReturnProblem, render
 from .outputs import PracticeStatus, write_feedback, write_status
 from .read import read_return, size_text
 from .register import RegisterError, read_register
 from .sources import Fetcher, Received, Refused, Settings, SourceProblem, gather_local, gather_url, is_url
-from .store import Record, Store, StoreError, put_raw, raw_path
+from .store import RAW_FOLDER, Record, Store, StoreError, flush_raw, put_raw, raw_path
 from .validate import Rulebook, rulebook, validate
 
 BATCH = 200
@@ -45,6 +46,8 @@ BATCH = 200
 POOL_FROM = 48
 """Fewer files than this are checked in this process: starting workers would cost more than it saves."""
 
+ODS_CODE = re.compile(ODS_PATTERN)
+"""A practice code a return is filed under (as the published schema has it): anything else files it under none."""
 ODS_IN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][0-9]{5})(?![0-9])")
 
 
@@ -128,11 +131,13 @@ class _Item:
     path: Path
     stored: str | None = None
     """The SHA-256 of a file already written to the store (fetched over HTTP)."""
+    restored: Literal["restored"] | None = None
+    """Set when a fetched file the ledger had was missing from the store and has just been put back."""
 
 
 @dataclass(frozen=True)
 class _Result:
-    kind: Literal["new", "known", "error", "waiting"]
+    kind: Literal["new", "known", "restored", "error", "waiting"]
     sha256: str = ""
     record: Record | None = None
     message: str = ""
@@ -179,14 +184,14 @@ def _process(item: _Item) -> _Result:
     context = _CONTEXT
     assert context is not None, "the worker was not started"
     if item.stored in context.known:
-        return _Result("known", item.stored or "")
+        return _Result(item.restored or "known", item.stored or "")
     try:
         data = item.path.read_bytes()
     except OSError as error:
         return _Result("error", message=f"cannot read this file ({error.strerror or error})")
     sha256 = item.stored or hashlib.sha256(data).hexdigest()
     if sha256 in context.known:
-        return _Result("known", sha256)
+        return _Result(_restore(context.root, data, sha256), sha256)
     if item.stored is None:
         try:
             put_raw(context.root, data, sha256)  # stored before anything reads it
@@ -206,6 +211,8 @@ def _process(item: _Item) -> _Result:
             "will be checked once 'toolkit check' passes",
         )
     practice = verdict.practice_code
+    if not ODS_CODE.match(practice):
+        practice = ""  # not an ODS code: the return is no practice's, and its code is in its problems
     if not practice and read.format == "unknown":
         guessed = ODS_IN_NAME.search(item.file_name)
         practice = guessed.group(1).upper() if guessed else ""
@@ -223,6 +230,15 @@ def _process(item: _Item) -> _Result:
         answers=verdict.answers,
     )
     return _Result("new", sha256, record, problems=tuple(verdict.problems))
+
+
+def _restore(root: Path, data: bytes, sha256: str) -> Literal["known", "restored"]:
+    """For a file the ledger has: put its bytes back in ``raw/`` if its stored copy has gone missing."""
+    if raw_path(root, sha256).is_file():
+        return "known"
+    put_raw(root, data, sha256)
+    flush_raw(root, [sha256])
+    return "restored"
 
 
 def _results(items: list[_Item], context: _Context, jobs: int) -> Iterator[_Result]:
@@ -318,9 +334,27 @@ def collect(options: Options, progress: Progress | None = None) -> Outcome:
         context = _Context(store.root, rules, collecting, frozenset(known))
         jobs = options.jobs or os.cpu_count() or 1
         _record(store, items, _results(items, context, jobs), outcome, progress)
+        outcome.problems.extend(missing_raw(store))
         outcome.statuses = write_status(store, collecting, register)
         write_feedback(store, register, titles, {n.id for n in outcome.new})
     return outcome
+
+
+RESTORED = "its stored copy had gone from the store's raw/ folder, and has been put back from this file"
+
+
+def missing_raw(store: Store) -> list[SourceProblem]:
+    """An error for each file the ledger names whose stored copy is gone and was not found again in this run."""
+    return [
+        SourceProblem(
+            sub.source,
+            f"its stored copy ({RAW_FOLDER}/{sub.sha256}, received {sub.received_at}) is missing from the store, "
+            "and this run's sources no longer hold the file: restore the store from its backup, or collect the "
+            "file again from wherever the practice sent it",
+        )
+        for sub in store.submissions()
+        if not raw_path(store.root, sub.sha256).is_file()
+    ]
 
 
 def _gather(options: Options, store: Store, known: set[str], outcome: Outcome) -> list[_Item]:
@@ -353,9 +387,13 @@ def _item(received: Received, store: Store, known: set[str], outcome: Outcome) -
         return _Item(received.location, received.file_name, received.received_at, received.path)
     data = received.data or b""
     sha256 = hashlib.sha256(data).hexdigest()
+    restored: Literal["restored"] | None = None
     if sha256 not in known:
         put_raw(store.root, data, sha256)  # fetched: stored at once
-    return _Item(received.location, received.file_name, received.received_at, raw_path(store.root, sha256), sha256)
+    elif _restore(store.root, data, sha256) == "restored":
+        restored = "restored"
+    path = raw_path(store.root, sha256)
+    return _Item(received.location, received.file_name, received.received_at, path, sha256, restored)
 
 
 def _record(
@@ -385,6 +423,9 @@ def _record(
             progress(done, len(items))
         if result.kind == "known":
             outcome.already += 1
+        elif result.kind == "restored":
+            outcome.already += 1
+            outcome.problems.append(SourceProblem(item.location, RESTORED, "warning"))
         elif result.kind in ("error", "waiting"):
             outcome.problems.append(SourceProblem(item.location, result.message))
         elif result.sha256 in this_run:

@@ -14,13 +14,14 @@ import datetime as dt
 import html
 import io
 import os
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..cells import neutralised
 from .messages import ReturnProblem, grouped
-from .store import Store, Submission
+from .store import TMP_FOLDER, Store, Submission
 
 STATUS_FILE = "status.csv"
 FEEDBACK_FOLDER = "feedback"
@@ -28,10 +29,14 @@ STATUS_COLUMNS = ("practice_code", "practice_name", "status", "problems", "recei
 PROBLEM_COLUMNS = ("file_name", "where", "column", "value", "severity", "problem", "guidance")
 
 
-def write_whole(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so a reader never sees half of it."""
+def write_whole(path: Path, text: str, scratch: Path) -> None:
+    """Write ``text`` to ``path`` through a temporary file in ``scratch``, so a reader never sees half of it.
+
+    ``scratch`` is the store's ``tmp/`` folder, emptied at the start of every run: a run killed
+    while writing leaves nothing behind beside the outputs.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = scratch / f"{path.name}.{os.getpid()}.tmp"
     temporary.write_text(text, encoding="utf-8", newline="")
     temporary.replace(path)
 
@@ -45,9 +50,22 @@ def _csv_text(columns: Iterable[str], rows: Iterable[Mapping[str, str]]) -> str:
     return out.getvalue()
 
 
+_NAME_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}")
+"""What a part of a feedback file's name may be: an ODS code or an edition id, never a path."""
+
+
+def _name_part(text: str, otherwise: str) -> str:
+    return text if _NAME_PART.fullmatch(text) else otherwise
+
+
 def feedback_path(sub: Submission) -> str:
-    """Where a submission's feedback page is, relative to the store."""
-    return f"{FEEDBACK_FOLDER}/{sub.edition or 'no-edition'}/{sub.practice_code or 'unknown'}-{sub.id}.html"
+    """Where a submission's feedback page is, relative to the store.
+
+    The edition and practice code come from what a return said: each is used only when it is a
+    plain code (letters, digits, hyphens), so no text from a file can choose a folder.
+    """
+    edition = _name_part(sub.edition, "no-edition")
+    return f"{FEEDBACK_FOLDER}/{edition}/{_name_part(sub.practice_code, 'unknown')}-{sub.id}.html"
 
 
 def _plural(n: int, word: str) -> str:
@@ -111,7 +129,7 @@ def practice_statuses(submissions: Iterable[Submission], register: Mapping[str, 
 def write_status(store: Store, edition: str, register: Mapping[str, str] | None) -> list[PracticeStatus]:
     statuses = practice_statuses(store.submissions(edition), register)
     rows = [{c: getattr(s, c) for c in STATUS_COLUMNS} for s in statuses]
-    write_whole(store.root / STATUS_FILE, _csv_text(STATUS_COLUMNS, rows))
+    write_whole(store.root / STATUS_FILE, _csv_text(STATUS_COLUMNS, rows), store.root / TMP_FOLDER)
     return statuses
 
 
@@ -217,13 +235,20 @@ def write_feedback(
     store: Store, register: Mapping[str, str] | None, titles: Mapping[str, str], new: Collection[int]
 ) -> int:
     """A feedback page and a problems CSV for each submission with problems: those in ``new`` and any whose page
-    is missing (earlier pages stand: a submission never changes). How many were written."""
+    or CSV is missing (earlier ones stand: a submission never changes). How many were written.
+
+    The CSV is written before the page, so a run killed between the two leaves the page missing,
+    and the next run writes both.
+    """
     written = 0
+    scratch = store.root / TMP_FOLDER
     for sub in store.with_problems():
         page = store.root / feedback_path(sub)
-        if sub.id not in new and page.exists():
+        table = page.with_name(page.stem + "-problems.csv")
+        if sub.id not in new and page.exists() and table.exists():
             continue
-        write_whole(page, feedback_page(sub, (register or {}).get(sub.practice_code, ""), titles.get(sub.edition, "")))
-        write_whole(page.with_name(page.stem + "-problems.csv"), problems_csv(sub))
+        write_whole(table, problems_csv(sub), scratch)
+        name = (register or {}).get(sub.practice_code, "")
+        write_whole(page, feedback_page(sub, name, titles.get(sub.edition, "")), scratch)
         written += 1
     return written

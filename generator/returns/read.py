@@ -33,6 +33,7 @@ from typing import Any
 
 from ..returnformat import ALL_COLUMNS, JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
 from .messages import FILE_KINDS, ReturnProblem, place, problem
+from .text import valid_text
 
 REQUIRED_COLUMNS = ("practice_code", "edition", "question_id", "answer")
 """Columns a return cannot do without; the others may be left out."""
@@ -226,7 +227,7 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return valid_text(str(value))  # a JSON return may hold a lone surrogate, which nothing can write
 
 
 # --- CSV ---------------------------------------------------------------------------------------------------

@@ -73,6 +73,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .text import valid_data
+
 LEDGER_FILE = "ledger.sqlite"
 RAW_FOLDER = "raw"
 TMP_FOLDER = "tmp"
@@ -275,6 +277,7 @@ class Store:
         """Add ``records`` in one transaction (skipping any already there), after flushing their raw files to
         disk; their ids, in order."""
         flush_raw(self.root, [rec.sha256 for rec in records])
+        records = [_valid(rec) for rec in records]
         ids: list[int] = []
         groups: set[tuple[str, str]] = set()
         with self.db:
@@ -334,6 +337,13 @@ class Store:
     def with_problems(self) -> Iterator[Submission]:
         for row in self.db.execute("SELECT * FROM submissions WHERE problems != '[]' ORDER BY id"):
             yield _submission(row)
+
+
+def _valid(rec: Record) -> Record:
+    """``rec`` with all its text valid Unicode (see :mod:`.text`): whatever a file held, its row can be written."""
+    return Record(
+        **{name: valid_data(getattr(rec, name)) for name in Record.__dataclass_fields__}
+    )
 
 
 def connect(root: Path) -> sqlite3.Connection:
