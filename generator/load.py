@@ -50,6 +50,8 @@ def display(path: Path) -> str:
     """A path as messages show it: relative to the working folder where it can be."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (RuntimeError, OSError):  # a symbolic link loop: show the path as given
+        return str(path)
     except ValueError:
         return str(path)
 

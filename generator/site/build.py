@@ -16,6 +16,7 @@ A build that fails at any step leaves ``site/`` exactly as it was.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -29,6 +30,7 @@ from .. import heap
 from ..check import check
 from ..load import display
 from ..model import Edition, Library
+from ..outputs import mark, not_replaceable, reason
 from ..problems import Problem, errors
 from . import files, uptodate
 from .config import SettingsProblem, dump, edition_config, read_settings
@@ -130,12 +132,29 @@ def plan(library: Library, include_drafts: bool) -> list[BuiltEdition]:
 def build(options: BuildOptions) -> BuildResult:
     """Build the site into ``options.site``; on any error, leave it as it was."""
     try:
-        return _build(options)
+        try:
+            return _build(options)
+        except OSError as error:
+            if not files.in_the_way(error, options.work):
+                raise
+        # A folder where the work folder keeps a file, or the reverse: the work folder is the
+        # toolkit's own cache, so it is emptied and the site built again from nothing.
+        files.clear(options.work)
+        try:
+            return _build(options)
+        except OSError as error:
+            if not files.in_the_way(error, options.work):
+                raise
+            shown = display(Path(os.fsdecode(error.filename)))
+            return BuildResult([Problem(shown, 0, 0, f"cannot be written by the build: {reason(error)}")])
     finally:
         heap.thaw()
 
 
 def _build(options: BuildOptions) -> BuildResult:
+    not_ours = not_replaceable(options.site, "site")
+    if not_ours:
+        return BuildResult([Problem(display(options.site), 0, 0, not_ours)])
     timer = _Timer()
     with timer.step("fingerprint"):
         stamp = uptodate.inputs(
@@ -164,7 +183,11 @@ def _build(options: BuildOptions) -> BuildResult:
     try:
         reports = _build_into(staging, library, built, options, timer)
         with timer.step("assemble"):
-            files.swap_into_place(staging, options.site)
+            mark(staging, "site")
+            try:
+                files.swap_into_place(staging, options.site)
+            except files.NotReplaced as refused:
+                raise _Refused([Problem(display(options.site), 0, 0, str(refused))]) from None
     except _Refused as refused:
         return BuildResult([*problems, *refused.problems], seconds=timer.seconds)
     finally:

@@ -7,12 +7,19 @@ fingerprint of everything that went into it is the one recorded beside it.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from ..outputs import not_replaceable
+
+
+class NotReplaced(Exception):
+    """The site folder is not the toolkit's to replace; the message says why."""
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -68,7 +75,14 @@ def link_tree(source: Path, target: Path) -> None:
 
 
 def swap_into_place(staging: Path, site: Path) -> None:
-    """Replace ``site`` by ``staging``: two renames, so a reader sees the old site or the new one."""
+    """Replace ``site`` by ``staging``: two renames, so a reader sees the old site or the new one.
+
+    Refuses (NotReplaced) a ``site`` that is not the toolkit's: a file, a device, a symbolic link,
+    or a folder that is not empty and carries no site marker (see ``generator.outputs``).
+    """
+    refused = not_replaceable(site, "site")
+    if refused:
+        raise NotReplaced(refused)
     if not (site.exists() or site.is_symlink()):
         staging.rename(site)
         return
@@ -80,6 +94,25 @@ def swap_into_place(staging: Path, site: Path) -> None:
         old.rename(site)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def clear(path: Path) -> None:
+    """Remove whatever is at ``path``: a folder with all it holds, a file or a link."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def in_the_way(error: OSError, folder: Path) -> bool:
+    """Whether ``error`` is a folder where a file should be (or the reverse) at or inside ``folder``."""
+    if error.errno not in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST, errno.ENOTEMPTY) or not error.filename:
+        return False
+    try:
+        place, root = Path(os.fsdecode(error.filename)).resolve(), folder.resolve()
+    except (RuntimeError, OSError):
+        return False
+    return place == root or root in place.parents
 
 
 def remove_leftovers(site: Path) -> None:
