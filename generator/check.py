@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import markdown_safety
 from .lineage import REWORDING_THRESHOLD, text_similarity
-from .load import EditionSource, Loaded, load_library
+from .load import EditionSource, Loaded, display, load_library
 from .model import Domain, Edition, Library, Question
 from .problems import Problem
 from .yamldoc import Document
 
-RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*|!--|!\[CDATA|\?)")
-SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(javascript|data|vbscript):", re.IGNORECASE)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -34,10 +33,12 @@ def check_library(loaded: Loaded) -> list[Problem]:
     return problems
 
 
-def check(standards: Path) -> tuple[Library, list[Problem]]:
-    """Load and check every edition under ``standards``; problems sorted by file and line."""
+def check(standards: Path, content: Path | None = None) -> tuple[Library, list[Problem]]:
+    """Load and check every edition under ``standards``, and the hand-written pages of ``content``
+    (by default the ``content/`` folder beside ``standards``); problems sorted by file and line."""
     loaded = load_library(standards)
-    problems = loaded.problems + check_library(loaded)
+    pages = check_content(standards.parent / "content" if content is None else content)
+    problems = loaded.problems + check_library(loaded) + pages
     return loaded.library, sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
 
 
@@ -282,17 +283,33 @@ def _url(doc: Document, path: tuple[str | int, ...], url: str) -> list[Problem]:
 
 
 def _markdown(doc: Document, at: tuple[str | int, ...], text: str, field: str | int) -> list[Problem]:
+    """Markdown outside the allowed subset (see ``markdown_safety``), placed at the field's value."""
+    where = doc.at(*at, field)
+    return [doc.problem(where, found.message) for found in markdown_safety.findings(text)]
+
+
+def check_content(content: Path) -> list[Problem]:
+    """Markdown outside the allowed subset in the hand-written pages (``content/**/*.md``), each at its line and column.
+
+    The pages are Jinja2 templates: their expressions and statements are blanked out first (what they
+    give is escaped when the page is rendered)."""
+    if not content.is_dir():
+        return []
     problems: list[Problem] = []
-    match = RAW_HTML.search(text)
-    if match:
-        problems.append(
-            doc.problem(
-                doc.at(*at, field),
-                f"raw HTML is not allowed ({match.group(0)!r}...): write plain Markdown instead",
-            )
-        )
-    if SCRIPT_URL.search(text):
-        problems.append(doc.problem(doc.at(*at, field), "links must be http or https addresses, not scripts or data"))
+    for page in sorted(content.rglob("*.md")):
+        shown = display(page)
+        try:
+            text = page.read_bytes().decode("utf-8-sig")
+        except OSError as error:
+            problems.append(Problem(shown, 0, 0, f"cannot read the page: {error.strerror}"))
+            continue
+        except UnicodeDecodeError:
+            problems.append(Problem(shown, 0, 0, "the page is not UTF-8 text; save it as UTF-8"))
+            continue
+        blanked = markdown_safety.without_templates(text)
+        for found in markdown_safety.findings(blanked):
+            line, column = markdown_safety.line_and_column(blanked, found.offset)
+            problems.append(Problem(shown, line, column, found.message))
     return problems
 
 
