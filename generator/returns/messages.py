@@ -32,6 +32,11 @@ MESSAGES: dict[str, str] = {
         "This workbook would unpack to {size}, far more than a self-assessment workbook holds, so it was not opened. "
         "Send the workbook as you downloaded and filled it in, or the CSV file."
     ),
+    "too_many_rows": (
+        "This file has more than {rows} rows, far more than a return has (one row for each question), so it was "
+        "not read. Send the return as you downloaded and filled it in: the workbook, the CSV file or the online "
+        "form's file."
+    ),
     "workbook_unreadable": (
         "This workbook could not be opened ({reason}). Save it again in Excel as an Excel Workbook (.xlsx), "
         "or send the CSV file."

@@ -24,6 +24,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -46,6 +47,12 @@ MAX_RATIO = 200
 """The most any member of a workbook may be compressed: ordinary XML compresses 5 to 20 times."""
 MAX_MEMBERS = 2_000
 """The most files a workbook's zip may hold."""
+MAX_ROWS = 10_000
+"""The most rows a file may have (a CSV's lines, a sheet's rows, the JSON's answers): a return has one for each
+question, about 200, and the workbook's longest sheet about 250. Reading stops there, so a huge file inside the
+size limit costs bounded time and memory."""
+MAX_SHEET_COLUMNS = 64
+"""The most columns of a sheet that are read; the self-assessment workbook's sheets use fewer than 12."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,10 +247,17 @@ def read_csv(text: str) -> ReadReturn:
     if "," not in first_line:
         delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        records = list(itertools.islice(reader, MAX_ROWS + 1))
     except csv.Error as error:
         return ReadReturn("unknown", problems=[problem("csv_unreadable", reason=str(error))])
+    if len(records) > MAX_ROWS:
+        return _too_many_rows()
     return read_table("csv", enumerate(records, start=1))
+
+
+def _too_many_rows() -> ReadReturn:
+    return ReadReturn("unknown", problems=[problem("too_many_rows", rows=f"{MAX_ROWS:,}")])
 
 
 def read_table(format: str, records: Iterable[tuple[int, Sequence[str]]], sheet: str = "") -> ReadReturn:
@@ -320,9 +334,14 @@ def read_table(format: str, records: Iterable[tuple[int, Sequence[str]]], sheet:
 def read_json(text: str) -> ReadReturn:
     """Read the online form's export (see :data:`~generator.returnformat.JSON_FORMAT`)."""
     found = ReadReturn("json", declared_once=True)
+    error: ValueError | None = None
     try:
         data = json.loads(text)
-    except ValueError as error:
+    except RecursionError:
+        data, error = None, ValueError("it is nested far more deeply than a return is")
+    except ValueError as caught:
+        data, error = None, caught
+    if error is not None:
         reason = f"line {error.lineno}, column {error.colno}" if isinstance(error, json.JSONDecodeError) else str(error)
         found.format = "unknown"
         found.problems.append(problem("json_invalid", reason=reason))
@@ -338,6 +357,8 @@ def read_json(text: str) -> ReadReturn:
     if not isinstance(answers, list):
         found.problems.append(problem("json_damaged", reason="it has no list of 'answers'"))
         return found
+    if len(answers) > MAX_ROWS:
+        return _too_many_rows()
     found.edition = cell_text(data.get("edition")).strip()
     found.practice_code = cell_text(data.get("practice_code")).strip().upper()
     for number, item in enumerate(answers, start=1):
@@ -414,6 +435,8 @@ def read_workbook(data: bytes) -> ReadReturn:
         if found.format == "unknown":
             return ReadReturn("unknown", problems=[problem("workbook_not_ours", sheet=WORKBOOK_DATA_SHEET)])
         return found
+    except TooManyRows:
+        return _too_many_rows()
     except Exception as error:  # a damaged part of the zip shows only when read
         return ReadReturn("unknown", problems=[problem("workbook_unreadable", reason=_reason(error))])
     finally:
@@ -425,8 +448,18 @@ def _reason(error: Exception) -> str:
     return text[:120]
 
 
+class TooManyRows(Exception):
+    """A file with more rows than a return can have (see :data:`MAX_ROWS`)."""
+
+
 class _SheetCache:
-    """Each sheet's rows read once (a read-only workbook reads a sheet from the start for every cell asked)."""
+    """Each sheet's rows read once (a read-only workbook reads a sheet from the start for every cell asked).
+
+    A sheet's own claim of its size (its ``dimension``, such as ``A1:XFD1048576``) is not trusted: at
+    most :data:`MAX_SHEET_COLUMNS` columns are read (rows are padded to the claimed width, or that,
+    whichever is less), and a sheet of more than :data:`MAX_ROWS` rows is refused, so memory
+    stays bounded whatever a small file says of itself.
+    """
 
     def __init__(self, book: Any) -> None:
         self.book = book
@@ -434,7 +467,14 @@ class _SheetCache:
 
     def rows(self, name: str) -> list[tuple[Any, ...]]:
         if name not in self.cache:
-            self.cache[name] = list(self.book[name].iter_rows(values_only=True))
+            sheet = self.book[name]
+            claimed = sheet.max_column if isinstance(sheet.max_column, int) else MAX_SHEET_COLUMNS
+            rows: list[tuple[Any, ...]] = []
+            for row in sheet.iter_rows(max_col=max(1, min(claimed, MAX_SHEET_COLUMNS)), values_only=True):
+                rows.append(row)
+                if len(rows) > MAX_ROWS:
+                    raise TooManyRows(name)
+            self.cache[name] = rows
         return self.cache[name]
 
     def has(self, name: str) -> bool:
