@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -70,7 +71,15 @@ def kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool], what:
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.005)
     assert process.poll() is None, f"the run ended before {what}: make FILES larger"
-    os.kill(process.pid, signal.SIGKILL)  # only the collect process itself, as kill -9 <pid> would
+    kill(process)
+
+
+def kill(process: subprocess.Popen[bytes]) -> None:
+    """kill -9 the collect process (not its workers), and wait until its workers have stopped by themselves."""
+    try:
+        os.kill(process.pid, signal.SIGKILL)  # only the collect process itself, as kill -9 <pid> would
+    except ProcessLookupError:
+        pass  # it had just finished
     process.wait()
     # Its worker processes notice and stop by themselves.
     deadline = time.monotonic() + 10
@@ -111,3 +120,36 @@ def test_killed_runs_then_a_rerun_give_the_clean_ledger(standards: Path) -> None
     assert sorted(p.name for p in raw.iterdir()) == sorted(p.name for p in Path("clean/raw").iterdir())
     assert list((crashed / "tmp").iterdir()) == []
     assert (crashed / "status.csv").read_bytes() == Path("clean/status.csv").read_bytes()
+
+
+def whole_store(store: Path) -> dict[str, bytes]:
+    """Every file of a store but the ledger (compared by its rows) and the lock, by path."""
+    return {
+        str(path.relative_to(store)): path.read_bytes()
+        for path in sorted(store.rglob("*"))
+        if path.is_file() and path.name not in (LEDGER_FILE, ".lock") and not path.name.startswith(LEDGER_FILE)
+    }
+
+
+def test_random_kills_then_a_rerun_give_the_whole_clean_store(standards: Path) -> None:
+    """kill -9 at random moments of runs (gathering, checking, recording, writing feedback), then one more run:
+    raw files, ledger, status.csv and every feedback page and CSV are those of one clean run."""
+    write_returns(standards, Path("inbox"), FILES)
+    began = time.monotonic()
+    clean = subprocess.run(command("clean"), capture_output=True, check=False)
+    took = time.monotonic() - began
+    assert clean.returncode == 0, clean.stderr
+    seed = random.randrange(2**32)
+    moments = random.Random(seed).sample(range(1, 100), 5)
+    crashed = Path("crashed")
+    for percent in moments:
+        process = start("crashed")
+        try:
+            process.wait(timeout=took * percent / 100)
+        except subprocess.TimeoutExpired:
+            kill(process)
+    final = subprocess.run(command("crashed"), capture_output=True, check=False)
+    assert final.returncode == 0, final.stderr
+    assert dump(crashed) == dump(Path("clean")), f"seed {seed}"
+    assert whole_store(crashed) == whole_store(Path("clean")), f"seed {seed}"
+    assert any(name.startswith("feedback/") for name in whole_store(crashed))
