@@ -71,7 +71,7 @@ URL_ATTRIBUTES = frozenset(
 
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _LINK_OPENER = re.compile(r"\]\(|\]:")
-_LEADING = re.compile(r"[\s<]*")
+_LEADING = re.compile(r"[\s<>]*")
 _ANGLE = re.compile(r"<([^<>\n]*)>?")
 _TAG_START = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*|!--|!\[CDATA|!|\?)")
 _AUTOMAIL = re.compile(r"<[^<> !]+@[^@<> ]+>")
@@ -94,7 +94,7 @@ def scheme_of(address: str) -> str | None:
 
     Character references are decoded (repeatedly, so that nothing decoded twice on its way to a
     browser is missed), then tabs, new lines, control and format characters and backslashes are
-    dropped wherever they are, and leading spaces and ``<`` are skipped: ``java&#x09;script:``,
+    dropped wherever they are, and leading spaces, ``<`` and ``>`` (of a block quote) are skipped: ``java&#x09;script:``,
     ``JaVa\\tScRiPt:`` and ``java\\script:`` all give ``javascript``.
     """
     text = _unescape(address[: _WINDOW * 2])
@@ -115,11 +115,17 @@ def is_event_handler(name: str) -> bool:
 
 
 def findings(text: str) -> list[Finding]:
-    """Everything in the Markdown ``text`` outside the allowed subset, in order of place."""
-    found = [*_raw_html(text), *_links(text), *_attribute_lists(text)]
-    if not found:
-        found = _rendered(text)
-    return sorted(set(found), key=lambda f: (f.offset, f.message))
+    """Everything in the Markdown ``text`` outside the allowed subset, in order of place.
+
+    What the source rules find, each at its place; if they find nothing, whatever the rendered
+    HTML still holds that is not allowed, at the start of the text."""
+    return source_findings(text) or _rendered(text)
+
+
+def source_findings(text: str) -> list[Finding]:
+    """What the rules on the Markdown source find in ``text``, in order of place."""
+    found = {*_raw_html(text), *_links(text), *_attribute_lists(text)}
+    return sorted(found, key=lambda f: (f.offset, f.message))
 
 
 def without_templates(text: str) -> str:
