@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -76,10 +77,8 @@ def kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool], what:
 
 def kill(process: subprocess.Popen[bytes]) -> None:
     """kill -9 the collect process (not its workers), and wait until its workers have stopped by themselves."""
-    try:
+    with contextlib.suppress(ProcessLookupError):  # it may just have finished
         os.kill(process.pid, signal.SIGKILL)  # only the collect process itself, as kill -9 <pid> would
-    except ProcessLookupError:
-        pass  # it had just finished
     process.wait()
     # Its worker processes notice and stop by themselves.
     deadline = time.monotonic() + 10
