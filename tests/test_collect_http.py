@@ -239,9 +239,11 @@ def test_the_token_is_sent_only_to_its_origin_over_https_or_to_this_machine(monk
         ("..", "return"),
         ("/", "return"),
         (".bashrc", "bashrc"),
-        ("C82001\x00\n.csv", "C82001.csv"),
+        ("C82001\x00\n.csv", "C82001\\x00\\x0a.csv"),  # control characters escaped, not dropped: still readable
+        (b"r\xe9sum\xe9.csv", "r\\xe9sum\\xe9.csv"),  # Latin-1 bytes from a Windows share
+        ("\u202egpj.exe", "\\u202egpj.exe"),  # a direction mark cannot disguise a name
         ("return .csv", "return .csv"),
     ],
 )
-def test_safe_names(name: str, safe: str) -> None:
+def test_safe_names(name: str | bytes, safe: str) -> None:
     assert safe_name(name) == safe
