@@ -4,13 +4,17 @@ Each subcommand lives in ``generator/commands/<name>.py`` with two functions,
 ``add_arguments(parser)`` and ``run(args) -> int``, and is imported only when it runs,
 so that a quick command never pays for a heavy one's imports.
 
-Exit codes: 0 done, 1 problems found (or a source could not be read), 2 usage error.
+Exit codes: 0 done, 1 problems found (or a source could not be read, or a file could not be
+written: a full disk, no permission), 2 usage error. No command shows a Python traceback for a
+failure of the machine around it: the last guard in ``main`` prints what failed and why.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -67,6 +71,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of standard output went away (toolkit diff | head): nothing to say
+        _quiet_stdout()
+        return 1
+    except (OSError, sqlite3.Error) as error:  # the last guard: a full disk, no permission, a read-only folder
+        print(f"toolkit {args.command}: {failed(error)}", file=sys.stderr)
+        return 1
+
+
+def failed(error: OSError | sqlite3.Error) -> str:
+    """What failed and why, in one line without Python's decoration: 'store/ledger.sqlite: No space left on device'."""
+    if isinstance(error, sqlite3.Error):
+        return f"the ledger: {error}"
+    why = error.strerror or str(error) or type(error).__name__
+    if error.filename is None:
+        return why
+    where = os.fsdecode(error.filename)
+    if error.filename2 is not None:
+        where += f" → {os.fsdecode(error.filename2)}"
+    return f"{where}: {why}"
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at nothing, so Python's own flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

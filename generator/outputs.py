@@ -15,10 +15,11 @@ An output folder (the site, the returns store, a report) is refused when it
   replaced whole, may not be a symbolic link either;
 - is not empty and was not made by the toolkit as that kind of output.
 
-A folder the toolkit makes carries a marker file saying what made it (``.toolkit-site``,
-``.toolkit-store``, ``.toolkit-report``). A folder made before markers existed is recognised by
-what it holds: a site by ``index.html`` beside ``assets/toolkit/``, a store by ``ledger.sqlite``,
-a report by ``report.html``; the marker is added the next time the toolkit writes there.
+The site and the store carry a marker file saying what made them (``.toolkit-site``,
+``.toolkit-store``); one made before markers existed is recognised by what it holds: a site by
+``index.html`` beside ``assets/toolkit/``, a store by ``ledger.sqlite`` or a ``raw/`` folder, and
+the marker is added the next time the toolkit writes there. A report folder is recognised by its
+``report.html``, which every report writes.
 
 An output file (``diff --out``, ``carry-forward --out``) is refused when its folder does not
 exist, when it is a folder, a device or a pipe, when it is inside the site or build/ (both
@@ -40,13 +41,15 @@ from typing import Literal
 
 Kind = Literal["site", "store", "report"]
 
-MARKERS: dict[Kind, str] = {"site": ".toolkit-site", "store": ".toolkit-store", "report": ".toolkit-report"}
-"""The file in each folder the toolkit made, naming what made it."""
+MarkedKind = Literal["site", "store"]
 
-_MARKER_TEXT: dict[Kind, str] = {
+MARKERS: dict[MarkedKind, str] = {"site": ".toolkit-site", "store": ".toolkit-store"}
+"""The file in each folder the toolkit made, naming what made it. A report folder needs none: every
+report writes its report.html, and the folder holds the report's files alone."""
+
+_MARKER_TEXT: dict[MarkedKind, str] = {
     "site": "Made by toolkit build (GP Quality and Safety Toolkit): the next build replaces this whole folder.\n",
     "store": "Made by toolkit collect (GP Quality and Safety Toolkit): the returns store, every return received.\n",
-    "report": "Made by toolkit report (GP Quality and Safety Toolkit): the ICB's report; it names practices.\n",
 }
 _NOUN: dict[Kind, str] = {"site": "site", "store": "returns store", "report": "report folder"}
 _MADE_BY: dict[Kind, str] = {"site": "toolkit build", "store": "toolkit collect", "report": "toolkit report"}
@@ -165,7 +168,7 @@ def made_as(folder: Path) -> Kind | None:
             return kind
     if (folder / "index.html").is_file() and (folder / "assets" / "toolkit").is_dir():
         return "site"
-    if (folder / "ledger.sqlite").is_file():
+    if (folder / "ledger.sqlite").is_file() or (folder / "raw").is_dir():
         return "store"
     if (folder / "report.html").is_file():
         return "report"
@@ -226,7 +229,7 @@ def check_folder(path: Path, kind: Kind, around: Sequence[Place]) -> Refused | N
     return Refused(given, reason) if reason else None
 
 
-def mark(folder: Path, kind: Kind) -> None:
+def mark(folder: Path, kind: MarkedKind) -> None:
     """Write the marker that says the toolkit made ``folder`` as ``kind`` (unless it is there already)."""
     marker = folder / MARKERS[kind]
     text = _MARKER_TEXT[kind]

@@ -24,7 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
     )
-    parser.add_argument("--site", type=Path, default=Path("site"), help="where the site goes (default: site)")
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=Path("site"),
+        help="where the site goes (default: site); replaced whole, so a new or empty folder or an earlier site",
+    )
     parser.add_argument(
         "--include-drafts", action="store_true", help="also build draft editions, each with a draft banner"
     )
@@ -44,8 +49,13 @@ def print_result(result: BuildResult, site: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..outputs import check_folder, places
     from ..site.build import BuildOptions, build
 
+    refused = check_folder(args.site, "site", places(args.standards))
+    if refused:
+        print(refused.format("build", "--site"), file=sys.stderr)
+        return 2
     result = build(BuildOptions(standards=args.standards, site=args.site, include_drafts=args.include_drafts))
     print_result(result, args.site)
     return 0 if result.ok else 1

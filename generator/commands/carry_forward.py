@@ -11,12 +11,17 @@ Example:
 The written return is CSV, or the online form's JSON when --out ends in .json; --out - writes
 it to the terminal. Without --out it goes next to RETURN, named for the new edition.
 
-Exit codes: 0 written; 1 the return or an edition cannot be read, or the file exists; 2 usage error.
+An existing file is replaced only with --force; the new file is written whole or not at all.
+
+Exit codes: 0 written; 1 the return or an edition cannot be read, the file exists (without
+--force) or cannot be written; 2 usage error, or an --out that cannot be a file (a folder, a
+device, in a folder that does not exist, inside site/ or build/).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -27,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", help="where to write the new return (.csv or .json; '-' for the terminal); default: beside RETURN"
     )
+    parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
     parser.add_argument(
         "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
     )
@@ -39,6 +45,7 @@ def _default_out(ret: Path, old: str, new: str) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import outputs
     from ..carry import ReturnUnreadable, carry_forward, read_return, to_csv, to_json
     from ..load import load_library
 
@@ -46,6 +53,15 @@ def run(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr)
         return 1
 
+    def refused(out: Path) -> int | None:
+        not_ours = outputs.check_file(out, outputs.places(args.standards), force=args.force)
+        if not_ours is None:
+            return None
+        print(not_ours.format("carry-forward", "--out"), file=sys.stderr)
+        return 1 if not_ours.exists else 2
+
+    if args.out and args.out != "-" and (code := refused(Path(args.out))) is not None:
+        return code
     try:
         given = read_return(args.ret)
     except ReturnUnreadable as error:
@@ -70,14 +86,19 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out and args.out != "-" else None
     if args.out is None:
         out = _default_out(args.ret, old.id, new.id)
-        if out.exists():
+        if os.path.lexists(out) and not args.force:
             return fail(f"{out} already exists; name another file with --out")
+        if (code := refused(out)) is not None:
+            return code
     as_json = out is not None and out.suffix.lower() == ".json"
     written = to_json(result, given.extra) if as_json else to_csv(result)
     if out is None:
         sys.stdout.write(written)
     else:
-        out.write_text(written, encoding="utf-8", newline="")
+        try:
+            outputs.write_file(out, written.encode("utf-8"), force=args.force)
+        except OSError as error:
+            return fail(f"toolkit carry-forward: cannot write {out}: {outputs.reason(error)}")
 
     report = sys.stderr
     for problem in result.problems:

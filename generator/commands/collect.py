@@ -14,11 +14,19 @@ read is stored all the same); 2 on a usage or configuration error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
 
+from .arguments import decimal, whole
+
 DEFAULT_STORE = Path("store")
+MAX_SIZE_MB = 1024
+"""No return is a gigabyte: a larger limit is a typing mistake."""
+MAX_TIMEOUT = 3600
+MAX_RETRIES = 10
+MAX_JOBS = 256
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,13 +54,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
     )
     parser.add_argument(
-        "--max-size", type=float, default=20.0, metavar="MB", help="the largest file taken as a return (default: 20 MB)"
+        "--max-size",
+        type=decimal(0, MAX_SIZE_MB),
+        default=20.0,
+        metavar="MB",
+        help=f"the largest file taken as a return (default: 20 MB; at most {MAX_SIZE_MB})",
     )
     parser.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS", help="HTTP read timeout (default: 30 seconds)"
+        "--timeout",
+        type=decimal(0, MAX_TIMEOUT),
+        default=30.0,
+        metavar="SECONDS",
+        help=f"HTTP read timeout (default: 30 seconds; at most {MAX_TIMEOUT})",
     )
     parser.add_argument(
-        "--retries", type=int, default=3, help="HTTP retries for 5xx answers and network errors (default: 3)"
+        "--retries",
+        type=whole(0, MAX_RETRIES),
+        default=3,
+        help=f"HTTP retries for 5xx answers and network errors (default: 3; at most {MAX_RETRIES})",
     )
     parser.add_argument(
         "--token-env",
@@ -60,7 +79,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help=f"the environment variable holding a bearer token for HTTP sources (default: {DEFAULT_TOKEN_ENV})",
     )
-    parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    parser.add_argument(
+        "--jobs",
+        type=whole(0, MAX_JOBS),
+        default=0,
+        help=f"worker processes (default: one per core; at most {MAX_JOBS})",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the summary and what could not be read")
 
 
@@ -97,11 +121,21 @@ class _Bar:
         sys.stderr.flush()
 
 
+def _mark(store: Path) -> None:
+    """Mark the store as the toolkit's, once collect has made it, so later runs (and builds) recognise it."""
+    from ..outputs import mark
+
+    if store.is_dir():
+        with contextlib.suppress(OSError):  # a read-only store is still read; the marker can wait
+            mark(store, "store")
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import outputs
     from ..returns.collect import ConfigError, Options, collect, fewer_collections
     from ..returns.messages import format_problem, grouped
     from ..returns.sources import Settings
@@ -109,6 +143,10 @@ def run(args: argparse.Namespace) -> int:
     wrong = _usage(args)
     if wrong:
         print(f"toolkit collect: {wrong}", file=sys.stderr)
+        return 2
+    not_ours = outputs.check_folder(args.store, "store", outputs.places(args.standards))
+    if not_ours:
+        print(not_ours.format("collect", "--store"), file=sys.stderr)
         return 2
     settings = Settings(
         max_size=int(args.max_size * 1024 * 1024),
@@ -132,6 +170,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"toolkit collect: {error}", file=sys.stderr)
         return 2
+    finally:
+        _mark(args.store)
 
     if not args.quiet:
         for new in outcome.new:

@@ -4,7 +4,10 @@ Example:
     toolkit diff 2024-25 2025-26
     toolkit diff 2024-25 2025-26 --markdown --out bulletin.md
 
-Exit codes: 0 done (changes or not); 1 an edition is missing or does not load; 2 usage error.
+--out never writes over a file unless --force is given; the file is written whole or not at all.
+
+Exit codes: 0 done (changes or not); 1 an edition is missing or does not load, or the --out file
+exists (without --force) or cannot be written; 2 usage error, or an --out that cannot be a file.
 """
 
 from __future__ import annotations
@@ -25,14 +28,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write Markdown for the bulletin to practices (removed words ~~struck~~, added words **bold**)",
     )
-    parser.add_argument("--out", type=Path, help="write to this file instead of the terminal")
+    parser.add_argument(
+        "--out", type=Path, help="write to this file instead of the terminal ('-' is the terminal); never over a file"
+    )
+    parser.add_argument("--force", action="store_true", help="replace the --out file if it exists")
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import outputs
     from ..diff import diff_editions, to_markdown, to_text
     from ..load import load_library
     from ..problems import errors
 
+    out: Path | None = None if args.out is None or str(args.out) == "-" else args.out
+    if out is not None:
+        not_ours = outputs.check_file(out, outputs.places(args.standards), force=args.force)
+        if not_ours:
+            print(not_ours.format("diff", "--out"), file=sys.stderr)
+            return 1 if not_ours.exists else 2
     loaded = load_library(args.standards)
     library = loaded.library
     missing = [e for e in (args.old, args.new) if e not in library.editions]
@@ -55,9 +68,13 @@ def run(args: argparse.Namespace) -> int:
     between = [e for e in library.editions.values() if old.id < e.id < new.id]
     diff = diff_editions(old, new, between)
     shown = to_markdown(diff) if args.markdown else to_text(diff)
-    if args.out:
-        args.out.write_text(shown, encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
+    if out is not None:
+        try:
+            outputs.write_file(out, shown.encode("utf-8"), force=args.force)
+        except OSError as error:
+            print(f"toolkit diff: cannot write {out}: {outputs.reason(error)}", file=sys.stderr)
+            return 1
+        print(f"wrote {out}", file=sys.stderr)
     else:
         sys.stdout.write(shown)
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -40,10 +41,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..editions import EditionRefused, new_edition, publish_edition
+    from ..editions import EditionRefused, check_edition_id, new_edition, publish_edition
+    from ..load import display
 
     try:
         if args.action == "new":
+            check_edition_id(args.edition)
+            target = args.standards / args.edition
+            if os.path.lexists(target):  # a folder, a file, or a link, even a broken one: never replaced
+                raise EditionRefused(f"{display(target)} already exists; edit it, or remove it to start again")
             started = new_edition(args.standards, args.edition, args.from_id)
             print(f"started {started.edition_id} in {started.folder} as a draft")
             for key, before, after in started.changes:

@@ -8,7 +8,8 @@ Example:
 The report is written to the store's report/ folder unless --out says otherwise, and
 never inside the published site/: it names practices and is for the ICB only.
 Exit codes: 0 written; 1 the store could not be read or the report not written; 2 usage error
-(an unknown edition, a register that cannot be read, an --out inside site/).
+(an unknown edition, a register that cannot be read, an --out inside site/ or another of the
+project's folders, or a folder that is not empty and was not made by toolkit report).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import outputs
     from ..check import check
     from ..problems import errors
     from ..report.build import ReportError, check_out, make
@@ -58,6 +60,11 @@ def run(args: argparse.Namespace) -> int:
         register = read_register(args.register) if args.register else None
     except (ReportError, RegisterError) as error:
         print(f"toolkit report: {error}", file=sys.stderr)
+        return 2
+    around = outputs.places(args.standards, [args.store]) + outputs.store_parts(args.store)
+    not_ours = outputs.check_folder(out, "report", around)
+    if not_ours:
+        print(not_ours.format("report", "--out"), file=sys.stderr)
         return 2
     library, problems = check(args.standards)
     if args.edition is None:

@@ -16,12 +16,16 @@ import sys
 import threading
 from pathlib import Path
 
+from .arguments import whole
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
     )
-    parser.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    parser.add_argument(
+        "--port", type=whole(0, 65535), default=8000, help="the port to serve on (default: 8000; 0 picks a free one)"
+    )
     parser.add_argument("--published-only", action="store_true", help="leave draft editions out, as toolkit build does")
 
 
