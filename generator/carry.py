@@ -7,7 +7,8 @@ questions are dropped and listed; new questions are left empty.
 
 :func:`carry_forward` works on plain rows (dicts in the return's columns), so that the
 command-line tool and, later, the online form's JSON share it. :func:`read_return` reads a
-return CSV or the online form's JSON export into those rows.
+return into those rows with the collector's reader, so that whatever ``toolkit collect``
+accepts can be carried forward.
 """
 
 from __future__ import annotations
@@ -23,14 +24,17 @@ from typing import Any, Literal
 
 from .lineage import QuestionLineage, lineage
 from .model import Edition, Question
-from .returnformat import ACTION_COLUMNS, ALL_COLUMNS, COLUMNS, JSON_FORMAT
+from .returnformat import ACTION_COLUMNS, ALL_COLUMNS, JSON_FORMAT
+from .returns.messages import ReturnProblem
+from .returns.read import ReadReturn
 
 CHECK_AGAIN = "Check again:"
 """How a carried comment starts when the answer must be looked at again."""
 
 Status = Literal["kept", "check again", "empty"]
 
-MAX_BYTES = 5_000_000
+MAX_BYTES = 20_000_000
+"""As the collector's default size limit."""
 
 
 class ReturnUnreadable(Exception):
@@ -221,59 +225,42 @@ class ReturnFile:
 
 
 def read_return(path: Path) -> ReturnFile:
-    """Read a return CSV or the online form's JSON export; raise :class:`ReturnUnreadable` with the reason."""
+    """Read a return as the collector reads it (CSV in any encoding and separator it forgives, the workbook, the
+    online form's JSON); raise :class:`ReturnUnreadable` with the collector's own words when it is no return."""
+    from .returns import read as collector
+
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as error:
-        raise ReturnUnreadable(f"{path}: cannot read the file: {error.strerror}") from None
+        raise ReturnUnreadable(f"{path}: cannot read the file: {error.strerror or error}") from None
     if len(raw) > MAX_BYTES:
         raise ReturnUnreadable(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; a return is much smaller")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ReturnUnreadable(f"{path}: not UTF-8 text; save the return as CSV UTF-8") from None
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        return _read_json(path, text)
-    return _read_csv(path, text)
+    found = collector.read_return(raw)
+    fatal = nothing_to_carry(found)
+    if fatal is not None:
+        raise ReturnUnreadable(f"{path}: {fatal.message}")
+    rows = tuple(dict(row.values) for row in found.rows)
+    first = rows[0] if rows else {}
+    edition = found.edition or first.get("edition", "")
+    practice_code = found.practice_code or first.get("practice_code", "")
+    return ReturnFile(rows, edition, practice_code, found.extra)
 
 
-def _read_csv(path: Path, text: str) -> ReturnFile:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in COLUMNS if c not in header and c != "comment"]
-    if missing:
-        raise ReturnUnreadable(
-            f"{path}: not a return: the first row must name the columns {', '.join(COLUMNS)}; missing {', '.join(missing)}"
-        )
-    rows = []
-    for row in reader:
-        cleaned = {(k or "").strip(): (v if isinstance(v, str) else "") for k, v in row.items()}
-        rows.append({c: cleaned.get(c, "") for c in ALL_COLUMNS})
-    if not rows:
-        raise ReturnUnreadable(f"{path}: the return has no rows")
-    return ReturnFile(tuple(rows), rows[0]["edition"].strip(), rows[0]["practice_code"].strip(), {})
+_FATAL = frozenset({"missing_column", "no_answers", "json_damaged"})
+"""Problems of a whole file that leave nothing to carry: no question ids or answers, no rows, no list of answers."""
 
 
-def _read_json(path: Path, text: str) -> ReturnFile:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ReturnUnreadable(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
-    if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
-        raise ReturnUnreadable(f"{path}: not a return exported by the online form (its 'format' must be {JSON_FORMAT})")
-    answers = data.get("answers")
-    edition, code = data.get("edition"), data.get("practice_code")
-    if not isinstance(answers, list) or not isinstance(edition, str) or not isinstance(code, str):
-        raise ReturnUnreadable(f"{path}: a return needs 'edition', 'practice_code' and a list of 'answers'")
-    rows = []
-    for index, answer in enumerate(answers, start=1):
-        if not isinstance(answer, dict):
-            raise ReturnUnreadable(f"{path}: answer {index} is not a mapping of question_id, answer and comment")
-        row = {c: str(answer.get(c) or "") for c in ALL_COLUMNS}
-        row["practice_code"], row["edition"] = code, edition
-        rows.append(row)
-    extra = {k: v for k, v in data.items() if k not in ("format", "edition", "practice_code", "answers")}
-    return ReturnFile(tuple(rows), edition, code, extra)
+def nothing_to_carry(found: ReadReturn) -> ReturnProblem | None:
+    """The problem that leaves a file nothing to carry forward (it is no return, or it has no answers), if any."""
+    return next(
+        (
+            p
+            for p in found.problems
+            if p.severity == "error" and (found.format == "unknown" or (p.code in _FATAL and p.row == 0))
+        ),
+        None,
+    )
 
 
 def to_csv(result: CarryResult) -> str:

@@ -17,6 +17,7 @@ from generator.carry import (
     ReturnUnreadable,
     carry_forward,
     fits,
+    nothing_to_carry,
     read_return,
     to_csv,
     to_json,
@@ -189,12 +190,12 @@ def test_fits_never_raises(answer: str) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("r.csv", b"question_id,answer\nAL1.1,yes\n", "not a return: the first row must name the columns"),
-        ("r.csv", b"practice_code,edition,question_id,answer,comment\n", "the return has no rows"),
-        ("r.csv", b"\xff\xfe\x00garbage", "not UTF-8 text; save the return as CSV UTF-8"),
-        ("r.json", b'{"format": "other"}', "not a return exported by the online form"),
-        ("r.json", b'{"format": "gp-quality-return/1",', "r.json:1:34: not JSON: Expecting property name"),
-        ("r.json", b'{"format": "gp-quality-return/1", "edition": "2030-31"}', "a return needs 'edition'"),
+        ("r.csv", b"question_id,answer\nAL1.1,yes\n", "r.csv: The column 'practice_code' is missing: the first row"),
+        ("r.csv", b"practice_code,edition,question_id,answer,comment\n", "r.csv: The return has no answers: below"),
+        ("r.csv", b"\xff\xfe\x00garbage", "r.csv: The first row must name the columns practice_code,edition,"),
+        ("r.json", b'{"format": "other"}', "r.json: This JSON file is not a return exported by the online form"),
+        ("r.json", b'{"format": "gp-quality-return/1",', "r.json: This file is not valid JSON (line 1, column 34)"),
+        ("r.json", b'{"format": "gp-quality-return/1", "edition": "2030-31"}', "r.json: The online form's export is damaged: it has no list of 'answers'"),
     ],
 )
 def test_unreadable_returns(tmp_path: Path, name: str, content: bytes, message: str) -> None:
@@ -365,3 +366,38 @@ def test_carry_a_2024_25_return_forward_to_2025_26() -> None:
     assert expected_kept and expected_again and expected_empty and expected_dropped
     assert any(q.replaces for _, _, q in new.questions())
     assert any(a == "" for _, a in expected_again), "some answer no longer fits its replacement"
+
+
+# --- one reader: what the collector reads, carry-forward reads ---------------------------------------------
+
+CORPUS = HERE / "returns"
+CORPUS_CASES = sorted(
+    p for p in CORPUS.iterdir() if p.suffix not in (".expected", ".py") and p.name != "register.csv"
+)
+
+
+@pytest.mark.parametrize("case", CORPUS_CASES, ids=lambda p: p.name)
+def test_carry_forward_reads_every_return_the_collector_reads(case: Path) -> None:
+    """The corpus of returns as practices really send them (Windows-1252, UTF-16, ';', 'Practice Code', the
+    workbook, the online form's JSON) and broken ones: carry-forward reads what the collector reads, the same rows."""
+    from generator.returns.read import read_return as collector_read
+
+    found = collector_read(case.read_bytes())
+    fatal = nothing_to_carry(found)
+    readable = found.format != "unknown" and fatal is None
+    try:
+        carried = read_return(case)
+    except ReturnUnreadable as unreadable:
+        assert not readable, f"carry-forward refused what the collector reads: {unreadable}"
+        assert fatal is not None and str(unreadable) == f"{case}: {fatal.message}"
+    else:
+        assert readable, "carry-forward read what the collector refuses"
+        assert [dict(r) for r in carried.rows] == [r.values for r in found.rows]
+
+
+def test_the_corpus_holds_the_spreadsheet_shapes_carry_forward_once_refused() -> None:
+    names = {p.name for p in CORPUS_CASES}
+    shapes = ("good_windows_1252.csv", "good_unicode_text.txt", "good_semicolons.csv", "good_workbook.xlsx")
+    assert set(shapes) <= names
+    for name in shapes:
+        assert read_return(CORPUS / name).rows

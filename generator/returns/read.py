@@ -34,7 +34,7 @@ from typing import Any
 
 from ..returnformat import ALL_COLUMNS, JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
 from .messages import FILE_KINDS, ReturnProblem, place, problem
-from .text import valid_text
+from .text import valid_data, valid_text
 
 REQUIRED_COLUMNS = ("practice_code", "edition", "question_id", "answer")
 """Columns a return cannot do without; the others may be left out."""
@@ -82,6 +82,8 @@ class ReadReturn:
     """The practice code the file declares as a whole (the JSON export and the workbook do), else empty."""
     declared_once: bool = False
     """Whether the practice code and edition are given once for the whole return (JSON, the workbook)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """What else the online form's JSON export says of the return (practice_name, completed_by…)."""
 
     def place(self, row: Row) -> str:
         return place(self.format, row.row, row.sheet)
@@ -359,6 +361,11 @@ def read_json(text: str) -> ReadReturn:
         return found
     if len(answers) > MAX_ROWS:
         return _too_many_rows()
+    found.extra = {
+        valid_text(str(k)): valid_data(v)
+        for k, v in data.items()
+        if k not in ("format", "edition", "practice_code", "answers")
+    }
     found.edition = cell_text(data.get("edition")).strip()
     found.practice_code = cell_text(data.get("practice_code")).strip().upper()
     for number, item in enumerate(answers, start=1):
