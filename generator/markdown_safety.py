@@ -76,7 +76,8 @@ _ANGLE = re.compile(r"<([^<>\n]*)>?")
 _TAG_START = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*|!--|!\[CDATA|!|\?)")
 _AUTOMAIL = re.compile(r"<[^<> !]+@[^@<> ]+>")
 _BRACES = re.compile(r"\{:?[ ]*")
-_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{[{%#][^\n]*", re.DOTALL)
+"""Jinja2 expressions, statements and comments; one left open runs to the end of its line (rendering reports it)."""
 _WINDOW = 300
 """How much of the text after a link's opening bracket is read for its address's scheme."""
 

@@ -3,6 +3,9 @@
 Everything else in the toolkit makes plain Markdown pages and a plain mkdocs.yml; this is
 the only module that imports mkdocs. Moving to a successor that reads mkdocs.yml (such as
 Zensical) means changing this module alone.
+
+A build is not done until its pages have passed :mod:`.htmlguard`: a page with an event
+handler, a script address or a script of no known origin fails the build like a warning does.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ import logging
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from .htmlguard import scan_site
 
 
 class SiteBuilderFailed(Exception):
@@ -34,7 +40,7 @@ class _Collect(logging.Handler):
 
 
 def build_site(config_file: Path) -> None:
-    """Build the site that ``config_file`` describes; any warning fails the build (strict)."""
+    """Build the site that ``config_file`` describes; any warning, or any page the HTML guard refuses, fails the build."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -62,3 +68,8 @@ def build_site(config_file: Path) -> None:
         logger.setLevel(saved[2])
     if collect.messages:
         raise SiteBuilderFailed(collect.messages)
+    template_dirs = [Path(folder) for folder in config.theme.dirs]
+    root_path = urlsplit(str(config.get("site_url") or "")).path or "/"
+    violations = scan_site(Path(config["site_dir"]), template_dirs, root_path)
+    if violations:
+        raise SiteBuilderFailed([violation.message for violation in violations])
