@@ -23,6 +23,7 @@ from typing import Literal
 
 from .lineage import Place, lineage, normalised
 from .model import Domain, Edition, Question, Regulation, Standard
+from .returnformat import number_text
 
 Level = Literal["domain", "standard", "question"]
 LEVELS: tuple[Level, ...] = ("domain", "standard", "question")
@@ -223,7 +224,7 @@ def _moved_in_order(old_ids: list[str], new_ids: list[str]) -> set[str]:
 def _number(value: float | None) -> str:
     if value is None:
         return "none"
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return number_text(value)
 
 
 def _listed(values: Sequence[str]) -> str:

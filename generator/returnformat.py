@@ -110,10 +110,14 @@ def options_text(question: Question) -> str:
     return "|".join(question.allowed_answers)
 
 
+def number_text(value: float) -> str:
+    """A number as every medium writes it (the site, the forms, the workbook, messages, questions.csv): a whole
+    number without a decimal point, any other as Python and JavaScript both print it, never rounded."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return "" if value is None else number_text(value)
 
 
 def questions_rows(edition: Edition) -> list[dict[str, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Edition, Question
-from ..returnformat import ALL_COLUMNS
+from ..returnformat import ALL_COLUMNS, number_text
 
 PRACTICE_CODE = "Z99999"
 """The example practice's ODS code: fictional, in the shape of a real one."""
@@ -24,10 +24,6 @@ def return_date(edition: Edition) -> dt.date:
     """The day the example practice notionally sends its return: a month before the deadline."""
     deadline = edition.info.return_deadline or edition.info.published or dt.date(int(edition.id[:4]) + 1, 3, 31)
     return deadline - dt.timedelta(days=30)
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _safe_number(question: Question) -> float:
@@ -74,8 +70,8 @@ def answer(question: Question, day: dt.date, risky: bool) -> tuple[str, bool]:
         if risky:
             value = _risky_number(question)
             if value is not None:
-                return _number(value), True
-        return _number(_safe_number(question)), False
+                return number_text(value), True
+        return number_text(_safe_number(question)), False
     if question.type == "date":
         if risky and question.risk_older_than_months is not None:
             return _add_months(day, -(question.risk_older_than_months + 3)).isoformat(), True

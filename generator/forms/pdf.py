@@ -20,6 +20,7 @@ from typing import Any
 
 from ..model import Domain, Edition, Question
 from ..paths import anchor
+from ..returnformat import number_text
 from . import fonts
 from .templates import environment
 
@@ -51,10 +52,6 @@ def _long_date(value: Any) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def risk_text(question: Question) -> str:
     """When the action plan is needed, in words: 'If you answered no or partial'."""
     if question.risk_answers:
@@ -63,9 +60,9 @@ def risk_text(question: Question) -> str:
     unit = "%" if question.unit == "%" else ""  # other units read badly after a bound ("below 1 events")
     parts = []
     if question.risk_below is not None:
-        parts.append(f"below {_number(question.risk_below)}{unit}")
+        parts.append(f"below {number_text(question.risk_below)}{unit}")
     if question.risk_above is not None:
-        parts.append(f"above {_number(question.risk_above)}{unit}")
+        parts.append(f"above {number_text(question.risk_above)}{unit}")
     if parts:
         return "If your answer is " + " or ".join(parts)
     if question.risk_older_than_months is not None:
@@ -79,11 +76,11 @@ def choice_label(question: Question, answer: str) -> str:
 
 def _range(question: Question) -> str:
     if question.minimum is not None and question.maximum is not None:
-        return f"from {_number(question.minimum)} to {_number(question.maximum)}"
+        return f"from {number_text(question.minimum)} to {number_text(question.maximum)}"
     if question.minimum is not None:
-        return f"at least {_number(question.minimum)}"
+        return f"at least {number_text(question.minimum)}"
     if question.maximum is not None:
-        return f"at most {_number(question.maximum)}"
+        return f"at most {number_text(question.maximum)}"
     return ""
 
 

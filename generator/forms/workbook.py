@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from ..model import Domain, Edition, Question
-from ..returnformat import JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
+from ..returnformat import JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET, number_text
 from .pdf import dates_line, risk_text
 from .text import plain
 
@@ -76,10 +76,6 @@ def sheet_names(edition: Edition) -> dict[str, str]:
     return names
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def how_to_answer(question: Question) -> str:
     if question.allowed_answers:
         answers = list(question.allowed_answers)
@@ -88,7 +84,7 @@ def how_to_answer(question: Question) -> str:
     if question.type == "number":
         bounds = ""
         if question.minimum is not None and question.maximum is not None:
-            bounds = f" from {_number(question.minimum)} to {_number(question.maximum)}"
+            bounds = f" from {number_text(question.minimum)} to {number_text(question.maximum)}"
         unit = f" ({question.unit})" if question.unit else ""
         return f"A number{bounds}{unit}"
     if question.type == "date":
@@ -114,9 +110,9 @@ def _risk_formula(question: Question, cell: str) -> str | None:
         return f"=OR({tests})"
     parts = []
     if question.risk_below is not None:
-        parts.append(f"{cell}<{_number(question.risk_below)}")
+        parts.append(f"{cell}<{number_text(question.risk_below)}")
     if question.risk_above is not None:
-        parts.append(f"{cell}>{_number(question.risk_above)}")
+        parts.append(f"{cell}>{number_text(question.risk_above)}")
     if parts:
         return f"=AND(ISNUMBER({cell}),OR({','.join(parts)}))"
     if question.risk_older_than_months is not None:

@@ -26,7 +26,7 @@ from typing import Literal
 
 from ..model import Domain, Edition, Library, Question
 from ..paths import edition_prefix, question_page
-from ..returnformat import ALL_COLUMNS, table_schema
+from ..returnformat import ALL_COLUMNS, number_text, table_schema
 from ..risk import RiskTest, risk_test
 from .messages import ACTION_WORDS, MESSAGES, ReturnProblem, Severity, join_words, place, problem
 from .read import ReadReturn, Row, iso_date
@@ -36,10 +36,6 @@ from .schema import CompiledSchema, SchemaError
 
 NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-def number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def number_range(question: Question) -> str:

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..model import Domain, Edition, Library, Question
 from ..paths import question_page
+from ..returnformat import number_text
 from .data import GuidanceHref, domain_file, field_id, form_data, to_script
 from .messages import answer_label
 
@@ -83,21 +84,17 @@ def default_guidance_href(page: str) -> str:
     return f"../{path}" + (f"#{fragment}" if fragment else "")
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def _hint(question: Question) -> str:
     parts = [question.help.strip()] if question.help.strip() else []
     if question.type == "number":
         unit = f" ({question.unit})" if question.unit else ""
         low, high = question.minimum, question.maximum
         if low is not None and high is not None:
-            parts.append(f"A number from {_number(low)} to {_number(high)}{unit}.")
+            parts.append(f"A number from {number_text(low)} to {number_text(high)}{unit}.")
         elif low is not None:
-            parts.append(f"A number, {_number(low)} or more{unit}.")
+            parts.append(f"A number, {number_text(low)} or more{unit}.")
         elif high is not None:
-            parts.append(f"A number, {_number(high)} or less{unit}.")
+            parts.append(f"A number, {number_text(high)} or less{unit}.")
     if question.type == "date":
         parts.append("For example, 27 3 2025.")
     return " ".join(parts)

@@ -6,10 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ..model import Question
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
+from ..returnformat import number_text
 
 
 def listed(values: Sequence[str], last: str = "or") -> str:
@@ -22,8 +19,8 @@ def listed(values: Sequence[str], last: str = "or") -> str:
 
 def _with_unit(value: float, unit: str) -> str:
     if not unit:
-        return _number(value)
-    return f"{_number(value)}{unit}" if unit == "%" else f"{_number(value)} {unit}"
+        return number_text(value)
+    return f"{number_text(value)}{unit}" if unit == "%" else f"{number_text(value)} {unit}"
 
 
 def answer(question: Question) -> str:
