@@ -142,7 +142,7 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
 
 def link_message(scheme: str) -> str:
     if scheme in SCRIPT_SCHEMES:
-        return f"links must be http or https addresses, not scripts or data (a '{scheme}:' address)"
+        return "links must be http or https addresses, not scripts or data"
     return f"links must be http or https addresses (or mailto: for email); '{scheme}:' is not allowed"
 
 
