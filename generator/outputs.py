@@ -55,8 +55,8 @@ _NOUN: dict[Kind, str] = {"site": "site", "store": "returns store", "report": "r
 _MADE_BY: dict[Kind, str] = {"site": "toolkit build", "store": "toolkit collect", "report": "toolkit report"}
 _WHY: dict[Kind, str] = {
     "site": "the site folder is replaced whole on every build",
-    "store": "the store must stay apart from what is built and published",
-    "report": "a report names practices and must stay apart from what is built and published",
+    "store": "the store must stay apart from the project's sources and outputs",
+    "report": "a report names practices and must stay apart from the project's sources and outputs",
 }
 
 Role = Literal["source", "work", "output", "root"]
@@ -175,18 +175,19 @@ def made_as(folder: Path) -> Kind | None:
     return None
 
 
-def _clash(target: Path, kind: Kind, place: Place) -> str | None:
-    """Why ``target`` may not be an output of ``kind`` beside ``place``; None when it may."""
+Relation = Literal["is", "is inside", "holds"]
+
+
+def _clash(target: Path, kind: Kind, place: Place, relation: Relation) -> str | None:
+    """Why ``target`` may not be an output of ``kind`` in ``relation`` to ``place``; None when it may."""
     why = _WHY[kind]
-    if target == place.path:
-        if place.kind == kind:
-            return None
+    if relation == "is" and target == place.path and place.kind != kind:
         return f"is {place.name}; {why}, so give a folder of its own"
-    if place.path in target.parents:
+    if relation == "is inside" and place.path in target.parents:
         if place.role == "root" or (kind == "report" and place.kind == "store"):
             return None
         return f"is inside {place.name}; {why}, so give a folder outside it"
-    if target in place.path.parents:
+    if relation == "holds" and target in place.path.parents:
         return f"holds {place.name}; {why}, so give a folder of its own"
     return None
 
@@ -221,10 +222,12 @@ def check_folder(path: Path, kind: Kind, around: Sequence[Place]) -> Refused | N
     target = resolved(path)
     if target is None:
         return Refused(given, "is a symbolic link loop, not a folder")
-    for place in around:
-        clash = _clash(target, kind, place)
-        if clash:
-            return Refused(given, clash)
+    relations: tuple[Relation, ...] = ("is", "is inside", "holds")
+    for relation in relations:
+        for place in around:
+            clash = _clash(target, kind, place, relation)
+            if clash:
+                return Refused(given, clash)
     reason = not_replaceable(path, kind)
     return Refused(given, reason) if reason else None
 

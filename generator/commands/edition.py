@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
             check_edition_id(args.edition)
             target = args.standards / args.edition
             if os.path.lexists(target):  # a folder, a file, or a link, even a broken one: never replaced
-                raise EditionRefused(f"{display(target)} already exists; edit it, or remove it to start again")
+                shown = os.path.join(display(args.standards), args.edition)  # the link itself, not where it leads
+                raise EditionRefused(f"{shown} already exists; edit it, or remove it to start again")
             started = new_edition(args.standards, args.edition, args.from_id)
             print(f"started {started.edition_id} in {started.folder} as a draft")
             for key, before, after in started.changes:

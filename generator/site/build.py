@@ -236,6 +236,8 @@ def _build_into(
         if rebuilt:
             with timer.step("mkdocs"):
                 (folder / "out.fingerprint").unlink(missing_ok=True)
+                if not (folder / "out").is_dir():  # a file where the built site goes: the work is the toolkit's own
+                    files.clear(folder / "out")
                 try:
                     build_site(folder / "mkdocs.yml")
                 except SiteBuilderFailed as failed:
