@@ -185,3 +185,25 @@ def test_valid_text(text: str, valid: str) -> None:
     assert valid_text(text) == valid
     valid.encode("utf-8")
     assert valid_data({"k\ud800": [text, (text,), 1, None]}) == {"k\\ud800": [valid, (valid,), 1, None]}
+
+
+def test_the_store_status_and_report_agree_on_which_return_counts() -> None:
+    """One rule (generator.returns.counts), three readers: the ledger's supersession, status.csv and the report."""
+    from generator.report.inputs import Submission as Reported
+    from generator.report.inputs import chosen as reported
+    from generator.returns.outputs import chosen as status
+    from generator.returns.store import Submission as Stored
+
+    cases = [  # (id, received_at, valid)
+        [(1, "2030-06-01T09:00:00Z", True), (2, "2030-06-02T09:00:00Z", False)],
+        [(1, "2030-06-02T09:00:00Z", True), (2, "2030-06-01T09:00:00Z", True)],
+        [(1, "2030-06-01T09:00:00Z", True), (2, "2030-06-01T09:00:00Z", True)],  # the same second: the later id
+        [(1, "2030-06-01T09:00:00Z", False), (2, "2030-06-01T08:00:00Z", False)],
+    ]
+    for case in cases:
+        stored = [
+            Stored(i, "", "", f"{i}", 1, at, "csv", "C82001", "2030-31", "valid" if ok else "invalid", None, [], 0, 0)
+            for i, at, ok in case
+        ]
+        by_report = reported(Reported(i, "C82001", at, "", "", ok) for i, at, ok in case)["C82001"].id
+        assert status(stored).id == by_report, case

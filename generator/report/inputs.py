@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from ..returns.counts import rank
+
 
 class Notes(NamedTuple):
     """What a practice wrote beside an answer: its comment and action plan (most answers have none)."""
@@ -85,7 +87,7 @@ def chosen(submissions: Iterable[Submission]) -> dict[str, Submission]:
         if not sub.practice_code:
             continue
         held = best.get(sub.practice_code)
-        if held is None or (sub.valid, sub.received_at, sub.id) > (held.valid, held.received_at, held.id):
+        if held is None or rank(sub.valid, sub.received_at, sub.id) > rank(held.valid, held.received_at, held.id):
             best[sub.practice_code] = sub
     return dict(sorted(best.items()))
 

@@ -9,6 +9,8 @@ A return flows one way through these modules, each with one job:
 ``validate``  rows → problems: the compiled Table Schema and the checks it cannot express
 ``messages``  the words of every problem, as templates the site's in-browser checker reuses
 ``register``  the practice register (ODS code → name)
+``counts``    which of a practice's returns counts (the store, status.csv and the report share it)
+``text``      text that can always be stored and shown: lone surrogates and NUL written as escapes
 ``outputs``   the ledger → ``status.csv``, a feedback page and a problems CSV for each return with problems
 ``collect``   the run: gather, store, check in parallel, record, write the outputs
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cells import neutralised
+from .counts import rank
 from .messages import ReturnProblem, grouped
 from .store import TMP_FOLDER, Store, Submission
 
@@ -92,8 +93,8 @@ class PracticeStatus:
 
 
 def chosen(subs: list[Submission]) -> Submission:
-    """A practice's return that counts: its newest valid one, else its newest one."""
-    return max(subs, key=lambda s: (s.status == "valid", s.received_at, s.id))
+    """A practice's return that counts (see :mod:`.counts`): its newest valid one, else its newest one."""
+    return max(subs, key=lambda s: rank(s.status == "valid", s.received_at, s.id))
 
 
 def practice_statuses(submissions: Iterable[Submission], register: Mapping[str, str] | None) -> list[PracticeStatus]:

@@ -73,6 +73,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .counts import rank, received_before
 from .text import valid_data
 
 LEDGER_FILE = "ledger.sqlite"
@@ -322,10 +323,12 @@ class Store:
             " WHERE edition = ? AND practice_code = ? ORDER BY received_at, id",
             (edition, practice),
         ).fetchall()
-        valid = [r for r in rows if r[2] == "valid"]
-        newest = valid[-1] if valid else None
+        newest = max(rows, key=lambda r: rank(r[2] == "valid", r[1], r[0]), default=None)
+        if newest is not None and newest[2] != "valid":
+            newest = None  # only a valid return supersedes
         for row_id, received_at, _, held in rows:
-            by = newest[0] if newest is not None and (received_at, row_id) < (newest[1], newest[0]) else None
+            superseded = newest is not None and received_before(received_at, row_id, (newest[1], newest[0]))
+            by = newest[0] if superseded and newest is not None else None
             if by != held:
                 self.db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (by, row_id))
 
