@@ -124,6 +124,16 @@ def test_an_inline_script_passes_only_when_the_theme_writes_it(templates: Path) 
     ]
 
 
+def test_a_theme_script_passes_only_without_a_script_address_among_its_values(tmp_path: Path) -> None:
+    (tmp_path / "redirect.html").write_text('<script>window.location.replace(["{{ page.meta.location }}"])</script>')
+    known = known_inline_scripts((tmp_path,))
+    assert scan_page('<script>window.location.replace(["../new.html"])</script>', "p.html", None, known) == []
+    assert [
+        v.what
+        for v in scan_page('<script>window.location.replace(["JavaScript:alert(1)"])</script>', "p.html", None, known)
+    ] == ["an inline script the theme does not write ('window.location.replace([\"JavaScript:alert(1)\"])')"]
+
+
 def test_a_script_left_open_at_the_end_of_a_page_is_found() -> None:
     assert [v.what for v in scan_page("<p>x</p><script>alert(1)", "p.html")] == [
         "an inline script the theme does not write ('alert(1)')"

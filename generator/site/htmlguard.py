@@ -86,19 +86,37 @@ def scan_page(
     return guard.violations
 
 
-@functools.lru_cache(maxsize=8)
 def known_inline_scripts(template_dirs: tuple[Path, ...]) -> tuple[re.Pattern[str], ...]:
-    """The inline scripts the templates in ``template_dirs`` write, each as a pattern (template values as wildcards)."""
+    """The inline scripts the templates in ``template_dirs`` write, each as a pattern (each template value a group).
+
+    Read again whenever a template changes (``toolkit serve`` builds many times in one process)."""
+    templates = tuple(
+        (template, template.stat().st_mtime_ns)
+        for folder in template_dirs
+        if folder.is_dir()
+        for template in sorted(folder.rglob("*.html"))
+    )
+    return _patterns(templates)
+
+
+@functools.lru_cache(maxsize=8)
+def _patterns(templates: tuple[tuple[Path, int], ...]) -> tuple[re.Pattern[str], ...]:
     patterns: list[re.Pattern[str]] = []
-    for folder in template_dirs:
-        if not folder.is_dir():
-            continue
-        for template in sorted(folder.rglob("*.html")):
-            text = template.read_text(encoding="utf-8", errors="replace")
-            for body in _SCRIPT_IN_TEMPLATE.findall(text):
-                parts = _JINJA.split(body.strip())
-                patterns.append(re.compile(r'[^"<>]*'.join(re.escape(p) for p in parts), re.DOTALL))
+    for template, _ in templates:
+        text = template.read_text(encoding="utf-8", errors="replace")
+        for body in _SCRIPT_IN_TEMPLATE.findall(text):
+            parts = _JINJA.split(body.strip())
+            patterns.append(re.compile(r'([^"<>]*)'.join(re.escape(p) for p in parts), re.DOTALL))
     return tuple(patterns)
+
+
+def _known(body: str, known: tuple[re.Pattern[str], ...]) -> bool:
+    """True when a theme template writes ``body``, with no script address among the values it put in."""
+    for pattern in known:
+        match = pattern.fullmatch(body)
+        if match and not any(scheme_of(value) in SCRIPT_SCHEMES for value in match.groups()):
+            return True
+    return False
 
 
 class _Guard(HTMLParser):
@@ -163,7 +181,7 @@ class _Guard(HTMLParser):
         line, parts = self._inline
         self._inline = None
         body = "".join(parts).strip()
-        if not any(pattern.fullmatch(body) for pattern in self.known):
+        if not _known(body, self.known):
             shown = " ".join(body.split())
             self.violations.append(
                 Violation(self.page, line, f"an inline script the theme does not write ({shown[:60]!r})")
