@@ -805,8 +805,8 @@ def index_entry(index_url: str, number: int, entry: object) -> Entry | SourcePro
     if not isinstance(entry, dict) or not isinstance(entry.get("url"), str) or not entry["url"].strip():
         return SourceProblem(where, "an index entry must be a URL, or an object with a 'url'")
     given_url = entry["url"].strip()
-    try:
-        url = urljoin(index_url, given_url)
+    try:  # an absolute URL is taken as it is ("https://" with no server stays an error, not the index's own)
+        url = given_url if is_url(given_url) else urljoin(index_url, given_url)
     except ValueError:
         url = given_url
     if not is_url(url):
