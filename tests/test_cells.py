@@ -12,7 +12,7 @@ RISKY = st.text(alphabet=st.sampled_from(list("=+-@\t\r;, '01xA(")), max_size=12
 
 def safe_under(cell: str, separator: str) -> bool:
     """Whether no part of ``cell``, split at ``separator``, could be taken for a formula."""
-    first, *rest = cell.split(separator)
+    _, *rest = cell.split(separator)
     return not could_run(cell) and not any(could_run(part.lstrip(" ")) for part in rest)
 
 
