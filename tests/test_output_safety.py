@@ -608,3 +608,33 @@ def test_a_file_size_limit_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("toolkit schema: ") and lines[0].endswith(": File too large")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "--site", "loop"], "toolkit build: --site loop: is a symbolic link loop, not a folder"),
+        (["collect", "--from", "inbox", "--store", "loop"], "toolkit collect: --store loop: is a symbolic link loop, not a folder"),
+        (["report", "--out", "loop"], "toolkit report: --out loop: is a symbolic link loop, not a folder"),
+        (["report", "--store", "loop"], "toolkit report: the report folder loop/report: is a symbolic link loop, not a folder"),
+        (["diff", "2030-31", "2031-32", "--out", "loop"], "toolkit diff: --out loop: is a symbolic link loop, not a file"),
+        (["carry-forward", "x.csv", "--to", "2031-32", "--out", "loop"], "toolkit carry-forward: --out loop: is a symbolic link loop, not a file"),
+    ],
+)  # fmt: skip
+def test_an_output_that_is_a_symlink_loop_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    (project / "loop").symlink_to("loop")
+    assert refused(args, project, capsys) == message + "\n"
+
+
+def test_the_console_script_refuses_without_a_traceback(workspace: Path) -> None:
+    for args, code, message in [
+        (["build", "--site", "."], 2, f"toolkit build: --site .: is the current folder (./); {SITE_WHY}, so give a folder of its own"),
+        (["diff", "2030-31", "2031-32", "--out", "folder"], 2, "toolkit diff: --out folder: is a folder; give the name of a file to write ('-' writes to the terminal)"),
+        ([*CARRY, "no-such-folder/x.csv"], 2, "toolkit carry-forward: --out no-such-folder/x.csv: the folder no-such-folder does not exist; make it first or give another"),
+        (["collect", "--from", "inbox", "--max-size", "nan"], 2, "toolkit collect: error: argument --max-size: 'nan' is not a number from 0 to 1024"),
+    ]:  # fmt: skip
+        result = in_a_process(args, workspace)
+        assert (result.returncode, result.stdout, result.stderr.splitlines()[-1]) == (code, "", message)
+        assert "Traceback" not in result.stderr

@@ -55,16 +55,17 @@ def run(args: argparse.Namespace) -> int:
     from ..returns.register import RegisterError
 
     out: Path = args.out or args.store / "report"
+    around = outputs.places(args.standards, [args.store]) + outputs.store_parts(args.store)
+    not_ours = outputs.check_folder(out, "report", around)
     try:
-        check_out(out)
+        if outputs.resolved(out) is not None:  # (a symbolic link loop is refused below)
+            check_out(out)
         register = read_register(args.register) if args.register else None
     except (ReportError, RegisterError) as error:
         print(f"toolkit report: {error}", file=sys.stderr)
         return 2
-    around = outputs.places(args.standards, [args.store]) + outputs.store_parts(args.store)
-    not_ours = outputs.check_folder(out, "report", around)
     if not_ours:
-        print(not_ours.format("report", "--out"), file=sys.stderr)
+        print(not_ours.format("report", "--out" if args.out else "the report folder"), file=sys.stderr)
         return 2
     library, problems = check(args.standards)
     if args.edition is None:
