@@ -21,6 +21,9 @@ from .model import Domain, Edition, Library, Question
 from .problems import Problem
 from .yamldoc import Document
 
+RAW_HTML = markdown_safety.RAW_HTML
+"""Where raw HTML may start (kept here for the checks of generated Markdown)."""
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

@@ -73,7 +73,8 @@ _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _LINK_OPENER = re.compile(r"\]\(|\]:")
 _LEADING = re.compile(r"[\s<>]*")
 _ANGLE = re.compile(r"<([^<>\n]*)>?")
-_TAG_START = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*|!--|!\[CDATA|!|\?)")
+RAW_HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*|!--|!\[CDATA|!|\?)")
+"""Where raw HTML (a tag, comment, declaration or processing instruction) may start."""
 _AUTOMAIL = re.compile(r"<[^<> !]+@[^@<> ]+>")
 _BRACES = re.compile(r"\{:?[ ]*")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{[{%#][^\n]*", re.DOTALL)
@@ -152,7 +153,7 @@ def link_message(scheme: str) -> str:
 def _raw_html(text: str) -> list[Finding]:
     opening: list[Finding] = []
     closing: list[Finding] = []
-    for match in _TAG_START.finditer(text):
+    for match in RAW_HTML.finditer(text):
         start = match.start()
         angle = _ANGLE.match(text, start)
         inside = angle.group(1) if angle else ""

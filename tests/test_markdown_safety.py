@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator import markdown_safety
@@ -32,8 +32,8 @@ def test_the_check_renders_with_the_extensions_of_mkdocs_yml() -> None:
     class _Loader(yaml.SafeLoader):
         """mkdocs.yml is plain YAML; a tag would be a surprise worth failing on."""
 
-    settings = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
-    names = [next(iter(e)) if isinstance(e, dict) else e for e in settings["markdown_extensions"]]
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    names = [next(iter(e)) if isinstance(e, dict) else e for e in config["markdown_extensions"]]
     assert tuple(names) == markdown_safety.EXTENSIONS
 
 
@@ -257,6 +257,7 @@ WRAPPED = st.builds(
 MARKDOWN = st.one_of(st.lists(WRAPPED, min_size=1, max_size=3).map("\n\n".join), st.text(max_size=80))
 
 
+@settings(max_examples=400)
 @given(MARKDOWN)
 @example('[x](https://example.org){ onmouseover="alert(1)" }')
 @example("- a\n    - [x][r]\n\n        [r]: javascript:alert(1)")
@@ -276,6 +277,7 @@ def test_any_text_is_refused_or_renders_without_script(text: str) -> None:
         assert _unsafe(text) == []
 
 
+@settings(max_examples=400)
 @given(MARKDOWN)
 @example("- a\n    - [x][r]\n\n        [r]: javascript:alert(1)")
 @example("> [r]:\n>    JavaScript:alert(1)")
