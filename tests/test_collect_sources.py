@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -270,6 +271,25 @@ def test_any_text_is_made_readable_and_printable_text_is_kept(text: str | bytes)
         assert shown == text
 
 
+@hypothesis_settings(max_examples=60)
+@given(
+    st.binary(min_size=1, max_size=200).filter(lambda b: b"/" not in b and b"\x00" not in b and b not in (b".", b".."))
+)
+def test_a_file_of_any_name_is_read_and_named_readably(name: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.fsencode(folder) + b"/" + name
+        with open(path, "wb") as handle:
+            handle.write(GOOD)
+        found = list(gather_local(folder, QUICK))
+    everything_valid(found)
+    hidden = name.startswith(b".") or name.startswith(b"~$") or name.lower() in (b"thumbs.db", b"desktop.ini")
+    assert len(found) == (0 if hidden else 1)
+    if found:
+        [received] = found
+        assert isinstance(received, Received) and received.data == GOOD and received.path is not None
+        assert os.fsencode(received.path) == path
+
+
 # --- indexes -----------------------------------------------------------------------------------------------
 
 INDEX = "https://forms.example.nhs.uk/returns/index.json"
@@ -336,6 +356,29 @@ def test_an_odd_received_at_is_a_warning_and_the_servers_time_is_used(received_a
     assert isinstance(checked, Entry) and checked.received_at is None
     [warning] = checked.warnings
     assert warning.severity == "warning" and warning.message.startswith("'received_at' is")
+
+
+@hypothesis_settings(max_examples=300)
+@given(st.one_of(st.text(), st.from_regex(r"https?://[^/]{0,20}(:[0-9a-z]{0,7})?/.{0,20}", fullmatch=True)))
+@example("http://[::1")
+@example("http://h:99999/")
+@example("http://\udce9/")
+def test_any_text_as_a_url_is_shown_and_checked_without_a_crash(url: str) -> None:
+    assert valid_text(display_url(url))
+    problem = url_problem(url)
+    assert problem is None or valid_text(problem)
+    index_entry(INDEX, 1, url)
+
+
+@hypothesis_settings(max_examples=300)
+@given(
+    st.one_of(st.text(), st.datetimes().map(lambda d: d.isoformat()), st.sampled_from(["-0000", "Mon, 01 Jan 0001"]))
+)
+def test_any_time_text_gives_a_plausible_time(text: str) -> None:
+    declared, why = sources._declared_time(text)
+    assert (declared is None) != (why is None)
+    for taken in (declared, sources._received_at(None, text)):
+        assert taken is None or ("1990" <= taken < "2100" and len(taken) == 20)
 
 
 BAD_URLS = [

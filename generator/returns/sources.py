@@ -657,6 +657,8 @@ class Fetcher:
         try:
             current = url
             for _ in range(MAX_REDIRECTS + 1):
+                if deadline.passed():  # no new connection once the time is up: the timer has shut the last ones
+                    raise httpx.ReadTimeout("deadline passed")
                 client = self.direct if _loopback(current) else self.client
                 headers = self.headers_for(current, origin_url)
                 with client.stream("GET", current, headers=headers, extensions={"trace": self._trace}) as response:
