@@ -8,13 +8,9 @@ submission_url`` in mkdocs.yml, when set, adds the "Send to the ICB" button.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from ..site.context import Page, PageContext
+from ..site.templates import TemplateProblem, Templates
 from .render import CHECK_RETURN, SECTION, SectionRefused, section_files
-
-if TYPE_CHECKING:
-    from ..site.pages import Page, PageContext
-    from ..site.templates import Templates
 
 NAV_SECTION = "Self-assessment"
 CONFIG_FILE = "mkdocs.yml"
@@ -22,9 +18,6 @@ CONFIG_FILE = "mkdocs.yml"
 
 def self_assessment(context: PageContext, templates: Templates) -> list[Page]:
     """The section's pages, listed in the navigation under 'Self-assessment', and the scripts and styles they load."""
-    from ..site.pages import Page
-    from ..site.templates import TemplateProblem
-
     check_page = f"{SECTION}/{CHECK_RETURN}.md"
     root = context.site_root(check_page)
     check_pages = {

@@ -8,82 +8,27 @@ order, so another part of the toolkit adds a section by adding a renderer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from markupsafe import Markup
 
 from .. import paths
-from ..model import Domain, Edition, Library, Standard
+from ..model import Domain, Edition, Standard
 from ..selfassess.site import self_assessment
 from . import escape
+from .context import BuiltEdition as BuiltEdition  # the types live in .context; named here for the build
+from .context import Kind as Kind
+from .context import Page as Page
+from .context import PageContext as PageContext
+from .context import PageRenderer as PageRenderer
 from .describe import date
 from .templates import Templates
-
-if TYPE_CHECKING:
-    from ..forms import Download
-
-Kind = Literal["current", "archived", "draft"]
 
 HOME_CONTENT = "index.md"
 """The hand-written part of the home page, in ``content/``."""
 LEADING_CONTENT = ("how-to-use.md",)
 """Hand-written pages listed just after the home page; the others come last."""
-
-
-@dataclass(frozen=True)
-class Page:
-    """One Markdown page of the site."""
-
-    path: str
-    """Where it goes, relative to the docs folder, such as 'domains/safeguarding/index.md'."""
-    markdown: str
-    section: str | None = ""
-    """The navigation section it is listed under: '' for the top level, None for none."""
-    title: str | None = None
-    """Its label in the navigation, when not its first heading (which mkdocs uses, escaped)."""
-
-
-@dataclass(frozen=True)
-class BuiltEdition:
-    """An edition that the site holds, and where."""
-
-    edition: Edition
-    kind: Kind
-    prefix: str
-    """Its folder in the site: '' for the site's root, such as '2024-25/' otherwise."""
-
-
-@dataclass(frozen=True)
-class PageContext:
-    """What the pages of one edition are made from."""
-
-    library: Library
-    target: BuiltEdition
-    editions: tuple[BuiltEdition, ...]
-    """Every edition the site holds, current first."""
-    downloads: tuple[Download, ...] = ()
-    site_name: str = "GP Quality and Safety Toolkit"
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    """The ``extra`` settings of mkdocs.yml (such as the ICB's name), for the hand-written pages."""
-
-    @property
-    def edition(self) -> Edition:
-        return self.target.edition
-
-    def site_root(self, page: str) -> str:
-        """The relative path from ``page`` to the root of the whole site (for downloads and other editions)."""
-        depth = page.count("/") + self.target.prefix.count("/")
-        return "../" * depth
-
-    def previous(self) -> Edition | None:
-        """The edition this one follows, if the library holds it."""
-        follows = self.edition.info.follows
-        return self.library.editions.get(follows) if follows else None
-
-
-PageRenderer = Callable[[PageContext, Templates], list[Page]]
 
 
 def _common(context: PageContext, page: str) -> dict[str, Any]:
