@@ -195,3 +195,17 @@ def test_toolkit_build_refuses_a_page_with_script_and_leaves_the_site_as_it_was(
     ]
     assert result.problems[0].path.endswith("build/site/root/mkdocs.yml")
     assert tree(tmp_path / "site") == before
+
+
+def test_built_pages_that_cannot_be_read_fail_the_site_build_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import mkdocs_build
+
+    def unreadable(*args: object) -> list[Violation]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(mkdocs_build, "scan_site", unreadable)
+    with pytest.raises(SiteBuilderFailed) as failed:
+        build_site(_project(tmp_path, "# Other\n"))
+    assert failed.value.messages == ["could not read the built pages to check them: [Errno 13] Permission denied"]

@@ -70,6 +70,9 @@ def build_site(config_file: Path) -> None:
         raise SiteBuilderFailed(collect.messages)
     template_dirs = [Path(folder) for folder in config.theme.dirs]
     root_path = urlsplit(str(config.get("site_url") or "")).path or "/"
-    violations = scan_site(Path(config["site_dir"]), template_dirs, root_path)
+    try:
+        violations = scan_site(Path(config["site_dir"]), template_dirs, root_path)
+    except OSError as error:
+        raise SiteBuilderFailed([f"could not read the built pages to check them: {error}"]) from None
     if violations:
         raise SiteBuilderFailed([violation.message for violation in violations])
