@@ -519,6 +519,24 @@ def test_a_token_for_this_machine_never_goes_through_a_proxy(
     assert site.seen == [("/private/C82001.csv", f"Bearer {TOKEN}")]
 
 
+@pytest.mark.parametrize("proxy", ["http://user:secret@[::1", "socks5://127.0.0.1:1080", "ftp://proxy.example.org"])
+def test_proxy_settings_that_cannot_be_used_are_a_problem_and_this_machine_is_still_reached(
+    site: Server, monkeypatch: pytest.MonkeyPatch, proxy: str
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", proxy)
+    [problem] = fetch_all("https://forms.example.org/index.json")
+    assert problem.message.startswith("the proxy settings (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY or NO_PROXY) cannot be")
+    assert "secret" not in problem.message
+    site.routes["/C82001.csv"] = lambda handler: send(handler, 200, GOOD)
+    assert [type(f) for f in fetch_all(site.url("/C82001.csv"))] == [Received]
+
+
+def test_a_certificate_file_that_cannot_be_read_is_a_problem(site: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", "no-such-file.pem")
+    [problem] = fetch_all(site.url("/C82001.csv"))
+    assert problem.message == "the certificate file that SSL_CERT_FILE names cannot be read: correct or unset it"
+
+
 def test_a_token_with_characters_that_cannot_be_sent_is_a_problem_not_a_traceback(
     site: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -586,16 +586,21 @@ class Fetcher:
         # trust_env: a proxy from HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY, certificate authorities from
         # SSL_CERT_FILE. This machine is reached by a client of its own that never uses a proxy (a transport given
         # to the client turns the proxies off), so a token sent over plain http to it goes nowhere else.
-        self.client = httpx.Client(timeout=timeout, verify=True, follow_redirects=False, trust_env=True)
-        self.direct = httpx.Client(
-            timeout=timeout, follow_redirects=False, trust_env=False, transport=httpx.HTTPTransport(trust_env=True)
+        self.client, self.client_problem = _client(
+            lambda: httpx.Client(timeout=timeout, verify=True, follow_redirects=False, trust_env=True)
+        )
+        self.direct, self.direct_problem = _client(
+            lambda: httpx.Client(
+                timeout=timeout, follow_redirects=False, trust_env=False, transport=httpx.HTTPTransport(trust_env=True)
+            )
         )
         self.sockets: list[socket.socket] = []
         """The connections open now (one request at a time is made), shut down when an attempt's deadline passes."""
 
     def close(self) -> None:
-        self.client.close()
-        self.direct.close()
+        for client in (self.client, self.direct):
+            if client is not None:
+                client.close()
 
     def headers_for(self, url: str, origin_url: str) -> dict[str, str]:
         headers = {"User-Agent": "gp-quality-safety-toolkit collect", "Accept": "*/*"}
@@ -659,7 +664,11 @@ class Fetcher:
             for _ in range(MAX_REDIRECTS + 1):
                 if deadline.passed():  # no new connection once the time is up: the timer has shut the last ones
                     raise httpx.ReadTimeout("deadline passed")
-                client = self.direct if _loopback(current) else self.client
+                client, unusable = (
+                    (self.direct, self.direct_problem) if _loopback(current) else (self.client, self.client_problem)
+                )
+                if client is None:
+                    raise FetchError(unusable or "")
                 headers = self.headers_for(current, origin_url)
                 with client.stream("GET", current, headers=headers, extensions={"trace": self._trace}) as response:
                     if response.next_request is None:
@@ -709,6 +718,20 @@ class Fetcher:
         if isinstance(sock, socket.socket):
             self.sockets[:] = [s for s in self.sockets if s.fileno() != -1]
             self.sockets.append(sock)
+
+
+def _client(make: Callable[[], httpx.Client]) -> tuple[httpx.Client | None, str | None]:
+    """A client, or None and why the environment's settings for one cannot be used (never their values: a proxy's
+    address may hold a password)."""
+    try:
+        return make(), None
+    except Exception as error:  # httpx's own errors, ValueError, ImportError (a SOCKS proxy), OSError (a CA file)
+        if isinstance(error, OSError) and os.environ.get("SSL_CERT_FILE"):
+            return None, "the certificate file that SSL_CERT_FILE names cannot be read: correct or unset it"
+        return None, (
+            "the proxy settings (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY or NO_PROXY) cannot be used: "
+            "correct or unset them (a SOCKS proxy is not supported)"
+        )
 
 
 class _Retry(Exception):
