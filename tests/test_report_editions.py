@@ -103,7 +103,7 @@ def test_two_years_of_one_practice_compare(tmp_path: Path, library: Library) -> 
         assert [c.status for c in outcome.new] == ["valid"], [p.message for c in outcome.new for p in c.problems]
 
     made = make(library, new.id, store, tmp_path / "report")
-    yoy = made.figures.year_on_year
+    yoy = made.comparison.result
     assert yoy is not None and yoy.previous_edition_id == old.id
 
     # Expected from the lineage: each continued question (not a support request) counts once,

@@ -13,7 +13,7 @@ from generator.report.build import year_on_year
 from generator.report.figures import Figures, compute, percent
 from generator.report.inputs import Answer, Returns, Submission, chosen, read_register
 from generator.report.risk import months_before, risk_test
-from generator.report.yearonyear import compare, plan, side, side_of
+from generator.report.yearonyear import Comparison, compare, plan, side, side_of
 from generator.returns.register import RegisterError
 
 
@@ -38,12 +38,16 @@ def store() -> Path:
 
 @pytest.fixture(scope="module")
 def figures(store: Path) -> Figures:
+    edition = data.library().editions[data.CURRENT]
+    returns = ledger.read_returns(store, data.CURRENT)
+    return compute(edition, returns, dict(data.register_rows()), generated_at="2031-08-01 10:00 UTC")
+
+
+@pytest.fixture(scope="module")
+def comparison(store: Path, figures: Figures) -> Comparison:
     library = data.library()
     edition = library.editions[data.CURRENT]
-    returns = ledger.read_returns(store, data.CURRENT)
-    register = dict(data.register_rows())
-    found = compute(edition, returns, register, generated_at="2031-08-01 10:00 UTC")
-    return year_on_year(library, edition, found, store, None, register)
+    return year_on_year(library, edition, figures, store, None, dict(data.register_rows()))
 
 
 def test_return_statuses(figures: Figures) -> None:
@@ -141,8 +145,8 @@ def test_support_requests_with_contacts(figures: Figures) -> None:
     assert {p.practice_code: p.support for p in figures.practices}[data.code(0)] == ("AL",)
 
 
-def test_year_on_year(figures: Figures) -> None:
-    yoy = figures.year_on_year
+def test_year_on_year(comparison: Comparison) -> None:
+    yoy = comparison.result
     assert yoy is not None
     assert yoy.previous_edition_id == data.PREVIOUS
     kinds = {m.question_id: (m.previous_id, m.kind) for m in yoy.matches}
@@ -190,7 +194,9 @@ def test_a_return_from_outside_the_register_is_marked(store: Path) -> None:
     assert outside == [data.code(0)]
 
 
-def test_this_years_side_from_the_figures_is_the_side_judged_afresh(store: Path, figures: Figures) -> None:
+def test_this_years_side_from_the_figures_is_the_side_judged_afresh(
+    store: Path, figures: Figures, comparison: Comparison
+) -> None:
     library = data.library()
     planned = plan(library.editions[data.PREVIOUS], library.editions[data.CURRENT])
     returns = ledger.read_returns(store, data.CURRENT)
@@ -203,7 +209,7 @@ def test_this_years_side_from_the_figures_is_the_side_judged_afresh(store: Path,
             returns,
             dict(data.register_rows()),
         )
-        == figures.year_on_year
+        == comparison.result
     )
 
 
@@ -214,8 +220,8 @@ def test_no_comparison_without_last_years_returns() -> None:
     found = compute(edition, ledger.read_returns(store, data.CURRENT))
 
     def note(edition_id: str, previous_id: str | None) -> tuple[object, str]:
-        with_year = year_on_year(library, library.editions[edition_id], found, store, previous_id, {})
-        return with_year.year_on_year, with_year.year_on_year_note
+        compared = year_on_year(library, library.editions[edition_id], found, store, previous_id, {})
+        return compared.result, compared.note
 
     assert note(data.CURRENT, None) == (
         None,

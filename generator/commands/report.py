@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         f"{len(f.returns):,} practices: {f.count('valid'):,} valid, {f.count('invalid'):,} invalid, "
         f"{f.count('missing'):,} missing; {len(f.risks):,} answers flag a risk; {len(f.support):,} support requests"
     )
-    if f.year_on_year is None and f.year_on_year_note:
-        print(f.year_on_year_note)
+    if made.comparison.result is None and made.comparison.note:
+        print(made.comparison.note)
     print(f"Report written to {out / 'report.html'} (for the ICB only), with {len(made.files) - 1} CSV and Excel files")
     return 0

@@ -14,14 +14,14 @@ import os
 import shutil
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from ..model import Edition, Library
 from . import exports, figures, html, ledger, tables
 from .beside import Beside
-from .yearonyear import Plan, Side, combine, plan, side, side_of
+from .yearonyear import Comparison, Plan, Side, combine, plan, side, side_of
 
 REPORT_HTML = "report.html"
 SITE = Path("site")
@@ -74,6 +74,8 @@ class Timings:
 @dataclass(frozen=True)
 class Made:
     figures: figures.Figures
+    comparison: Comparison
+    """The comparison with last year shown beside the figures, or why there is none."""
     files: tuple[Path, ...]
     timings: Timings
 
@@ -118,14 +120,13 @@ def no_returns_note(previous_id: str) -> str:
     return f"There are no valid returns to {previous_id} in the store, so there is no comparison with last year."
 
 
-def with_year_on_year(
+def compared(
     found: figures.Figures, edition: Edition, last: LastYear, before: Side | None, names: Mapping[str, str]
-) -> figures.Figures:
-    """The figures with their comparison with last year (or the reason there is none)."""
+) -> Comparison:
+    """The comparison of the figures with last year (or the reason there is none)."""
     if before is None:
-        return replace(found, year_on_year_note=no_returns_note(last.previous.id))
-    yoy = combine(last.previous, edition, last.planned, side_of(found, last.planned), before, names)
-    return replace(found, year_on_year=yoy, year_on_year_note="")
+        return Comparison(note=no_returns_note(last.previous.id))
+    return Comparison(combine(last.previous, edition, last.planned, side_of(found, last.planned), before, names))
 
 
 def year_on_year(
@@ -135,12 +136,12 @@ def year_on_year(
     store: Path,
     previous_id: str | None,
     names: Mapping[str, str],
-) -> figures.Figures:
-    """``found`` with its comparison with last year, worked out here (:func:`make` reads last year beside)."""
+) -> Comparison:
+    """The comparison of ``found`` with last year, worked out here (:func:`make` reads last year beside)."""
     last, note = last_year(library, edition, previous_id)
     if last is None:
-        return replace(found, year_on_year_note=note)
-    return with_year_on_year(found, edition, last, before_side(store, last, len(edition.domains)), names)
+        return Comparison(note=note)
+    return compared(found, edition, last, before_side(store, last, len(edition.domains)), names)
 
 
 def make(
@@ -175,14 +176,13 @@ def make(
         returns = ledger.read_returns(store, edition.id)
         timings.read = time.perf_counter() - started
         started = time.perf_counter()
-        found = figures.compute(
-            edition, returns, register, generated_at=stamp.strftime("%Y-%m-%d %H:%M UTC"), year_on_year_note=note
-        )
+        found = figures.compute(edition, returns, register, generated_at=stamp.strftime("%Y-%m-%d %H:%M UTC"))
+        comparison = Comparison(note=note)
         if last is not None and before is not None:
-            found = with_year_on_year(found, edition, last, before.result(), names)
+            comparison = compared(found, edition, last, before.result(), names)
     except ledger.LedgerError as error:
         raise ReportError(str(error)) from None
-    laid_out = tables.tables(found)
+    laid_out = tables.tables(found, comparison.result)
     timings.compute = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -194,7 +194,7 @@ def make(
         workbook = Beside(
             partial(exports.write_workbook, laid_out, staging / exports.WORKBOOK, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
         )
-        (staging / REPORT_HTML).write_text(html.render(found, store=str(store)), encoding="utf-8")
+        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store)), encoding="utf-8")
         timings.html = time.perf_counter() - started
         for table in laid_out:
             exports.write_csv(table, staging)
@@ -210,4 +210,4 @@ def make(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     timings.exports = time.perf_counter() - started - timings.html
-    return Made(found, tuple(files), timings)
+    return Made(found, comparison, tuple(files), timings)

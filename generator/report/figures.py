@@ -29,7 +29,6 @@ from ..model import ANSWERS, Contact, Domain, Edition, Question
 from . import rag
 from .inputs import Answer, Returns, Submission, unattributed
 from .risk import Judge, normal, received_day
-from .yearonyear import YearOnYear
 
 Status = Literal["valid", "invalid", "missing"]
 STATUSES: tuple[Status, ...] = ("valid", "invalid", "missing")
@@ -158,9 +157,6 @@ class Figures:
     practices: tuple[PracticeRow, ...]
     risks: tuple[RiskRow, ...]
     support: tuple[SupportRow, ...]
-    year_on_year: YearOnYear | None = None
-    year_on_year_note: str = ""
-    """Why there is no year-on-year comparison, when there is none."""
     status_counts: Mapping[Status, int] = field(default_factory=dict)
 
     def count(self, status: Status) -> int:
@@ -283,8 +279,6 @@ def compute(
     register: Mapping[str, str] | None = None,
     *,
     generated_at: str = "",
-    year_on_year: YearOnYear | None = None,
-    year_on_year_note: str = "",
 ) -> Figures:
     """Every figure of the report on ``edition`` from ``returns``."""
     domains = tuple(domain_info(edition, d) for d in edition.domains)
@@ -347,8 +341,6 @@ def compute(
         practices=tuple(practices),
         risks=tuple(risks),
         support=tuple(support),
-        year_on_year=year_on_year,
-        year_on_year_note=year_on_year_note,
         status_counts=status_counts,
     )
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from . import charts, rag
 from .figures import SHARE_ANSWERS, STATUSES, Figures, PracticeRow, RiskRow, percent
 from .inputs import Answer
-from .yearonyear import YearOnYear
+from .yearonyear import Comparison, YearOnYear
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates" / "report"
 
@@ -75,7 +75,7 @@ def _share_text(value: float | None) -> str:
     return "no answers" if value is None else percent(value)
 
 
-def charts_for(figures: Figures) -> dict[str, Markup]:
+def charts_for(figures: Figures, comparison: Comparison = Comparison()) -> dict[str, Markup]:
     """The report's charts as inline SVG."""
     out: dict[str, Markup] = {}
     counts = [figures.count(s) for s in STATUSES]
@@ -121,7 +121,7 @@ def charts_for(figures: Figures) -> dict[str, Markup]:
             percent=False,
         )
     )
-    yoy = figures.year_on_year
+    yoy = comparison.result
     if yoy is not None:
         rows = [d for d in yoy.domains if d.compared]
         values = [(d.before_share, d.now_share) for d in rows]
@@ -177,7 +177,7 @@ def _changes_shown(yoy: YearOnYear | None) -> list[Any]:
     return sorted(yoy.practices, key=lambda p: (-p.change, p.practice_code))[:CHANGE_LIMIT]
 
 
-def _headline(figures: Figures) -> dict[str, str]:
+def _headline(figures: Figures, comparison: Comparison) -> dict[str, str]:
     """One sentence for each question a reader comes with."""
     known = len(figures.returns)
     missing, invalid, valid = figures.count("missing"), figures.count("invalid"), figures.count("valid")
@@ -201,9 +201,9 @@ def _headline(figures: Figures) -> dict[str, str]:
     )
     support = f"{len(figures.support):,} requests for support from {asking:,} practices"
     support += f", most in {by_domain[0][1]} ({by_domain[0][0]:,})." if by_domain and by_domain[0][0] else "."
-    yoy = figures.year_on_year
+    yoy = comparison.result
     if yoy is None:
-        better = figures.year_on_year_note or "No comparison with last year."
+        better = comparison.note or "No comparison with last year."
     else:
         fewer, same, more = yoy.direction_counts()
         before, now = yoy.before_share, yoy.now_share
@@ -229,18 +229,19 @@ RATING_CELLS: dict[str, str] = {
 """A practice's rating in a domain as a table cell: its letter on its colour, its name for screen readers."""
 
 
-def render(figures: Figures, *, store: str = "") -> str:
-    """The report as one HTML document."""
+def render(figures: Figures, comparison: Comparison = Comparison(), *, store: str = "") -> str:
+    """The report as one HTML document: the figures, and beside them the comparison with last year."""
     template = _environment().get_template("report.html.j2")
     missing = [r for r in figures.returns if r.status == "missing"]
     invalid = [r for r in figures.returns if r.status == "invalid"]
     outside = [r for r in figures.returns if not r.in_register]
     return template.render(
         f=figures,
+        comparison=comparison,
         store=store,
         confidential=CONFIDENTIAL,
-        charts=charts_for(figures),
-        headline=_headline(figures),
+        charts=charts_for(figures, comparison),
+        headline=_headline(figures, comparison),
         missing=missing,
         invalid=invalid[:INVALID_LIMIT],
         invalid_count=len(invalid),
@@ -250,7 +251,7 @@ def render(figures: Figures, *, store: str = "") -> str:
         risks_shown=_risks_shown(figures),
         risk_limit=RISK_LIMIT,
         support_groups=_support_by_domain(figures),
-        changes=_changes_shown(figures.year_on_year),
+        changes=_changes_shown(comparison.result),
         change_limit=CHANGE_LIMIT,
         rating_labels=rag.LABELS,
         rag_rule=rag.RULE,

@@ -18,15 +18,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from ..lineage import Kind, lineage
 from ..model import Edition, Question
+from .figures import Figures
 from .inputs import Returns
 from .risk import Judge, received_day
 
-if TYPE_CHECKING:
-    from .figures import Figures
+
+@dataclass(frozen=True)
+class Comparison:
+    """The comparison with last year that the report shows beside its figures, or why there is none.
+
+    Worked out from the figures (this year's side) and last year's returns; the figures themselves
+    know nothing of it, so they are computed once and never rebuilt.
+    """
+
+    result: YearOnYear | None = None
+    note: str = ""
+    """Why there is no comparison, when there is none."""
 
 
 @dataclass(frozen=True)
