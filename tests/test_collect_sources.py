@@ -639,10 +639,10 @@ def test_a_malformed_index_is_a_problem_for_itself_and_the_other_sources_are_col
     assert [p.format() for p in outcome.problems] == [
         f"{site.url('/deep.json')}: this is JSON nested too deeply to be read, as an index or as a return: ask its "
         "publisher",
-        f"{index} entry 1: the entry's 'url' cannot be fetched: not a valid address: check the brackets around an "
-        "IPv6 address and that the port is 1 to 65535",
-        f"{index} entry 2: the entry's 'url' cannot be fetched: not a valid address: check the brackets around an "
-        "IPv6 address and that the port is 1 to 65535",
+        f"{index} entry 1: the entry's 'url' cannot be fetched: not a valid address: the part in [brackets] must be "
+        "an IPv6 address, with its closing ']'",
+        f"{index} entry 2: the entry's 'url' cannot be fetched: not a valid address: the port (after the ':') must "
+        "be a number from 1 to 65535",
         f"{index} entry 3: warning: 'received_at' is '0001-01-01T00:00:00+14:00', not a date and time between 1990 "
         "and 2099 such as 2025-06-01T09:30:00Z; the time the server gives is used instead",
         f"{index} entry 4: warning: 'received_at' is '9999-12-31T23:59:59-14:00', not a date and time between 1990 "

@@ -444,16 +444,19 @@ def url_problem(url: str) -> str | None:
         return "the address holds a control character; check how it was copied"
     try:
         parts = urlsplit(url)
-        port = parts.port
         host = parts.hostname
     except ValueError:
-        return "not a valid address: check the brackets around an IPv6 address and that the port is 1 to 65535"
+        return "not a valid address: the part in [brackets] must be an IPv6 address, with its closing ']'"
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
     if parts.scheme.lower() not in ("http", "https"):
         return "not an http:// or https:// address"
     if not host:
         return "the address names no server"
     if port == 0:
-        return "not a valid address: the port must be 1 to 65535"
+        return "not a valid address: the port (after the ':') must be a number from 1 to 65535"
     if not _host_is_valid(host):
         return f"'{readable(host[:80])}' is not a server name or address"
     import httpx
