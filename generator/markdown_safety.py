@@ -76,6 +76,8 @@ _ANGLE = re.compile(r"<([^<>\n]*)>?")
 RAW_HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*|!--|!\[CDATA|!|\?)")
 """Where raw HTML (a tag, comment, declaration or processing instruction) may start."""
 _AUTOMAIL = re.compile(r"<[^<> !]+@[^@<> ]+>")
+_AUTOLINK = re.compile(r"<((?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?://[^<>]*)>")
+"""Python-Markdown's autolinks: any other ``<...>`` is raw HTML to it, whatever it looks like."""
 _BRACES = re.compile(r"\{:?[ ]*")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{[{%#][^\n]*", re.DOTALL)
 """Jinja2 expressions, statements and comments; one left open runs to the end of its line (rendering reports it)."""
@@ -159,10 +161,11 @@ def _raw_html(text: str) -> list[Finding]:
         inside = angle.group(1) if angle else ""
         if _AUTOMAIL.match(text, start):
             continue
-        scheme = scheme_of(inside)
-        if scheme is not None and angle is not None and angle.group(0).endswith(">"):
+        autolink = _AUTOLINK.match(text, start)
+        scheme = scheme_of(autolink.group(1) if autolink else inside)
+        if autolink or (scheme not in (None, *ALLOWED_SCHEMES) and angle is not None and angle.group(0).endswith(">")):
             if scheme not in ALLOWED_SCHEMES:
-                opening.append(Finding(start + 1, link_message(scheme)))
+                opening.append(Finding(start + 1, link_message(str(scheme))))
             continue
         shown = match.group(0)
         found = Finding(start, f"raw HTML is not allowed ({shown!r}...): write plain Markdown instead")

@@ -281,6 +281,7 @@ def test_any_text_is_refused_or_renders_without_script(text: str) -> None:
 @given(MARKDOWN)
 @example("- a\n    - [x][r]\n\n        [r]: javascript:alert(1)")
 @example("> [r]:\n>    JavaScript:alert(1)")
+@example("<mailto:# OnLoad .c>")  # an allowed scheme, but no autolink to Python-Markdown: a tag with a handler
 def test_the_source_rules_alone_catch_every_script(text: str) -> None:
     """The rendered-HTML rule is a safety net: every script the property finds is caught at its place."""
     if not source_findings(text):
