@@ -21,8 +21,8 @@ Only ordinary files are read: a named pipe, a device or a socket in a folder, or
 to one, is reported and never opened for reading; a file is read once, at most one byte
 more than the size limit, whatever its size said.
 
-Over HTTP: connect and read timeouts and a deadline for each file that covers all of
-it (headers, redirects and body, however slowly they trickle), retries with exponential
+Over HTTP: connect and read timeouts and a deadline for each attempt at a file that
+covers all of it (headers, redirects and body, however slowly they trickle), retries with exponential
 backoff for 5xx answers, 429 and network errors (each wait at most a minute, all of them
 at most five), a size limit (checked against Content-Length and again while reading),
 TLS certificates verified. A bearer token is read from an environment variable (never
