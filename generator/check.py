@@ -2,8 +2,9 @@
 
 The loader (``load.py``) catches what a file's shape gets wrong; these checks catch
 what only makes sense across files: ids used twice, references to things that are
-not defined, answer rules that do not fit the answer type, unsafe Markdown, and
-questions whose id was reused across editions for another answer type.
+not defined, answer rules that do not fit the answer type, unsafe Markdown (in the
+standards and in the hand-written pages of ``content/``), and questions whose id was
+reused across editions for another answer type.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .lineage import REWORDING_THRESHOLD, text_similarity
 from .load import EditionSource, Loaded, display, load_library
 from .model import Domain, Edition, Library, Question
 from .problems import Problem
-from .yamldoc import Document
+from .yamldoc import MAX_BYTES, Document
 
 RAW_HTML = markdown_safety.RAW_HTML
 """Where raw HTML may start (kept here for the checks of generated Markdown)."""
@@ -298,11 +299,19 @@ def check_content(content: Path) -> list[Problem]:
     give is escaped when the page is rendered)."""
     if not content.is_dir():
         return []
+    try:
+        pages = sorted(content.rglob("*.md"))
+    except OSError as error:  # a symbolic link loop, or a folder that cannot be listed
+        return [Problem(display(content), 0, 0, f"cannot list the pages: {error.strerror or error}")]
     problems: list[Problem] = []
-    for page in sorted(content.rglob("*.md")):
+    for page in pages:
         shown = display(page)
         try:
-            text = page.read_bytes().decode("utf-8-sig")
+            raw = page.read_bytes()
+            if len(raw) > MAX_BYTES:
+                problems.append(Problem(shown, 0, 0, f"the page is larger than {MAX_BYTES // 1_000_000} MB; split it"))
+                continue
+            text = raw.decode("utf-8-sig")
         except OSError as error:
             problems.append(Problem(shown, 0, 0, f"cannot read the page: {error.strerror}"))
             continue

@@ -115,6 +115,23 @@ def test_a_content_page_that_is_not_utf8_is_a_problem(tmp_path: Path) -> None:
     assert [p.message for p in check_content(tmp_path)] == ["the page is not UTF-8 text; save it as UTF-8"]
 
 
+def test_an_oversized_or_unreadable_content_page_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "big.md").write_bytes(b"a" * 2_000_001)
+    (tmp_path / "folder.md").mkdir()
+    assert sorted(p.message for p in check_content(tmp_path)) == [
+        "cannot read the page: Is a directory",
+        "the page is larger than 2 MB; split it",
+    ]
+
+
+def test_a_content_folder_that_cannot_be_listed_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def loop(self: Path, pattern: str) -> list[Path]:
+        raise OSError(40, "Too many levels of symbolic links")
+
+    monkeypatch.setattr(Path, "rglob", loop)
+    assert [p.message for p in check_content(tmp_path)] == ["cannot list the pages: Too many levels of symbolic links"]
+
+
 def test_the_default_standards_and_content_pass() -> None:
     _, problems = check(ROOT / "standards", ROOT / "content")
     assert problems == []
