@@ -67,7 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
-        return int(module.run(args))
+        code = int(module.run(args))
+        _flush_stdout(args.command)
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -90,6 +92,17 @@ def failed(error: OSError | sqlite3.Error) -> str:
     if error.filename2 is not None:
         where += f" → {os.fsdecode(error.filename2)}"
     return f"{where}: {why}"
+
+
+def _flush_stdout(command: str) -> None:
+    """Write out what is left of standard output, so that a full disk there is reported, not ignored at exit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        _quiet_stdout()
+        raise OSError(error.errno, error.strerror, "standard output") from None
 
 
 def _quiet_stdout() -> None:

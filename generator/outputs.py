@@ -34,6 +34,7 @@ import errno
 import os
 import secrets
 import stat
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -294,6 +295,17 @@ def write_file(path: Path, data: bytes, *, force: bool) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def to_stdout(text: str) -> None:
+    """Write ``text`` to standard output; a failure there (a full disk) is an OSError naming standard output."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, "standard output") from None
 
 
 def reason(error: OSError) -> str:

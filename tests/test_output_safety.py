@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -79,22 +80,26 @@ def refused(args: list[str], target: Path, capsys: pytest.CaptureFixture[str], c
     return err
 
 
-def in_a_process(args: list[str], cwd: Path, file_size_limit: int | None = None) -> subprocess.CompletedProcess[str]:
+def in_a_process(
+    args: list[str], cwd: Path, file_size_limit: int | None = None, stdout: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``toolkit ARGS`` in its own process, with a file-size limit (a full disk, to the writer) if given."""
 
     def limit() -> None:
         if file_size_limit is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        preexec_fn=limit,
-        timeout=300,
-    )
+    with open(stdout, "w") if stdout else nullcontext(subprocess.PIPE) as out:
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            preexec_fn=limit,
+            timeout=300,
+        )
 
 
 @pytest.fixture
@@ -467,6 +472,16 @@ def test_a_full_disk_is_a_message_and_leaves_nothing_half_written(workspace: Pat
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == f"toolkit {command[0]}: cannot write kept.csv: File too large"
     assert snapshot(workspace) == before
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize("command", [CARRY, DIFF], ids=["carry-forward", "diff"])
+def test_a_full_disk_behind_standard_output_is_a_message(workspace: Path, command: list[str]) -> None:
+    # Standard output only is the full device: the toolkit is never given its path.
+    result = in_a_process([*command, "-"], workspace, stdout=Path("/dev/full"))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == f"toolkit {command[0]}: standard output: No space left on device"
+    assert "Traceback" not in result.stderr
 
 
 def test_write_file_never_replaces_without_force(tmp_path: Path) -> None:

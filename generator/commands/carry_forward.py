@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     as_json = out is not None and out.suffix.lower() == ".json"
     written = to_json(result, given.extra) if as_json else to_csv(result)
     if out is None:
-        sys.stdout.write(written)
+        outputs.to_stdout(written)
     else:
         try:
             outputs.write_file(out, written.encode("utf-8"), force=args.force)

@@ -76,5 +76,5 @@ def run(args: argparse.Namespace) -> int:
             return 1
         print(f"wrote {out}", file=sys.stderr)
     else:
-        sys.stdout.write(shown)
+        outputs.to_stdout(shown)
     return 0
