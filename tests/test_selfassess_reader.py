@@ -25,11 +25,12 @@ from playwright.sync_api import Browser, Page
 
 from generator.forms.workbook import PRACTICE_CODE_CELL, START_SHEET, render_workbook
 from generator.load import load_library
-from generator.model import Edition, Library
-from generator.returnformat import ALL_COLUMNS, WORKBOOK_COLUMNS
+from generator.model import Edition, Library, Question
+from generator.returnformat import ALL_COLUMNS, WORKBOOK_COLUMNS, number_text
 from generator.returns.messages import format_problem, grouped
-from generator.returns.read import read_return
+from generator.returns.read import iso_date, read_return
 from generator.returns.validate import Rulebook, rulebook, validate
+from generator.risk import months_before, risk_test
 from generator.selfassess.render import section_files, write_section
 
 pytestmark = pytest.mark.browser
@@ -54,7 +55,13 @@ def page(tmp_path_factory: pytest.TempPathFactory, library: Library, browser: Br
     assets = root / "self-assessment" / "assets"
     scripts = "".join(
         f'<script src="{name}"></script>'
-        for name in ("edition.js", "selfassess-read.js", "selfassess-workbook.js", "selfassess-check.js")
+        for name in (
+            "edition.js",
+            "selfassess-core.js",
+            "selfassess-read.js",
+            "selfassess-workbook.js",
+            "selfassess-check.js",
+        )
     )
     (assets / "test.html").write_text(f"<!doctype html><title>checker</title>{scripts}")
     opened = browser.new_page()
@@ -188,11 +195,12 @@ def page_lines(page: Page, data: bytes) -> dict[str, Any]:
     return found
 
 
-def assert_the_page_agrees(page: Page, rules: Rulebook, data: bytes) -> None:
+def assert_the_page_agrees(page: Page, rules: Rulebook, data: bytes, generated: bool = True) -> None:
     """The page gives the collector's lines for ``data``, or sends a return of another edition to that edition's page."""
     edition, expected = collector_lines(data, rules)
     got = page_lines(page, data)
-    event(f"{got['status']}, {'some' if got['lines'] else 'no'} problems")
+    if generated:  # hypothesis tells how often each kind of verdict was met
+        event(f"{got['status']}, {'some' if got['lines'] else 'no'} problems")
     if got["status"] == "other":  # a return to another published edition: that edition's own page checks it
         assert edition == got["edition"] == "2030-31"
         return
@@ -324,3 +332,56 @@ def test_a_workbook_saved_again_by_a_spreadsheet_is_read_as_the_collector_reads_
     _, expected = collector_lines(data, rules)
     assert any("'maybe' is not an answer" in line for line in expected)
     assert page_lines(page, data)["lines"] == expected
+
+
+# --- the risk rule at its edges: the collector, the check page and the online form agree ------------------
+
+
+def boundary_answers(question: Question) -> list[str]:
+    """Answers at and beside each edge of a question's rules: its bounds, its risk thresholds, its date cut-off."""
+    if question.type == "date" and question.risk_older_than_months is not None:
+        cutoff = months_before(RECEIVED, question.risk_older_than_months)
+        days = [cutoff + dt.timedelta(days=d) for d in (-1, 0, 1)]
+        return [d.isoformat() for d in days] + [f"{d.day}/{d.month}/{d.year}" for d in days]
+    if question.type == "number":
+        edges = [e for e in (question.minimum, question.maximum, question.risk_below, question.risk_above) if e is not None]
+        values = sorted({v for e in edges for v in (e - 1, e - 0.01, e, e + 0.01, e + 1)})
+        return [number_text(v) for v in values]
+    return []
+
+
+EDGES = [
+    (question.id, value)
+    for _, _, question in load_library(STANDARDS).library.editions[EDITION].questions()
+    for value in boundary_answers(question)
+]
+
+
+def test_there_are_edges_to_test() -> None:
+    ids = {question_id for question_id, _ in EDGES}
+    assert {"MN1.2", "MN1.7", "PR1.2"} <= ids and len(EDGES) > 30
+
+
+@pytest.mark.parametrize(("question_id", "value"), EDGES)
+def test_the_risk_rule_agrees_at_its_edges(
+    page: Page, rules: Rulebook, library: Library, question_id: str, value: str
+) -> None:
+    """A return answering one question at an edge of its rules, with no action plan: the check page gives the
+    collector's lines (a risk asks for a plan, so a risk shows), and the online form flags the risk alike."""
+    edition = library.editions[EDITION]
+    rows = [list(ALL_COLUMNS)]
+    for _, _, question in edition.questions():
+        answer = value if question.id == question_id else ""
+        rows.append(["C82001", EDITION, question.id, answer, "", "", "", ""])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    assert_the_page_agrees(page, rules, out.getvalue().encode("utf-8"), generated=False)
+    asked = edition.question(question_id)
+    assert asked is not None
+    test = risk_test(asked)
+    python = test is not None and test(iso_date(value), RECEIVED)
+    day = {"year": RECEIVED.year, "month": RECEIVED.month, "day": RECEIVED.day}
+    browser = page.evaluate(
+        "([id, value, day]) => GPQS.flagsRisk(GPQS.question(id), value, day)", [question_id, iso_date(value), day]
+    )
+    assert browser is python
