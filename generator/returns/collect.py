@@ -375,23 +375,34 @@ def _gather(options: Options, store: Store, known: set[str], outcome: Outcome) -
                     outcome.files += 1
                     outcome.refused.append(thing)
                 elif isinstance(thing, Received):
-                    items.append(_item(thing, store, known, outcome))
+                    item = _item(thing, store, known, outcome)
+                    if item is not None:
+                        items.append(item)
     finally:
         if fetcher is not None:
             fetcher.close()
     return items
 
 
-def _item(received: Received, store: Store, known: set[str], outcome: Outcome) -> _Item:
-    if received.path is not None:
+def _item(received: Received, store: Store, known: set[str], outcome: Outcome) -> _Item | None:
+    """The work for one file. Its bytes, read once by the source, are stored at once: the checking reads the
+    stored copy, never the source again (which may since have become a pipe, or grown past the limit)."""
+    if received.data is None:
+        assert received.path is not None, "a source gives a file's bytes or its path"
         return _Item(received.location, received.file_name, received.received_at, received.path)
-    data = received.data or b""
+    data = received.data
     sha256 = hashlib.sha256(data).hexdigest()
     restored: Literal["restored"] | None = None
-    if sha256 not in known:
-        put_raw(store.root, data, sha256)  # fetched: stored at once
-    elif _restore(store.root, data, sha256) == "restored":
-        restored = "restored"
+    try:
+        if sha256 not in known:
+            put_raw(store.root, data, sha256)  # stored before anything reads it
+        elif _restore(store.root, data, sha256) == "restored":
+            restored = "restored"
+    except OSError as error:
+        outcome.problems.append(
+            SourceProblem(received.location, f"cannot write it to the store ({error.strerror or error})")
+        )
+        return None
     path = raw_path(store.root, sha256)
     return _Item(received.location, received.file_name, received.received_at, path, sha256, restored)
 
