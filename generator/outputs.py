@@ -11,6 +11,8 @@ An output folder (the site, the returns store, a report) is refused when it
   (a report may go inside the store, as its default ``<store>/report`` does, but not into its
   raw/ or feedback/ folders);
 - is, or holds, the current folder or the project folder (the one holding the standards);
+- is inside a folder the toolkit made as an output, wherever it is (by its marker, or by an earlier
+  site's or store's signs below), except a report inside a store;
 - is not a folder (a file, a device, a named pipe, a symbolic link loop); the site, which is
   replaced whole, may not be a symbolic link either;
 - is not empty and was not made by the toolkit as that kind of output.
@@ -22,7 +24,7 @@ the marker is added the next time the toolkit writes there. A report folder is r
 ``report.html``, which every report writes.
 
 An output file (``diff --out``, ``carry-forward --out``) is refused when its folder does not
-exist, when it is a folder, a device or a pipe, when it is inside the site or build/ (both
+exist, when it is a folder, a device or a pipe, when it is inside a site or build/ (both
 replaced by the toolkit), and, unless ``force``, when anything is already there. It is written
 beside its place and renamed into it, so a full disk never leaves half a file.
 """
@@ -162,16 +164,20 @@ def what_is(path: Path) -> str | None:
     return "not a folder or a file"
 
 
-def made_as(folder: Path) -> Kind | None:
-    """Which kind of output the toolkit made ``folder`` as: by its marker, or by what an older version left."""
+def made_as(folder: Path, *, strict: bool = False) -> Kind | None:
+    """Which kind of output the toolkit made ``folder`` as: by its marker, or by what an older version left.
+
+    ``strict`` leaves out the signs that another program's folder may show too (a ``raw/`` folder,
+    a ``report.html``): for the folders above an output, which are not being written.
+    """
     for kind, marker in MARKERS.items():
         if (folder / marker).is_file():
             return kind
     if (folder / "index.html").is_file() and (folder / "assets" / "toolkit").is_dir():
         return "site"
-    if (folder / "ledger.sqlite").is_file() or (folder / "raw").is_dir():
+    if (folder / "ledger.sqlite").is_file() or (not strict and (folder / "raw").is_dir()):
         return "store"
-    if (folder / "report.html").is_file():
+    if not strict and (folder / "report.html").is_file():
         return "report"
     return None
 
@@ -229,8 +235,26 @@ def check_folder(path: Path, kind: Kind, around: Sequence[Place]) -> Refused | N
             clash = _clash(target, kind, place, relation)
             if clash:
                 return Refused(given, clash)
+    outer = enclosing_output(target)
+    if outer is not None and not (kind == "report" and outer[0] == "store"):
+        made, folder = outer
+        return Refused(
+            given, f"is inside the toolkit's {_NOUN[made]} {_shown(folder)}/; {_WHY[kind]}, so give a folder outside it"
+        )
     reason = not_replaceable(path, kind)
     return Refused(given, reason) if reason else None
+
+
+def enclosing_output(target: Path) -> tuple[Kind, Path] | None:
+    """The nearest folder above ``target`` (resolved) that the toolkit made as an output, with its kind."""
+    for folder in target.parents:
+        try:
+            made = made_as(folder, strict=True)
+        except OSError:
+            continue
+        if made is not None:
+            return made, folder
+    return None
 
 
 def mark(folder: Path, kind: MarkedKind) -> None:
@@ -260,6 +284,12 @@ def check_file(path: Path, around: Sequence[Place], *, force: bool) -> Refused |
     for place in around:
         if place.path in target.parents and (place.role == "work" or place.kind == "site"):
             return Refused(given, f"is inside {place.name}, which toolkit build replaces; give a file outside it")
+    outer = enclosing_output(target)
+    if outer is not None and outer[0] == "site":
+        return Refused(
+            given,
+            f"is inside the toolkit's site {_shown(outer[1])}/, which toolkit build replaces; give a file outside it",
+        )
     if what is not None and not force:
         return Refused(given, f"already exists ({what}); give --force to replace it, or another name", exists=True)
     if what not in (None, "a file", "a broken symbolic link"):

@@ -653,3 +653,21 @@ def test_the_console_script_refuses_without_a_traceback(workspace: Path) -> None
         result = in_a_process(args, workspace)
         assert (result.returncode, result.stdout, result.stderr.splitlines()[-1]) == (code, "", message)
         assert "Traceback" not in result.stderr
+
+
+def test_an_output_inside_another_output_wherever_it_is_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "elsewhere" / "returns").mkdir(parents=True)
+    outputs.mark(project / "elsewhere" / "returns", "store")
+    (project / "elsewhere" / "public").mkdir()
+    outputs.mark(project / "elsewhere" / "public", "site")
+    cases = [
+        (["build", "--site", "elsewhere/returns/site"], 2, f"toolkit build: --site elsewhere/returns/site: is inside the toolkit's returns store elsewhere/returns/; {SITE_WHY}, so give a folder outside it"),
+        (["build", "--site", "elsewhere/public/2030-31"], 2, f"toolkit build: --site elsewhere/public/2030-31: is inside the toolkit's site elsewhere/public/; {SITE_WHY}, so give a folder outside it"),
+        (["collect", "--from", "inbox", "--store", "elsewhere/public/store"], 2, f"toolkit collect: --store elsewhere/public/store: is inside the toolkit's site elsewhere/public/; {STORE_WHY}, so give a folder outside it"),
+        (["collect", "--from", "inbox", "--store", "elsewhere/returns/inner"], 2, f"toolkit collect: --store elsewhere/returns/inner: is inside the toolkit's returns store elsewhere/returns/; {STORE_WHY}, so give a folder outside it"),
+        (["diff", "2030-31", "2031-32", "--out", "elsewhere/public/bulletin.md"], 2, "toolkit diff: --out elsewhere/public/bulletin.md: is inside the toolkit's site elsewhere/public/, which toolkit build replaces; give a file outside it"),
+    ]  # fmt: skip
+    for args, code, message in cases:
+        assert refused(args, project, capsys, code) == message + "\n"
