@@ -150,6 +150,8 @@ def what_is(path: Path) -> str | None:
     except OSError as error:
         if error.errno == errno.ELOOP:
             return "a symbolic link loop"
+        if error.errno == errno.ENOTDIR:
+            return "a path through a file"
         return f"something that cannot be looked at ({error.strerror})"
     if stat.S_ISDIR(mode):
         return "a folder"

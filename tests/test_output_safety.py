@@ -381,6 +381,8 @@ def test_a_store_is_marked_and_a_store_from_before_markers_is_still_used(
         ("site_templates/r", f"is inside the site's templates (site_templates/); {REPORT_WHY}, so give a folder outside it"),
         (".", f"is the current folder (./); {REPORT_WHY}, so give a folder of its own"),
         ("mine", "is not empty and was not made by toolkit report; give a new or empty folder"),
+        ("mine/letter.docx", "is a file, not a folder"),
+        ("mine/letter.docx/report", "is a path through a file, not a folder"),
     ],
 )  # fmt: skip
 def test_report_out_among_the_projects_folders_is_refused(
