@@ -12,10 +12,16 @@ from hypothesis import HealthCheck, settings
 from playwright.sync_api import Browser, sync_playwright
 
 # No per-example deadline: the machine's two cores are shared with browsers and PDF layout, and a slow
-# example is not a wrong one. In CI the examples are derived from each test's name, so a run can be repeated.
-settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+# example is not a wrong one. Every run, CI's included, tries fresh examples (a fixed seed would only ever
+# try the same ones); a failure prints the seed and the example's blob, and `pytest --hypothesis-seed=N`
+# (or the "fixed" profile, HYPOTHESIS_PROFILE=fixed, whose examples come from each test's name) repeats it.
+_QUIET = [HealthCheck.too_slow]
+settings.register_profile("dev", deadline=None, suppress_health_check=_QUIET, print_blob=True)
+settings.register_profile("ci", deadline=None, suppress_health_check=_QUIET, print_blob=True, database=None)
+settings.register_profile(
+    "fixed", deadline=None, suppress_health_check=_QUIET, print_blob=True, database=None, derandomize=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
