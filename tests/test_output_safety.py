@@ -278,6 +278,19 @@ def test_a_work_folder_holding_the_wrong_kind_of_thing_is_rebuilt(tmp_path: Path
     assert (work / "root" / "mkdocs.yml").is_file()
 
 
+def test_toolkit_build_mends_its_work_folder(cli_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["build"], capsys)[0] == 0
+    config = cli_project / "build" / "site" / "root" / "mkdocs.yml"
+    config.unlink()
+    (config / "a folder where a file was").mkdir(parents=True)
+    domain = cli_project / "standards/2030-31/domains/minimal.yml"
+    domain.write_text(domain.read_text() + "\n# changed\n")
+    code, out, err = run(["build"], capsys)
+    assert (code, out) == (0, "")
+    assert err.startswith("built site/: 2030-31 (current, at the root)")
+    assert config.is_file()
+
+
 def test_a_work_folder_that_cannot_be_made_is_a_problem(tmp_path: Path) -> None:
     add_edition(tmp_path / "standards", "2030-31")
     (tmp_path / "build").write_text("a file where the build keeps its work\n")
