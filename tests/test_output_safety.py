@@ -686,3 +686,12 @@ def test_an_output_inside_another_output_wherever_it_is_is_refused(
     ]  # fmt: skip
     for args, code, message in cases:
         assert refused(args, project, capsys, code) == message + "\n"
+
+
+def test_serve_refuses_a_preview_folder_that_is_not_the_toolkits(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "build" / "preview").mkdir(parents=True)
+    (project / "build" / "preview" / "site").write_text("a file where the preview goes\n")
+    err = refused(["serve", "--port", "0"], project, capsys, 1)
+    assert err == "toolkit serve: build/preview/site: is a file, not a folder\n"

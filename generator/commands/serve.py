@@ -30,11 +30,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..outputs import not_replaceable
     from ..site.build import BuildOptions
     from ..site.serve import Preview
     from .build import print_result
 
     site = Path("build/preview/site")
+    not_ours = not_replaceable(site, "site")
+    if not_ours:
+        print(f"toolkit serve: {site}: {not_ours}", file=sys.stderr)
+        return 1
     options = BuildOptions(
         standards=args.standards,
         site=site,
