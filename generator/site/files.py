@@ -58,8 +58,8 @@ def fingerprint(files: Mapping[str, bytes], folders: Iterable[Path], *parts: str
         digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            name = os.fsencode(path.relative_to(folder))  # a name that is not UTF-8 is hashed as its bytes
-            digest.update(name + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+            relative = os.fsencode(path.relative_to(folder))  # a name that is not UTF-8 is hashed as its bytes
+            digest.update(relative + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
