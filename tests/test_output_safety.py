@@ -695,3 +695,14 @@ def test_serve_refuses_a_preview_folder_that_is_not_the_toolkits(
     (project / "build" / "preview" / "site").write_text("a file where the preview goes\n")
     err = refused(["serve", "--port", "0"], project, capsys, 1)
     assert err == "toolkit serve: build/preview/site: is a file, not a folder\n"
+
+
+def test_a_source_file_whose_name_is_not_utf8_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    folder = add_edition(tmp_path / "standards", "2030-31")
+    open(os.fsencode(folder / "domains") + b"/r\xe9sum\xe9.yml", "wb").close()  # a Latin-1 name
+    result = build(options(tmp_path))
+    assert [p.message for p in result.problems] == [
+        "the file is empty",
+        "this domain is not listed in edition.yml 'domains'; add 'r\udce9sum\udce9' there",
+    ]
+    assert not (tmp_path / "site").exists()
