@@ -152,7 +152,7 @@ def what_is(path: Path) -> str | None:
             return "a symbolic link loop"
         if error.errno == errno.ENOTDIR:
             return "a path through a file"
-        return f"something that cannot be looked at ({error.strerror})"
+        return f"a path that cannot be looked at ({error.strerror})"
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISREG(mode):
@@ -203,7 +203,7 @@ def _clash(target: Path, kind: Kind, place: Place, relation: Relation) -> str | 
 
 def not_replaceable(path: Path, kind: Kind) -> str | None:
     """Why the folder at ``path`` may not be written (or, for the site, replaced) as ``kind``; None when it may."""
-    if kind == "site" and path.is_symlink():
+    if kind == "site" and os.path.islink(path):
         return f"is a symbolic link (to {os.readlink(path)}); {_WHY['site']}, so give the folder itself"
     what = what_is(path)
     if what is None:
@@ -278,7 +278,7 @@ def check_file(path: Path, around: Sequence[Place], *, force: bool) -> Refused |
     if target is None:
         return Refused(given, "is a symbolic link loop, not a file")
     what = what_is(path)
-    if what in ("a folder", "a device", "a named pipe", "a socket", "a symbolic link loop"):
+    if what not in (None, "a file", "a broken symbolic link", "a path through a file"):
         return Refused(given, f"is {what}; give the name of a file to write ('-' writes to the terminal)")
     folder = target.parent
     if what_is(folder) != "a folder":
@@ -294,8 +294,6 @@ def check_file(path: Path, around: Sequence[Place], *, force: bool) -> Refused |
         )
     if what is not None and not force:
         return Refused(given, f"already exists ({what}); give --force to replace it, or another name", exists=True)
-    if what not in (None, "a file", "a broken symbolic link"):
-        return Refused(given, f"is {what}; give the name of a file to write")
     return None
 
 

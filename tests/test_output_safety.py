@@ -706,3 +706,14 @@ def test_a_source_file_whose_name_is_not_utf8_is_a_problem_not_a_traceback(tmp_p
         "this domain is not listed in edition.yml 'domains'; add 'r\udce9sum\udce9' there",
     ]
     assert not (tmp_path / "site").exists()
+
+
+def test_a_name_too_long_for_the_system_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    long = "a" * 300
+    cases = [
+        (["build", "--site", long], "toolkit build: --site {}: is a path that cannot be looked at (File name too long), not a folder"),
+        (["collect", "--from", "inbox", "--store", long], "toolkit collect: --store {}: is a path that cannot be looked at (File name too long), not a folder"),
+        (["diff", "2030-31", "2031-32", "--out", long], "toolkit diff: --out {}: is a path that cannot be looked at (File name too long); give the name of a file to write ('-' writes to the terminal)"),
+    ]  # fmt: skip
+    for args, message in cases:
+        assert refused(args, project, capsys) == message.format(long) + "\n"
