@@ -9,6 +9,9 @@ need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v libreoffice >/dev/null || need+=(libreoffice-calc-nogui)
+# Node.js and npm, for the tools that hold the site's JavaScript to the Python's standard.
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]} (Debian packages the tests need)"
     if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -18,4 +21,15 @@ fi
 
 ruff check generator tests bench
 mypy
+
+# The JavaScript: the linter and type checker of package-lock.json (installed again only when it changes),
+# then its unit tests with Node's own runner.
+if ! cmp -s package-lock.json node_modules/.installed-lock 2>/dev/null; then
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json node_modules/.installed-lock
+fi
+npx --no-install eslint site_templates tests/js eslint.config.js
+npx --no-install tsc -p tsconfig.json
+node --test tests/js/
+
 python -m pytest "$@"

@@ -379,7 +379,7 @@
 
   var root = document.getElementById("sa");
   if (!root || root.getAttribute("data-sa-page") !== "check-a-return") { return; }
-  var input = document.getElementById("sa-check-file");
+  var input = /** @type {HTMLInputElement} */ (document.getElementById("sa-check-file"));
   var result = document.getElementById("sa-check-result");
 
   function element(tag, attributes, text) {

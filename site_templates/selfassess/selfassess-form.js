@@ -14,7 +14,12 @@
 
   // --- small helpers ------------------------------------------------------------------------------
 
-  function byId(id) { return document.getElementById(id); }
+  /**
+   * An element of the form by its id: a field (input, text area or select, each with a value) or its box.
+   * @param {string} id
+   * @returns {HTMLInputElement}
+   */
+  function byId(id) { return /** @type {HTMLInputElement} */ (document.getElementById(id)); }
 
   function show(node, visible) { if (node) { node.hidden = !visible; } }
 
@@ -48,11 +53,6 @@
       if (D.domains[i].id === id) { return D.domains[i]; }
     }
     return null;
-  }
-
-  function domainOfQuestion(questionId) {
-    var q = G.question(questionId);
-    return q ? domainOf(q.domain_id) : null;
   }
 
   // --- errors, the GOV.UK way ----------------------------------------------------------------------
@@ -162,7 +162,7 @@
   function readPart(q, part) {
     var box = container(q.question_id);
     if (part === "answer" && G.isRadio(q)) {
-      var checked = box.querySelector("input[data-part=\"answer\"]:checked");
+      var checked = /** @type {HTMLInputElement | null} */ (box.querySelector("input[data-part=\"answer\"]:checked"));
       return { value: checked ? checked.value : "" };
     }
     if ((part === "answer" && q.type === "date") || part === "action_due") {
@@ -299,7 +299,8 @@
     form.addEventListener("change", save);
 
     form.addEventListener("click", function (event) {
-      var button = event.target.closest && event.target.closest("[data-keep]");
+      var target = /** @type {Element} */ (event.target);
+      var button = target.closest && target.closest("[data-keep]");
       if (!button) { return; }
       var q = G.question(button.getAttribute("data-keep"));
       var result = G.updateDraft(code, function (d) {
@@ -421,6 +422,7 @@
       event.preventDefault();
       clearErrors(form);
       var code = normalCode(codeInput.value);
+      /** @type {Array<[boolean, string, string, HTMLInputElement]>} */
       var checks = [
         [code === "", "practice_code", "practice_code_missing", codeInput],
         [code !== "" && !pattern.test(code), "practice_code", "practice_code_pattern", codeInput],
@@ -806,10 +808,10 @@
     if (send && D.submission_url) { setUpSending(send, code); }
   }
 
-  function sendResult(kind, heading, lines) {
+  function sendResult(outcome, heading, lines) {
     var panel = byId("sa-send-result");
     empty(panel);
-    panel.className = "sa-panel sa-panel--result sa-panel--" + kind;
+    panel.className = "sa-panel sa-panel--result sa-panel--" + outcome;
     panel.appendChild(element("h3", {}, heading));
     lines.forEach(function (line) { panel.appendChild(element("p", {}, line)); });
     show(panel, true);
@@ -845,7 +847,7 @@
         cache: "no-store"
       }).then(function (response) {
         return response.text().then(function (text) {
-          var data = null;
+          var data;
           try { data = JSON.parse(text); } catch (error) { data = null; }
           done();
           var said = data && typeof data === "object" && (data.message || data.error);

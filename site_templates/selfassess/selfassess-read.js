@@ -394,6 +394,10 @@
   var ESCAPES = { "\"": "\"", "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
   /** A JSON value as Python holds it: {t: 'dict'|'list'|'str'|'int'|'float'|'bool'|'none', v}. */
+  /**
+   * @param {string} s
+   * @returns {any} the value as {t: its Python type, v: its value}
+   */
   function pyJsonLoads(s) {
     function ws(i) {
       while (i < s.length && JSON_SPACE.indexOf(s.charAt(i)) >= 0) { i += 1; }
@@ -535,6 +539,12 @@
     return "line " + line + ", column " + column;
   }
 
+  /**
+   * The value of ``key`` in a JSON object read by pyJsonLoads, or undefined.
+   * @param {any} value
+   * @param {string} key
+   * @returns {any}
+   */
   function dictGet(value, key) {
     if (!value || value.t !== "dict") { return undefined; }
     var found;

@@ -48,6 +48,7 @@
   /** read.size_text: '950 bytes', '12.3 KB', '4.0 MB', rounded as Python rounds. */
   function sizeText(size) {
     if (size < 1000) { return size + " bytes"; }
+    /** @type {Array<[string, number]>} */
     var units = [["KB", 1e3], ["MB", 1e6], ["GB", 1e9], ["TB", 1e12]];
     for (var i = 0; i < units.length; i += 1) {
       var scale = units[i][1];
@@ -272,7 +273,7 @@
     return number - 1;
   }
 
-  function text(cell) { return cell ? cell.text : ""; }
+  function cellString(cell) { return cell ? cell.text : ""; }
 
   // --- the workbook ---------------------------------------------------------------------------------
 
@@ -333,21 +334,21 @@
     found.declared_once = true;
     var index = await rowsOf(book, W.data_sheet);
     function meta(row) {
-      return index.length >= row && index[row - 1].length > 1 ? R.strip(text(index[row - 1][1])) : "";
+      return index.length >= row && index[row - 1].length > 1 ? R.strip(cellString(index[row - 1][1])) : "";
     }
     found.edition = meta(2);
     var where = CELL_REFERENCE.exec(meta(3));
     if (where) {
       var codeSheet = (where[1] || "").split("''").join("'") || (where[2] || "");
       if (has(book, codeSheet)) {
-        found.practice_code = R.strip(text(await cellAt(book, codeSheet, Number(where[4]), columnNumber(where[3]))));
+        found.practice_code = R.strip(cellString(await cellAt(book, codeSheet, Number(where[4]), columnNumber(where[3]))));
       }
     }
     for (var i = 4; i < index.length; i += 1) {
       var entry = index[i];
-      var questionId = entry.length ? R.strip(text(entry[0])) : "";
+      var questionId = entry.length ? R.strip(cellString(entry[0])) : "";
       if (!questionId || entry.length < 3) { continue; }
-      var sheet = R.strip(text(entry[1]));
+      var sheet = R.strip(cellString(entry[1]));
       var rowCell = entry[2];
       if (!has(book, sheet)) {
         found.problems.push(R.problem("workbook_sheet_missing", "error", { question_id: questionId },
@@ -359,7 +360,7 @@
       var cells = {};
       var names = Object.keys(W.columns);
       for (var k = 0; k < names.length; k += 1) {
-        cells[names[k]] = text(await cellAt(book, sheet, number, columnNumber(W.columns[names[k]])));
+        cells[names[k]] = cellString(await cellAt(book, sheet, number, columnNumber(W.columns[names[k]])));
       }
       if (R.strip(cells.question_id).toUpperCase() !== questionId.toUpperCase()) {
         found.problems.push(R.problem("workbook_moved", "error", {
@@ -407,7 +408,7 @@
       if (has(book, W.data_sheet)) { return await readOurs(book); }
       var first = book.names.length ? book.names[0] : "";
       var rows = await rowsOf(book, first);
-      var table = rows.map(function (cells, i) { return [i + 1, cells.map(text)]; });
+      var table = rows.map(function (cells, i) { return [i + 1, cells.map(cellString)]; });
       var found = R.readTable("workbook", table, first);
       if (found.format === "unknown") {
         var notOurs = R.newRead("unknown");

@@ -1,0 +1,64 @@
+// Unit tests of the self-assessment's rules in the browser (site_templates/selfassess/selfassess-core.js),
+// run with Node's own test runner: the risk rule at its edges, month arithmetic, how numbers are written.
+// The collector's side of the same rules is tested in Python; tests/test_selfassess_reader.py holds the two
+// to the same verdicts in a real browser.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import vm from "node:vm";
+
+const CORE = new URL("../../site_templates/selfassess/selfassess-core.js", import.meta.url);
+
+/** selfassess-core.js loaded as a page loads it, with the edition's data it needs. */
+function loadCore(questions = []) {
+  const window = { GPQS_SELFASSESS: { questions, form_messages: {} } };
+  vm.runInNewContext(readFileSync(CORE, "utf8"), { window, Date, Number, String, Math, Array, Object, JSON });
+  return window.GPQS;
+}
+
+const G = loadCore();
+const RECEIVED = { year: 2031, month: 8, day: 15 };
+const rule = (fields) => ({
+  type: "text", risk_answers: [], risk_below: null, risk_above: null, risk_older_than_months: null, ...fields,
+});
+
+test("a date flags a risk only when it is before the cut-off, not on it", () => {
+  const q = rule({ type: "date", risk_older_than_months: 36 });
+  assert.equal(G.flagsRisk(q, "2028-08-14", RECEIVED), true);
+  assert.equal(G.flagsRisk(q, "2028-08-15", RECEIVED), false);
+  assert.equal(G.flagsRisk(q, "2028-08-16", RECEIVED), false);
+  assert.equal(G.flagsRisk(q, "", RECEIVED), false);
+  assert.equal(G.flagsRisk(q, "not a date", RECEIVED), false);
+});
+
+test("a month back from a month's last day lands on the shorter month's last day", () => {
+  const back = (day, months) => ({ ...G.addMonths(day, months) }); // an object of this realm, to compare
+  assert.deepEqual(back({ year: 2031, month: 3, day: 31 }, -1), { year: 2031, month: 2, day: 28 });
+  assert.deepEqual(back({ year: 2032, month: 2, day: 29 }, -12), { year: 2031, month: 2, day: 28 });
+  assert.deepEqual(back({ year: 2031, month: 1, day: 15 }, -1), { year: 2030, month: 12, day: 15 });
+});
+
+test("a number flags a risk strictly below or above its thresholds", () => {
+  const below = rule({ type: "number", risk_below: 90 });
+  assert.equal(G.flagsRisk(below, "89.99", RECEIVED), true);
+  assert.equal(G.flagsRisk(below, "90", RECEIVED), false);
+  assert.equal(G.flagsRisk(below, "100", RECEIVED), false);
+  const above = rule({ type: "number", risk_above: 0 });
+  assert.equal(G.flagsRisk(above, "0", RECEIVED), false);
+  assert.equal(G.flagsRisk(above, "0.01", RECEIVED), true);
+  assert.equal(G.flagsRisk(above, "abc", RECEIVED), false);
+});
+
+test("a fixed answer flags a risk when the standards list it", () => {
+  const q = rule({ type: "yes_no_partial_na", risk_answers: ["no", "partial"] });
+  assert.equal(G.flagsRisk(q, "no", RECEIVED), true);
+  assert.equal(G.flagsRisk(q, " partial ", RECEIVED), true);
+  assert.equal(G.flagsRisk(q, "yes", RECEIVED), false);
+});
+
+test("numbers are written as the collector writes them: no point on a whole number, never rounded", () => {
+  assert.equal(G.numberText(100), "100");
+  assert.equal(G.numberText(1234567), "1234567");
+  assert.equal(G.numberText(2.75), "2.75");
+  assert.equal(G.numberText(null), "");
+});
