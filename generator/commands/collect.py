@@ -65,7 +65,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=decimal(0, MAX_TIMEOUT),
         default=30.0,
         metavar="SECONDS",
-        help=f"HTTP read timeout (default: 30 seconds; at most {MAX_TIMEOUT})",
+        help=(
+            "HTTP: the longest wait for each piece of an answer; the whole answer, however steadily it trickles, "
+            f"must arrive within ten times that (default: 30 seconds, so 300 for the whole; at most {MAX_TIMEOUT})"
+        ),
     )
     parser.add_argument(
         "--retries",
@@ -152,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
         max_size=int(args.max_size * 1024 * 1024),
         read_timeout=args.timeout,
         connect_timeout=min(10.0, args.timeout),
+        deadline=10 * args.timeout,
         retries=args.retries,
         token_env=args.token_env,
     )

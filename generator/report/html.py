@@ -18,6 +18,9 @@ from .figures import SHARE_ANSWERS, STATUSES, Figures, PracticeRow, RiskRow, per
 from .inputs import Answer
 from .yearonyear import Comparison, YearOnYear
 
+NO_COMPARISON = Comparison()
+"""A report shown without a comparison with last year (and no reason given)."""
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates" / "report"
 
 RISK_LIMIT = 2000
@@ -75,7 +78,7 @@ def _share_text(value: float | None) -> str:
     return "no answers" if value is None else percent(value)
 
 
-def charts_for(figures: Figures, comparison: Comparison = Comparison()) -> dict[str, Markup]:
+def charts_for(figures: Figures, comparison: Comparison = NO_COMPARISON) -> dict[str, Markup]:
     """The report's charts as inline SVG."""
     out: dict[str, Markup] = {}
     counts = [figures.count(s) for s in STATUSES]
@@ -229,7 +232,7 @@ RATING_CELLS: dict[str, str] = {
 """A practice's rating in a domain as a table cell: its letter on its colour, its name for screen readers."""
 
 
-def render(figures: Figures, comparison: Comparison = Comparison(), *, store: str = "") -> str:
+def render(figures: Figures, comparison: Comparison = NO_COMPARISON, *, store: str = "") -> str:
     """The report as one HTML document: the figures, and beside them the comparison with last year."""
     template = _environment().get_template("report.html.j2")
     missing = [r for r in figures.returns if r.status == "missing"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
 from ..lineage import Kind, lineage
 from ..model import Edition, Question
 from .figures import Figures

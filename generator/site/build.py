@@ -16,6 +16,7 @@ A build that fails at any step leaves ``site/`` exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -32,7 +33,7 @@ from ..load import display
 from ..model import Edition, Library
 from ..outputs import mark, not_replaceable, reason
 from ..problems import Problem, errors
-from . import files, uptodate
+from . import files, htmlguard, uptodate
 from .config import SettingsProblem, dump, edition_config, read_settings
 from .mkdocs_build import SiteBuilderFailed, build_site
 from .pages import BuiltEdition, Kind, PageContext, navigation, render_pages
@@ -169,7 +170,7 @@ def _build(options: BuildOptions) -> BuildResult:
         return BuildResult(uptodate.problems_of(last), reports, timer.seconds, up_to_date=True)
     uptodate.forget(options.work)
     with timer.step("check"), heap.loading():
-        library, problems = check(options.standards)
+        library, problems = check(options.standards, options.content)
     if errors(problems):
         return BuildResult(problems, seconds=timer.seconds)
     built = plan(library, options.include_drafts)
@@ -336,9 +337,12 @@ def _assets(options: BuildOptions, templates: Templates) -> Mapping[str, bytes]:
 
 
 def _builder_versions() -> str:
+    """What a built edition depends on beyond its pages: the site builder's versions, and the check of every built
+    page (:mod:`.htmlguard`), so that a page built before a stricter check is built, and checked, again."""
     from importlib.metadata import version
 
-    return f"mkdocs {version('mkdocs')}; mkdocs-material {version('mkdocs-material')}"
+    guard = hashlib.sha256(Path(htmlguard.__file__).read_bytes()).hexdigest()[:16]
+    return f"mkdocs {version('mkdocs')}; mkdocs-material {version('mkdocs-material')}; page check {guard}"
 
 
 def _read(path: Path) -> str:
