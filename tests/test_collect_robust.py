@@ -8,9 +8,13 @@ Each is collected beside a good return, and the run (and the next run) completes
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import sqlite3
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -99,9 +103,7 @@ def test_a_file_name_that_is_no_utf8_is_collected_and_shown_readably(
     "code",
     ["../../../ESCAPED/PWNED", "/tmp/PWNED", "C82\x00002", "C" + "8" * 1000, "..", "C82002/../../x", "CON"],
 )
-def test_no_practice_code_chooses_where_a_file_goes(
-    inbox: Path, capsys: pytest.CaptureFixture[str], code: str
-) -> None:
+def test_no_practice_code_chooses_where_a_file_goes(inbox: Path, capsys: pytest.CaptureFixture[str], code: str) -> None:
     put(inbox, "odd.json", export(code, answer="maybe").encode())
     before = set(Path.cwd().parent.rglob("*"))
     first, _, err = collect(capsys)
@@ -207,3 +209,62 @@ def test_the_store_status_and_report_agree_on_which_return_counts() -> None:
         ]
         by_report = reported(Reported(i, "C82001", at, "", "", ok) for i, at, ok in case)["C82001"].id
         assert status(stored).id == by_report, case
+
+
+def with_sheet_xml(workbook: bytes, change: Callable[[str, bytes], bytes]) -> bytes:
+    """``workbook`` with each worksheet's XML passed through ``change(name, xml)``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = change(info.filename, data)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def test_a_workbook_claiming_a_million_rows_and_every_column_is_read_as_what_it_holds() -> None:
+    """Each sheet says it spans A1:XFD1048576; padded to that, its rows would take gigabytes."""
+    good = (CORPUS / "good_workbook.xlsx").read_bytes()
+    claims = with_sheet_xml(
+        good, lambda _, xml: re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', xml)
+    )
+    assert claims != good
+    assert [r.values for r in read_return(claims).rows] == [r.values for r in read_return(good).rows]
+
+
+def test_a_workbook_with_more_rows_than_a_return_is_refused_unread() -> None:
+    rows = b"".join(
+        b'<row r="%d"><c r="XFD%d" t="inlineStr"><is><t>x</t></is></c></row>' % (i, i) for i in range(1, MAX_ROWS + 2)
+    )
+    sheet = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>" + rows + b"</sheetData></worksheet>"
+    )
+    found = read_return(with_sheet_xml((CORPUS / "good_own_workbook.xlsx").read_bytes(), lambda _, xml: sheet))
+    assert [p.code for p in found.problems] == ["too_many_rows"]
+
+
+def test_a_20_mb_csv_beside_a_good_return_is_recorded_and_the_run_completes(
+    inbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = b"C82002,2030-31,MN1.1,maybe," + b"x" * 60 + b"\n"
+    put(
+        inbox,
+        "C82002 huge.csv",
+        b"practice_code,edition,question_id,answer,comment\n" + line * (20_000_000 // len(line)),
+    )
+    code, _, err = collect(capsys)
+    assert code == 0 and "collected 2 files: 2 new (1 valid, 1 invalid)" in err, err
+    assert ledger(Path("store"), "SELECT format, errors FROM submissions ORDER BY id") == [("csv", 0), ("unknown", 1)]
+
+
+def test_a_damaged_ledger_is_one_line_and_exit_2(inbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A ledger that is no SQLite database: the run cannot start, and says where and why (a configuration error)."""
+    Path("store").mkdir()
+    (Path("store") / LEDGER_FILE).write_bytes(b"this is not a database, just some text " * 50)
+    assert collect(capsys) == (
+        2,
+        "",
+        "toolkit collect: store/ledger.sqlite: cannot open the ledger (file is not a database)\n",
+    )
