@@ -280,8 +280,13 @@ def _markdown() -> Any:
     return markdown.Markdown(extensions=list(EXTENSIONS))
 
 
+_CAN_MAKE_MARKUP = re.compile(r"[<{&\\]|\]\s*[(:]")
+"""What any markup, attribute or address in rendered Markdown needs in its source: a tag or autolink, an
+attribute list, an entity, an escape, or a link (``](`` inline, ``]:`` a reference definition)."""
+
+
 def _rendered(text: str) -> list[Finding]:
-    if not any(c in text for c in "<{&:\\"):
+    if not _CAN_MAKE_MARKUP.search(text):
         return []  # nothing here can make markup, an attribute or an address with a scheme
     refused = unsafe_html(render(text))
     if not refused:
