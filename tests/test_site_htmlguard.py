@@ -7,10 +7,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from test_site_support import ROOT, add_edition, options, tree
 
 from generator.site.build import build
-from generator.site.htmlguard import Violation, known_inline_scripts, scan_page, scan_site
+from generator.site.htmlguard import (
+    Violation,
+    known_inline_scripts,
+    needs_a_whole_look,
+    scan_page,
+    scan_site,
+    scripts_only,
+)
 from generator.site.mkdocs_build import SiteBuilderFailed, build_site
 
 THEME_TEMPLATE = """\
@@ -208,3 +217,65 @@ def test_built_pages_that_cannot_be_read_fail_the_site_build_with_a_message(
     with pytest.raises(SiteBuilderFailed) as failed:
         build_site(_project(tmp_path, "# Other\n"))
     assert failed.value.messages == ["could not read the built pages to check them: [Errno 13] Permission denied"]
+
+
+# --- the cheap first look: a page is read tag by tag only when it could matter ----------------------------
+
+FRAGMENTS = [
+    "<p>",
+    "</p>",
+    "\n",
+    " ",
+    "\t",
+    '<a href="',
+    '">x</a>',
+    "https://example.org",
+    "javascript:alert(1)",
+    "java\tscript:",
+    "JaVaScRiPt:",
+    "vbscript:",
+    "data:image/png,AA",
+    "&#106;",
+    "&#x3a;",
+    "&#39;",
+    "&colon;",
+    ' onclick="x"',
+    "/onload=x",
+    "'onmouseover='x'",
+    " ONCLICK = y",
+    "<svg/onload=alert(1)>",
+    "<script>alert(1)</script>",
+    '<script src="assets/toolkit/shim.js"></script>',
+    "<script>",
+    "<SCRIPT>",
+    '<iframe srcdoc="x"></iframe>',
+    '<meta http-equiv="refresh" content="0; url=javascript:x">',
+    "description",
+    'data-md-component="x"',
+    "İ",
+]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join))
+@example("<p>İ</p>\n<script>alert(1)</script>")
+@example('<a href="java\tscript:alert(1)">x</a>')
+@example("<svg/onload=alert(1)>")
+def test_the_first_look_never_hides_what_the_whole_look_finds(page: str) -> None:
+    """What reading every tag finds, the first look finds too (a script read out of its context may be refused
+    where the whole page would not refuse it: stricter, never laxer)."""
+    whole = scan_page(page, "p.html")
+    looked = scan_page(page if needs_a_whole_look(page) else scripts_only(page), "p.html")
+    assert set(whole) <= set(looked)
+
+
+def test_every_kind_of_violation_asks_for_a_whole_look() -> None:
+    lines = [line for name in ("handler.html", "addresses.html") for line in BAD[name].splitlines() if line.strip()]
+    assert lines and all(needs_a_whole_look(line) for line in lines if scan_page(line, "p.html")), lines
+
+
+def test_scripts_keep_their_lines() -> None:
+    page = '<p>one</p>\n<p>two</p>\n<script>alert(1)</script>\n<p>four</p>\n<script src="x.js"></script>\n'
+    assert not needs_a_whole_look(page)
+    assert scan_page(scripts_only(page), "p.html") == scan_page(page, "p.html")
+    assert [v.line for v in scan_page(page, "p.html")] == [3, 5]

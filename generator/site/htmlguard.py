@@ -72,8 +72,41 @@ def scan_site(site: Path, template_dirs: Sequence[Path] = (), root_path: str = "
             continue
         page = path.relative_to(site).as_posix()
         text = path.read_text(encoding="utf-8", errors="replace")
-        violations += scan_page(text, page, site, known, root_path)
+        violations += scan_page(text if needs_a_whole_look(text) else scripts_only(text), page, site, known, root_path)
     return violations
+
+
+_HANDLER = re.compile(r"on[a-z]+\s*=")
+_HANDLER_BEFORE = frozenset(" \t\n\r\f/\"'")
+"""What may stand before an attribute's name: a space, a slash or the quote that closed the last value."""
+_ENCODED = re.compile(r"&#(?!39;|34;|x27;|x22;)|&(?:colon|tab|newline);")
+"""A character reference that could spell an address. (Pages escape quotes as &#39; and &#34;, which cannot.)"""
+_SCHEME = re.compile(r"(?:s\s*c\s*r\s*i\s*p\s*t|d\s*a\s*t\s*a)\s*:")
+"""The end of a script or data scheme, with the spaces, tabs and line ends browsers ignore inside one."""
+_SCRIPT_ELEMENT = re.compile(r"<script\b.*?</script\s*>", re.S | re.I)
+_SCRIPT_START = re.compile(r"<script\b", re.I)
+
+
+def needs_a_whole_look(html: str) -> bool:
+    """Whether a page holds anything but its scripts that could run script: a cheap look first, so that the
+    page's every tag is read (by :func:`scan_page`) only when it could matter."""
+    low = html.lower()
+    if "srcdoc" in low or "http-equiv" in low or _ENCODED.search(low) or _SCHEME.search(low):
+        return True
+    if any(m.start() and low[m.start() - 1] in _HANDLER_BEFORE for m in _HANDLER.finditer(low)):
+        return True
+    return len(_SCRIPT_START.findall(html)) != len(_SCRIPT_ELEMENT.findall(html))  # a script left open
+
+
+def scripts_only(html: str) -> str:
+    """The page's script elements, each on its own lines as in the page (the rest kept as line ends only)."""
+    parts = []
+    last = 0
+    for match in _SCRIPT_ELEMENT.finditer(html):
+        parts.append("\n" * html.count("\n", last, match.start()))
+        parts.append(match.group(0))
+        last = match.end()
+    return "".join(parts)
 
 
 def scan_page(
