@@ -8,6 +8,7 @@ Each is collected beside a good return, and the run (and the next run) completes
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -18,10 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.returns.read import MAX_ROWS, read_return
-from generator.returns.store import LEDGER_FILE
+from generator.returns.store import LEDGER_FILE, Record, Store, put_raw
 from generator.returns.text import valid_data, valid_text
 
 CORPUS = Path(__file__).parent / "returns"
@@ -268,3 +271,38 @@ def test_a_damaged_ledger_is_one_line_and_exit_2(inbox: Path, capsys: pytest.Cap
         "",
         "toolkit collect: store/ledger.sqlite: cannot open the ledger (file is not a database)\n",
     )
+
+
+ANY_TEXT = st.text(alphabet=st.characters(codec=None, categories=None), max_size=40) | st.sampled_from(
+    ["", "\x00", "\ud800", "\udce9", "a\udfffb", "\U0010ffff", "x" * 5000]
+)
+
+
+@settings(max_examples=60)
+@given(
+    source=ANY_TEXT,
+    name=ANY_TEXT,
+    code=ANY_TEXT,
+    answer=ANY_TEXT,
+    problem_text=ANY_TEXT,
+)
+def test_any_text_can_be_written_to_the_ledger_and_read_back_valid(
+    tmp_path_factory: pytest.TempPathFactory, source: str, name: str, code: str, answer: str, problem_text: str
+) -> None:
+    root = tmp_path_factory.mktemp("store")
+    with Store.open(root) as store:
+        data = b"a return"
+        sha256 = hashlib.sha256(data + source.encode("utf-8", "surrogatepass")).hexdigest()
+        put_raw(root, data, sha256)
+        record = Record(
+            source, name, sha256, len(data), "2030-06-05T09:00:00Z", "json", code, "2030-31", "valid",
+            [{"severity": "warning", "message": problem_text, "value": answer}],
+            [("MN1.1", answer, problem_text, "", "", "")],
+        )  # fmt: skip
+        assert len(store.record([record])) == 1
+        (kept,) = store.submissions()
+        for text in (kept.source, kept.file_name, kept.practice_code, kept.problems[0]["message"]):
+            text.encode("utf-8")  # valid text, whatever was given
+        assert kept.source == valid_text(source) and kept.practice_code == valid_text(code)
+        (row,) = store.db.execute("SELECT answer, comment FROM answers").fetchall()
+        assert tuple(row) == (valid_text(answer), valid_text(problem_text))
