@@ -62,6 +62,7 @@ def test_pages_in_navigation_order_then_the_files_they_load(files: dict[str, Sec
         ("self-assessment/check-a-return.md", "check-a-return", "Check a return file"),
         ("self-assessment/assets/edition.js", "asset", ""),
         ("self-assessment/assets/selfassess.css", "asset", ""),
+        ("self-assessment/assets/selfassess-rules.js", "asset", ""),
         ("self-assessment/assets/selfassess-core.js", "asset", ""),
         ("self-assessment/assets/selfassess-form.js", "asset", ""),
         ("self-assessment/assets/selfassess-read.js", "asset", ""),

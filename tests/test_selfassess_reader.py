@@ -57,6 +57,7 @@ def page(tmp_path_factory: pytest.TempPathFactory, library: Library, browser: Br
         f'<script src="{name}"></script>'
         for name in (
             "edition.js",
+            "selfassess-rules.js",
             "selfassess-core.js",
             "selfassess-read.js",
             "selfassess-workbook.js",

@@ -32,6 +32,7 @@ ASSETS = "assets/"
 """The scripts and styles, under the section's folder."""
 STATIC_ASSETS = (
     "selfassess.css",
+    "selfassess-rules.js",
     "selfassess-core.js",
     "selfassess-form.js",
     "selfassess-read.js",
@@ -39,16 +40,19 @@ STATIC_ASSETS = (
     "selfassess-check.js",
 )
 EDITION_SCRIPT = "edition.js"
-FORM_SCRIPTS = (EDITION_SCRIPT, "selfassess-core.js", "selfassess-form.js")
+RULES_SCRIPT = "selfassess-rules.js"
+"""The rule every page applies alike (whether an answer flags a risk), loaded before the scripts that use it."""
+FORM_SCRIPTS = (EDITION_SCRIPT, RULES_SCRIPT, "selfassess-core.js", "selfassess-form.js")
 START_SCRIPTS = (
     EDITION_SCRIPT,
+    RULES_SCRIPT,
     "selfassess-core.js",
     "selfassess-read.js",
     "selfassess-workbook.js",
     "selfassess-form.js",
 )
 """The start page also reads a filled-in workbook to carry on from it."""
-CHECK_SCRIPTS = (EDITION_SCRIPT, "selfassess-read.js", "selfassess-workbook.js", "selfassess-check.js")
+CHECK_SCRIPTS = (EDITION_SCRIPT, RULES_SCRIPT, "selfassess-read.js", "selfassess-workbook.js", "selfassess-check.js")
 
 START, CHECK_ANSWERS, CHECK_RETURN = "index", "check-answers", "check-a-return"
 RESERVED = frozenset({START, CHECK_ANSWERS, CHECK_RETURN, "assets"})

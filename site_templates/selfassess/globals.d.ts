@@ -5,6 +5,7 @@ export {};
 declare global {
   interface Window {
     GPQS_SELFASSESS: any;
+    GPQS_RULES: any;
     GPQS: any;
     GPQS_READ: any;
     GPQS_WORKBOOK: any;

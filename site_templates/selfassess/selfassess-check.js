@@ -17,7 +17,7 @@
   var ALL = D.all_columns;
   var problem = R.problem, place = R.place, formatProblem = R.formatProblem, grouped = R.grouped;
   var joinWords = R.joinWords, casefold = R.casefold, codePoints = R.codePoints, floatRepr = R.floatRepr;
-  var realDate = R.realDate, leap = R.leap, pad = R.pad, isoDate = R.isoDate, readReturn = R.readReturn;
+  var realDate = R.realDate, pad = R.pad, isoDate = R.isoDate, readReturn = R.readReturn;
 
   // --- the edition's rules (validate.py) ------------------------------------------------------------------
 
@@ -133,14 +133,6 @@
     return "from " + low + " to " + high + suffix;
   }
 
-  function monthsBefore(day, months) {
-    var index = day.year * 12 + day.month - 1 - months;
-    var year = Math.floor(index / 12);
-    var month = index - year * 12 + 1;
-    var last = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !leap(year) ? 1 : 0);
-    return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(Math.min(day.day, last), 2);
-  }
-
   var rules = {};
   D.questions.forEach(function (q) {
     var answers = {};
@@ -150,25 +142,13 @@
       answers: answers,
       hasAnswers: q.answers.length > 0,
       allowed: joinWords(q.answers),
-      risk: q.risk_answers.map(casefold),
       canFlagRisk: q.risk_answers.length > 0 || q.risk_below !== null || q.risk_above !== null ||
         q.risk_older_than_months !== null
     };
   });
   var requiredIds = D.questions.filter(function (q) { return q.required; }).map(function (q) { return q.question_id; });
 
-  function flagsRisk(rule, answer, received) {
-    var q = rule.q;
-    if (rule.hasAnswers) { return rule.risk.indexOf(casefold(answer)) >= 0; }
-    if (q.type === "number") {
-      var value = Number(answer);
-      return (q.risk_below !== null && value < q.risk_below) || (q.risk_above !== null && value > q.risk_above);
-    }
-    if (q.type === "date" && q.risk_older_than_months !== null) {
-      return answer < monthsBefore(received, q.risk_older_than_months);
-    }
-    return false;
-  }
+  function flagsRisk(rule, answer, received) { return window.GPQS_RULES.flagsRisk(rule.q, answer, received); }
 
   function isDate(value) {
     if (!ISO_DATE.test(value)) { return false; }

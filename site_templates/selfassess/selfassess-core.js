@@ -133,22 +133,10 @@
 
   function isRadio(q) { return RADIO_TYPES[q.type] === true; }
 
-  /** Whether an answer to q flags a risk (and so asks for an action plan). */
+  /** Whether an answer to q flags a risk (and so asks for an action plan), today or on `onDay`: the one rule
+   *  of selfassess-rules.js. */
   function flagsRisk(q, answer, onDay) {
-    var text = String(answer || "").trim();
-    if (text === "") { return false; }
-    if (isRadio(q)) { return q.risk_answers.indexOf(text) >= 0; }
-    if (q.type === "number") {
-      if (!NUMBER.test(text)) { return false; }
-      var value = Number(text);
-      return (q.risk_below !== null && value < q.risk_below) || (q.risk_above !== null && value > q.risk_above);
-    }
-    if (q.type === "date" && q.risk_older_than_months !== null) {
-      var date = parseIsoDate(text);
-      if (!date) { return false; }
-      return isoDate(date) < isoDate(addMonths(onDay || today(), -q.risk_older_than_months));
-    }
-    return false;
+    return window.GPQS_RULES.flagsRisk(q, answer, onDay || today());
   }
 
   function emptyEntry() {

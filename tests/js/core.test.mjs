@@ -7,19 +7,25 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import vm from "node:vm";
 
-const CORE = new URL("../../site_templates/selfassess/selfassess-core.js", import.meta.url);
+const SCRIPTS = ["selfassess-rules.js", "selfassess-core.js"].map(
+  (name) => new URL(`../../site_templates/selfassess/${name}`, import.meta.url),
+);
 
-/** selfassess-core.js loaded as a page loads it, with the edition's data it needs. */
+/** The rules and selfassess-core.js loaded as a page loads them, with the edition's data they need. */
 function loadCore(questions = []) {
   const window = { GPQS_SELFASSESS: { questions, form_messages: {} } };
-  vm.runInNewContext(readFileSync(CORE, "utf8"), { window, Date, Number, String, Math, Array, Object, JSON });
+  const context = vm.createContext({ window, Date, Number, String, Math, Array, Object, JSON });
+  for (const script of SCRIPTS) {
+    vm.runInContext(readFileSync(script, "utf8"), context);
+  }
   return window.GPQS;
 }
 
 const G = loadCore();
 const RECEIVED = { year: 2031, month: 8, day: 15 };
 const rule = (fields) => ({
-  type: "text", risk_answers: [], risk_below: null, risk_above: null, risk_older_than_months: null, ...fields,
+  type: "text", answers: [], risk_answers: [], risk_below: null, risk_above: null, risk_older_than_months: null,
+  ...fields,
 });
 
 test("a date flags a risk only when it is before the cut-off, not on it", () => {
@@ -50,7 +56,9 @@ test("a number flags a risk strictly below or above its thresholds", () => {
 });
 
 test("a fixed answer flags a risk when the standards list it", () => {
-  const q = rule({ type: "yes_no_partial_na", risk_answers: ["no", "partial"] });
+  const q = rule({
+    type: "yes_no_partial_na", answers: ["yes", "partial", "no", "not applicable"], risk_answers: ["no", "partial"],
+  });
   assert.equal(G.flagsRisk(q, "no", RECEIVED), true);
   assert.equal(G.flagsRisk(q, " partial ", RECEIVED), true);
   assert.equal(G.flagsRisk(q, "yes", RECEIVED), false);

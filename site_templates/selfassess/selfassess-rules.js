@@ -1,0 +1,65 @@
+/* The rule every page of the self-assessment applies alike, written once: whether an answer flags a
+   risk, and so asks for an action plan. It mirrors the collector's rule (generator/risk.py): an answer
+   flags a risk when it is one of the question's risk_answers (case and surrounding spaces ignored), a
+   number below risk_below or above risk_above, or a date more than risk_older_than_months months
+   before the day the return is received (on the online form: today). The online form
+   (selfassess-core.js) and the check page (selfassess-check.js) both use it through
+   window.GPQS_RULES; tests/test_selfassess_reader.py holds it to the collector at every edge. */
+(function (window) {
+  "use strict";
+
+  /** Python's str.casefold for the letters answers are written in. @param {string} text */
+  function casefold(text) { return text.toLowerCase().replace(/\u00df/g, "ss").replace(/\u03c2/g, "\u03c3"); }
+
+  /** @param {number} value @param {number} width */
+  function pad(value, width) {
+    var text = String(value);
+    while (text.length < width) { text = "0" + text; }
+    return text;
+  }
+
+  /**
+   * The same day `months` calendar months earlier (the month's last day where it is shorter), as
+   * generator/risk.py's months_before.
+   * @param {{year: number, month: number, day: number}} day
+   * @param {number} months
+   */
+  function monthsBefore(day, months) {
+    var index = day.year * 12 + day.month - 1 - months;
+    var year = Math.floor(index / 12);
+    var month = index - year * 12 + 1;
+    var last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return { year: year, month: month, day: Math.min(day.day, last) };
+  }
+
+  /** @param {{year: number, month: number, day: number}} date */
+  function isoDate(date) { return pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2); }
+
+  /** A number as the collector takes one (generator/returns/validate.NUMBER): 12, -3, 12.5. */
+  var NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
+  var ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+
+  /**
+   * Whether `answer` to question `q` (as the edition's data gives it) flags a risk, for a return received on `day`.
+   * @param {any} q
+   * @param {string} answer
+   * @param {{year: number, month: number, day: number}} day
+   * @returns {boolean}
+   */
+  function flagsRisk(q, answer, day) {
+    var text = String(answer || "").trim();
+    if (text === "") { return false; }
+    if (q.answers.length > 0) { return q.risk_answers.map(casefold).indexOf(casefold(text)) >= 0; }
+    if (q.type === "number") {
+      if (!NUMBER.test(text)) { return false; }
+      var value = Number(text);
+      return (q.risk_below !== null && value < q.risk_below) || (q.risk_above !== null && value > q.risk_above);
+    }
+    if (q.type === "date" && q.risk_older_than_months !== null) {
+      return ISO_DATE.test(text) && text < isoDate(monthsBefore(day, q.risk_older_than_months));
+    }
+    return false;
+  }
+
+  window.GPQS_RULES = { casefold: casefold, monthsBefore: monthsBefore, isoDate: isoDate, flagsRisk: flagsRisk };
+}(window));
