@@ -126,7 +126,12 @@ def fits(answer: str, question: Question) -> bool:
     return True
 
 
-def _why(traced: QuestionLineage, old_edition: str) -> str:
+NOT_FITTING = "; last year's answer '{answer}' is not an answer to it now"
+"""Added to the reason to check an answer again when last year's answer no longer fits (the online form's too)."""
+
+
+def why_check_again(traced: QuestionLineage, old_edition: str) -> str:
+    """Why an answer carried to ``traced``'s question must be checked again, in the words the practice sees."""
     assert traced.predecessor is not None
     if traced.kind == "replaced":
         return (
@@ -154,9 +159,9 @@ def _carried(traced: QuestionLineage, given: Mapping[str, str] | None, old_editi
     actions = {c: given.get(c, "").strip() for c in ACTION_COLUMNS}
     if not traced.check_again:
         return Carried(question.id, "kept", answer, comment, **actions, from_id=traced.predecessor.id)
-    reason = _why(traced, old_edition)
+    reason = why_check_again(traced, old_edition)
     if not fits(answer, question):
-        reason += f"; last year's answer '{answer}' is not an answer to it now"
+        reason += NOT_FITTING.format(answer=answer)
         answer = ""
     note = f"{CHECK_AGAIN} {reason}" + ("" if reason.endswith((".", "?", "!")) else ".")
     return Carried(

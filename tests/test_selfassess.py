@@ -204,7 +204,11 @@ def test_carry_data_traces_this_editions_questions_to_each_earlier_published_one
         "PR0.1": ("new", None, False),
     }
     assert lineage["removed"] == [{"question_id": "MN1.3", "text": "When was the policy reviewed?"}]
-    assert lineage["old_texts"]["MN1.4"] == "How are concerns recorded?"
+    assert lineage["reasons"] == {
+        "MN1.2": "this question was reworded since 2030-31",
+        "MN1.6": "this question replaces MN1.4 of 2030-31, which asked: How are concerns recorded?",
+    }
+    assert lineage["not_fitting"] == "; last year's answer '{answer}' is not an answer to it now"
 
 
 def test_form_messages_use_only_the_placeholders_the_script_fills() -> None:

@@ -14,7 +14,8 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..lineage import lineage_json
+from ..carry import NOT_FITTING, why_check_again
+from ..lineage import lineage, lineage_json
 from ..model import Domain, Edition, Library
 from ..paths import anchor
 from ..returnformat import (
@@ -55,9 +56,10 @@ def domain_file(domain: Domain) -> str:
 def carry_data(library: Library, edition: Edition) -> list[dict[str, Any]]:
     """How each earlier published edition's questions lead to ``edition``'s, newest first, for carrying returns forward.
 
-    Each is :func:`generator.lineage.lineage_json` with the text of every question of the
-    older edition that a question here continues (``old_texts``), which the form quotes when
-    it asks a practice to check a carried answer again (as ``toolkit carry-forward`` does).
+    Each is :func:`generator.lineage.lineage_json` with, for every question whose carried answer
+    must be checked again, the reason in ``toolkit carry-forward``'s own words (``reasons``, from
+    :func:`generator.carry.why_check_again`), and what is added when last year's answer no longer
+    fits (``not_fitting``): the form shows the same words, written once in Python.
     """
     found = []
     for old in library.published():
@@ -65,12 +67,12 @@ def carry_data(library: Library, edition: Edition) -> list[dict[str, Any]]:
             continue
         between = [e for e in library.editions.values() if old.id < e.id < edition.id]
         traced = lineage_json(old, edition, between)
-        texts = {}
-        for entry in traced["questions"].values():
-            before = old.question(entry["from"]) if entry["from"] else None
-            if before is not None:
-                texts[before.id] = before.text
-        traced["old_texts"] = texts
+        traced["reasons"] = {
+            q.question.id: why_check_again(q, old.id)
+            for q in lineage(old, edition, between).questions
+            if q.check_again and q.predecessor is not None
+        }
+        traced["not_fitting"] = NOT_FITTING
         found.append(traced)
     return found
 

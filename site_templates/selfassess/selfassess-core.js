@@ -602,23 +602,6 @@
     return null;
   }
 
-  var CHANGE_WORDS = {
-    text: "reworded", type: "given another answer type", options: "given other options",
-    bounds: "given other limits", unit: "given another unit"
-  };
-
-  /** Why a carried answer must be checked again, in generator/carry.py's words. */
-  function checkAgainReason(traced, lineage) {
-    if (traced.kind === "replaced") {
-      return "this question replaces " + traced.from + " of " + lineage.from + ", which asked: " +
-        lineage.old_texts[traced.from];
-    }
-    var what = traced.changes.filter(function (c) { return CHANGE_WORDS[c]; }).map(function (c) {
-      return CHANGE_WORDS[c];
-    });
-    return "this question was " + (what.join(" and ") || "changed") + " since " + lineage.from;
-  }
-
   /** Carry an earlier edition's return forward, as generator/carry.py does for a file:
       {answers (each to check again carrying its reason), kept, check_again, empty, dropped, problems}. */
   function carryForward(ret, lineage) {
@@ -675,9 +658,9 @@
         kept.push(id);
         return;
       }
-      var reason = checkAgainReason(traced, lineage);
+      var reason = lineage.reasons[id];  // in generator/carry.py's words (generator/selfassess/data.py)
       if (!fits(entry.answer, q)) {
-        reason += "; last year's answer '" + entry.answer + "' is not an answer to it now";
+        reason += fill(lineage.not_fitting, { answer: entry.answer });
         entry.answer = "";
       }
       entry.check_again = reason;
