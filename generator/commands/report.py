@@ -44,6 +44,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
     )
+    parser.add_argument(
+        "--cqc",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=(
+            "CQC's 'Latest ratings' file (.ods, or its Locations sheet as .xlsx or .csv), kept in the store so that "
+            "later reports need it no more; give one per month kept to build up a history (repeatable)"
+        ),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        made = make(library, args.edition, args.store, out, register=register, previous_id=args.previous)
+        made = make(
+            library, args.edition, args.store, out, register=register, previous_id=args.previous, cqc=args.cqc
+        )
     except ReportError as error:
         print(f"toolkit report: {error}", file=sys.stderr)
         return 1

@@ -13,13 +13,14 @@ import datetime as dt
 import os
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from ..cqc import RatingsFileError, read_ratings
 from ..model import Edition, Library
-from . import exports, figures, html, ledger, tables
+from . import exports, figures, html, ledger, ratings, tables
 from .beside import Beside
 from .yearonyear import Comparison, Plan, Side, combine, plan, side, side_of
 
@@ -144,6 +145,17 @@ def year_on_year(
     return compared(found, edition, last, before_side(store, last, len(edition.domains)), names)
 
 
+def cqc_ratings(store: Path, files: Sequence[Path]) -> dict[str, ratings.PracticeRatings] | None:
+    """Keep the ratings of each CQC file given in the store, then the newest kept set (None when none is kept)."""
+    try:
+        for path in files:
+            ratings.keep(store, read_ratings(path), path.name)
+        newest = ratings.latest(store)
+    except (RatingsFileError, ratings.RatingsError) as error:
+        raise ReportError(str(error)) from None
+    return newest[1] if newest is not None else None
+
+
 def make(
     library: Library,
     edition_id: str,
@@ -154,6 +166,7 @@ def make(
     previous_id: str | None = None,
     now: dt.datetime | None = None,
     site: Path = SITE,
+    cqc: Sequence[Path] = (),
 ) -> Made:
     """Write the report on ``edition_id`` from the returns in ``store`` into ``out``.
 
@@ -182,7 +195,7 @@ def make(
             comparison = compared(found, edition, last, before.result(), names)
     except ledger.LedgerError as error:
         raise ReportError(str(error)) from None
-    laid_out = tables.tables(found, comparison.result)
+    laid_out = tables.tables(found, comparison.result, cqc_ratings(store, cqc))
     timings.compute = time.perf_counter() - started
 
     started = time.perf_counter()

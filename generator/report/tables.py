@@ -6,11 +6,12 @@ plain values. Percentages are numbers from 0 to 100 with one decimal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from .figures import SHARE_ANSWERS, Figures
+from .ratings import KEY_QUESTIONS, PracticeRatings
 from .yearonyear import YearOnYear
 
 Cell = str | int | float | None
@@ -42,10 +43,47 @@ def _slug(answer: str) -> str:
     return answer.replace(" ", "_")
 
 
-def tables(figures: Figures, year_on_year: YearOnYear | None = None) -> list[Table]:
-    """Every table of the report, in the order of the HTML: the figures', then the comparison's with last year."""
+def tables(
+    figures: Figures, year_on_year: YearOnYear | None = None, ratings: Mapping[str, PracticeRatings] | None = None
+) -> list[Table]:
+    """Every table of the report, in the order of the HTML: the figures', the comparison's with last year, then
+    CQC's ratings beside each practice when the store keeps some (``cqc.csv``)."""
     own = [make(figures) for make in FIGURE_TABLES]
-    return own + ([make(year_on_year) for make in YEAR_TABLES] if year_on_year is not None else [])
+    own += [make(year_on_year) for make in YEAR_TABLES] if year_on_year is not None else []
+    return own + ([_cqc(figures, ratings)] if ratings is not None else [])
+
+
+def _cqc(f: Figures, ratings: Mapping[str, PracticeRatings]) -> Table:
+    """One row per practice: its CQC location and ratings (empty where CQC has no location with its code)."""
+    rows: list[tuple[Cell, ...]] = []
+    for r in f.returns:
+        held = ratings.get(r.practice_code)
+        if held is None:
+            rows.append((r.practice_code, r.practice_name, "", "", "", "", "", "", "", "", ""))
+            continue
+        rows.append(
+            (
+                r.practice_code,
+                r.practice_name,
+                held.location_id,
+                *(held.ratings.get(d) or "" for d in ("overall", *KEY_QUESTIONS)),
+                held.published.isoformat() if held.published else "",
+                "yes" if held.inherited else "no",
+            )
+        )
+    return Table(
+        "cqc",
+        "CQC ratings beside each practice",
+        (
+            Column("practice_code", width=12),
+            Column("practice_name", width=30),
+            Column("cqc_location_id", width=14),
+            *(Column(d, width=20) for d in ("overall", *KEY_QUESTIONS)),
+            Column("published", width=12),
+            Column("inherited", width=10),
+        ),
+        rows,
+    )
 
 
 def _returns(f: Figures) -> Table:
