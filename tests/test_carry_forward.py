@@ -194,7 +194,7 @@ def test_fits_never_raises(answer: str) -> None:
         ("r.csv", b"practice_code,edition,question_id,answer,comment\n", "r.csv: The return has no answers: below"),
         ("r.csv", b"\xff\xfe\x00garbage", "r.csv: The first row must name the columns practice_code,edition,"),
         ("r.json", b'{"format": "other"}', "r.json: This JSON file is not a return exported by the online form"),
-        ("r.json", b'{"format": "gp-quality-return/1",', "r.json: This file is not valid JSON (line 1, column 34)"),
+        ("r.json", b'{"format": "gp-quality-return/1",', "r.json: This file could not be read: it is damaged, or it is not a file the online form"),
         ("r.json", b'{"format": "gp-quality-return/1", "edition": "2030-31"}', "r.json: The online form's export is damaged: it has no list of 'answers'"),
     ],
 )

@@ -38,8 +38,8 @@ MESSAGES: dict[str, str] = {
         "form's file."
     ),
     "workbook_unreadable": (
-        "This workbook could not be opened ({reason}). Save it again in Excel as an Excel Workbook (.xlsx), "
-        "or send the CSV file."
+        "This workbook could not be opened: it is damaged, or it is not an Excel workbook. Save it again in Excel "
+        "as an Excel Workbook (.xlsx), or send the CSV file."
     ),
     "workbook_not_ours": (
         "This workbook is not the self-assessment workbook: it has no '{sheet}' sheet, and its first sheet does not "
@@ -55,8 +55,8 @@ MESSAGES: dict[str, str] = {
         "Put them back, or answer in a fresh copy of the workbook."
     ),
     "json_invalid": (
-        "This file is not valid JSON ({reason}), so it is not a file the online form exported. "
-        "Export the return again from the online form."
+        "This file could not be read: it is damaged, or it is not a file the online form exported. "
+        "Export the return again from the online form, or send the CSV file."
     ),
     "json_not_ours": (
         "This JSON file is not a return exported by the online form: its 'format' is '{value}', not '{format}'. "
@@ -67,7 +67,10 @@ MESSAGES: dict[str, str] = {
         "The characters in this file could not be read as UTF-8 or Windows-1252 text. In Excel, use Save As and "
         "choose 'CSV UTF-8 (Comma delimited)'."
     ),
-    "csv_unreadable": "This CSV file could not be read: {reason}. Save it again from Excel as 'CSV UTF-8 (Comma delimited)'.",
+    "csv_unreadable": (
+        "This CSV file could not be read: it is damaged, or it is not a return (a cell holds far more text than a "
+        "return has). Save it again from Excel as 'CSV UTF-8 (Comma delimited)'."
+    ),
     "no_header": (
         "The first row must name the columns {columns}; it is '{value}'. Start from the return template, which has "
         "them."

@@ -251,8 +251,8 @@ def read_csv(text: str) -> ReadReturn:
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
         records = list(itertools.islice(reader, MAX_ROWS + 1))
-    except csv.Error as error:
-        return ReadReturn("unknown", problems=[problem("csv_unreadable", reason=str(error))])
+    except csv.Error:  # a cell of more than 131,072 characters
+        return ReadReturn("unknown", problems=[problem("csv_unreadable")])
     if len(records) > MAX_ROWS:
         return _too_many_rows()
     return read_table("csv", enumerate(records, start=1))
@@ -336,24 +336,16 @@ def read_table(format: str, records: Iterable[tuple[int, Sequence[str]]], sheet:
 def read_json(text: str) -> ReadReturn:
     """Read the online form's export (see :data:`~generator.returnformat.JSON_FORMAT`)."""
     found = ReadReturn("json", declared_once=True)
-    error: ValueError | None = None
     try:
-        data = json.loads(text)
-    except RecursionError:
-        data, error = None, ValueError("it is nested far more deeply than a return is")
-    except ValueError as caught:
-        data, error = None, caught
-    if error is not None:
-        reason = f"line {error.lineno}, column {error.colno}" if isinstance(error, json.JSONDecodeError) else str(error)
+        data = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError):  # not JSON (NaN and Infinity are not), or nested thousands deep
         found.format = "unknown"
-        found.problems.append(problem("json_invalid", reason=reason))
+        found.problems.append(problem("json_invalid"))
         return found
     if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
-        declared = data.get("format") if isinstance(data, dict) else None
+        declared = _json_text(data.get("format")) if isinstance(data, dict) else ""
         found.format = "unknown"
-        found.problems.append(
-            problem("json_not_ours", value="(none)" if declared is None else cell_text(declared), format=JSON_FORMAT)
-        )
+        found.problems.append(problem("json_not_ours", value=declared or "(none)", format=JSON_FORMAT))
         return found
     answers = data.get("answers")
     if not isinstance(answers, list):
@@ -366,8 +358,9 @@ def read_json(text: str) -> ReadReturn:
         for k, v in data.items()
         if k not in ("format", "edition", "practice_code", "answers")
     }
-    found.edition = cell_text(data.get("edition")).strip()
-    found.practice_code = cell_text(data.get("practice_code")).strip().upper()
+    edition, practice_code = _json_text(data.get("edition")), _json_text(data.get("practice_code"))
+    found.edition = edition.strip()
+    found.practice_code = practice_code.strip().upper()
     for number, item in enumerate(answers, start=1):
         if not isinstance(item, dict) or any(isinstance(v, (dict, list)) for v in item.values()):
             found.problems.append(
@@ -380,14 +373,23 @@ def read_json(text: str) -> ReadReturn:
             )
             continue
         values = {name: cell_text(item.get(name)) for name in ALL_COLUMNS}
-        values["practice_code"] = cell_text(item.get("practice_code", data.get("practice_code")))
-        values["edition"] = cell_text(item.get("edition", data.get("edition")))
+        values["practice_code"] = cell_text(item["practice_code"]) if "practice_code" in item else practice_code
+        values["edition"] = cell_text(item["edition"]) if "edition" in item else edition
         row = normal_row(values)
         if any(row[c] for c in ("question_id", "answer", "comment", "action", "action_owner", "action_due")):
             found.rows.append(Row(number, row))
     if not found.rows and not found.problems:
         found.problems.append(problem("no_answers"))
     return found
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json_text(value: Any) -> str:
+    """A value the export gives once for the whole return, as text; a list or a set of names is no text."""
+    return "" if isinstance(value, (dict, list)) else cell_text(value)
 
 
 # --- the self-assessment workbook ---------------------------------------------------------------------------
@@ -397,8 +399,8 @@ def unpacked_problem(data: bytes) -> ReturnProblem | None:
     """A problem if the zip's own directory says it would unpack to more than a workbook can hold."""
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        return problem("workbook_unreadable", reason=f"it is damaged: {error}")
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return problem("workbook_unreadable")
     total = sum(m.file_size for m in members)
     too_packed = any(m.file_size > 1_000_000 and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members)
     if len(members) > MAX_MEMBERS or total > MAX_UNPACKED or too_packed:
@@ -429,8 +431,8 @@ def read_workbook(data: bytes) -> ReadReturn:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        return ReadReturn("unknown", problems=[problem("workbook_unreadable", reason=_reason(error))])
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        return ReadReturn("unknown", problems=[problem("workbook_unreadable")])
     try:
         sheets = _SheetCache(book)
         if WORKBOOK_DATA_SHEET in book.sheetnames:
@@ -444,15 +446,10 @@ def read_workbook(data: bytes) -> ReadReturn:
         return found
     except TooManyRows:
         return _too_many_rows()
-    except Exception as error:  # a damaged part of the zip shows only when read
-        return ReadReturn("unknown", problems=[problem("workbook_unreadable", reason=_reason(error))])
+    except Exception:  # a damaged part of the zip shows only when read
+        return ReadReturn("unknown", problems=[problem("workbook_unreadable")])
     finally:
         book.close()
-
-
-def _reason(error: Exception) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text[:120]
 
 
 class TooManyRows(Exception):

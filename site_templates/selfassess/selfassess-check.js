@@ -17,7 +17,7 @@
   var ALL = D.all_columns;
   var problem = R.problem, place = R.place, formatProblem = R.formatProblem, grouped = R.grouped;
   var joinWords = R.joinWords, casefold = R.casefold, codePoints = R.codePoints, floatRepr = R.floatRepr;
-  var realDate = R.realDate, pad = R.pad, isoDate = R.isoDate, readReturn = R.readReturn;
+  var realDate = R.realDate, pad = R.pad, isoDate = R.isoDate;
 
   // --- the edition's rules (validate.py) ------------------------------------------------------------------
 
@@ -343,9 +343,7 @@
   /** Check a file's bytes as the collector would, on the day given ({year, month, day}): a promise of the verdict
       (a workbook is unzipped by the browser, which answers later). */
   async function checkBytes(bytes, received) {
-    var read = readReturn(bytes);
-    if (read.workbook) { read = await window.GPQS_WORKBOOK.read(bytes); }
-    return validate(read, received);
+    return validate(await R.readFile(bytes), received);
   }
 
   window.GPQS_CHECK = {

@@ -183,7 +183,7 @@
   function isAsciiSpace(byte) { return byte === 32 || (byte >= 9 && byte <= 13); }
 
   /** A zip file's members from its central directory: name, compression method, sizes and where its local
-      header is. Throws an Error saying why, as Python's zipfile would, when the directory is damaged. */
+      header is. Throws an Error when the directory is damaged. */
   function zipMembers(bytes) {
     var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     var n = bytes.length;
@@ -191,20 +191,20 @@
     for (var i = n - 22, lowest = Math.max(0, n - 22 - 65535); i >= lowest; i -= 1) {
       if (view.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
     }
-    if (eocd < 0) { throw new Error("File is not a zip file"); }
+    if (eocd < 0) { throw new Error("damaged"); }
     var count = view.getUint16(eocd + 10, true);
     var size = view.getUint32(eocd + 12, true);
     var offset = view.getUint32(eocd + 16, true);
     var shift = eocd - size - offset;
-    if (shift < 0) { throw new Error("Bad offset for central directory"); }
+    if (shift < 0) { throw new Error("damaged"); }
     var at = offset + shift;
     var found = [];
     for (var e = 0; e < count; e += 1) {
       if (at + 46 > n || view.getUint32(at, true) !== 0x02014b50) {
-        throw new Error("Bad magic number for central directory");
+        throw new Error("damaged");
       }
       var nameLength = view.getUint16(at + 28, true);
-      if (at + 46 + nameLength > n) { throw new Error("Truncated central directory"); }
+      if (at + 46 + nameLength > n) { throw new Error("damaged"); }
       var name = "";
       for (var k = 0; k < nameLength; k += 1) { name += String.fromCharCode(bytes[at + 46 + k]); }
       found.push({
@@ -219,7 +219,7 @@
     return found;
   }
 
-  /** The names in a zip file's central directory, or null when Python's zipfile would call it damaged. */
+  /** The names in a zip file's central directory, or null when it is damaged. */
   function zipNames(bytes) {
     try {
       return zipMembers(bytes).map(function (m) { return m.name; });
@@ -385,174 +385,10 @@
     return { records: records };
   }
 
-  // --- Python's json.loads, down to where it says a document is wrong ---------------------------------------
+  // --- JSON: the browser's own parser, with numbers kept as Python reads them -----------------------------
 
-  function JsonError(message, pos) { this.message = message; this.pos = pos; }
-
-  var JSON_SPACE = " \t\n\r";
-  var NUMBER_RE = /^(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?/;
-  var ESCAPES = { "\"": "\"", "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
-
-  /** A JSON value as Python holds it: {t: 'dict'|'list'|'str'|'int'|'float'|'bool'|'none', v}. */
-  /**
-   * @param {string} s
-   * @returns {any} the value as {t: its Python type, v: its value}
-   */
-  function pyJsonLoads(s) {
-    function ws(i) {
-      while (i < s.length && JSON_SPACE.indexOf(s.charAt(i)) >= 0) { i += 1; }
-      return i;
-    }
-    function scanString(end) {
-      var begin = end - 1;
-      var chunks = [];
-      for (;;) {
-        var i = end;
-        while (i < s.length) {
-          var code = s.charCodeAt(i);
-          if (code === 34 || code === 92 || code < 32) { break; }
-          i += 1;
-        }
-        if (i >= s.length) { throw new JsonError("Unterminated string starting at", begin); }
-        chunks.push(s.slice(end, i));
-        var terminator = s.charAt(i);
-        end = i + 1;
-        if (terminator === "\"") { break; }
-        if (terminator !== "\\") { throw new JsonError("Invalid control character at", i); }
-        if (end >= s.length) { throw new JsonError("Unterminated string starting at", begin); }
-        var esc = s.charAt(end);
-        if (esc !== "u") {
-          if (!Object.prototype.hasOwnProperty.call(ESCAPES, esc)) { throw new JsonError("Invalid \\escape", end - 1); }
-          chunks.push(ESCAPES[esc]);
-          end += 1;
-        } else {
-          // as CPython's C scanner: four hex digits, and something after them; then perhaps a low surrogate
-          var u = end;
-          var after = u + 5;
-          if (after >= s.length) { throw new JsonError("Invalid \\uXXXX escape", u); }
-          var hex = s.slice(u + 1, after);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) { throw new JsonError("Invalid \\uXXXX escape", u); }
-          var unit = parseInt(hex, 16);
-          end = after;
-          if (unit >= 0xd800 && unit <= 0xdbff && after + 6 < s.length && s.charAt(after) === "\\" &&
-            s.charAt(after + 1) === "u") {
-            var hex2 = s.slice(after + 2, after + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex2)) { throw new JsonError("Invalid \\uXXXX escape", after + 1); }
-            var low = parseInt(hex2, 16);
-            if (low >= 0xdc00 && low <= 0xdfff) {
-              chunks.push(String.fromCharCode(unit, low));
-              end = after + 6;
-              continue;
-            }
-          }
-          chunks.push(String.fromCharCode(unit));
-        }
-      }
-      return [{ t: "str", v: chunks.join("") }, end];
-    }
-    function scanOnce(idx) {
-      if (idx >= s.length) { throw new JsonError("Expecting value", idx); }
-      var ch = s.charAt(idx);
-      if (ch === "\"") { return scanString(idx + 1); }
-      if (ch === "{") { return parseObject(idx + 1); }
-      if (ch === "[") { return parseArray(idx + 1); }
-      if (ch === "n" && s.slice(idx, idx + 4) === "null") { return [{ t: "none" }, idx + 4]; }
-      if (ch === "t" && s.slice(idx, idx + 4) === "true") { return [{ t: "bool", v: true }, idx + 4]; }
-      if (ch === "f" && s.slice(idx, idx + 5) === "false") { return [{ t: "bool", v: false }, idx + 5]; }
-      var m = NUMBER_RE.exec(s.slice(idx));
-      if (m) {
-        var end = idx + m[0].length;
-        if (!m[2] && !m[3]) { return [{ t: "int", v: BigInt(m[1]) }, end]; }
-        return [{ t: "float", v: Number(m[0]) }, end];
-      }
-      if (ch === "N" && s.slice(idx, idx + 3) === "NaN") { return [{ t: "float", v: NaN }, idx + 3]; }
-      if (ch === "I" && s.slice(idx, idx + 8) === "Infinity") { return [{ t: "float", v: Infinity }, idx + 8]; }
-      if (ch === "-" && s.slice(idx, idx + 9) === "-Infinity") { return [{ t: "float", v: -Infinity }, idx + 9]; }
-      throw new JsonError("Expecting value", idx);
-    }
-    function parseObject(end) {
-      var pairs = [];
-      var next = s.charAt(end);
-      if (next !== "\"") {
-        if (JSON_SPACE.indexOf(next) >= 0 && next !== "") { end = ws(end); next = s.charAt(end); }
-        if (next === "}") { return [{ t: "dict", v: pairs }, end + 1]; }
-        if (next !== "\"") { throw new JsonError("Expecting property name enclosed in double quotes", end); }
-      }
-      end += 1;
-      for (;;) {
-        var keyed = scanString(end);
-        var key = keyed[0].v;
-        end = keyed[1];
-        if (s.charAt(end) !== ":") {
-          end = ws(end);
-          if (s.charAt(end) !== ":") { throw new JsonError("Expecting ':' delimiter", end); }
-        }
-        end = ws(end + 1);
-        var valued;
-        try {
-          valued = scanOnce(end);
-        } catch (error) {
-          if (error instanceof JsonError && error.message === "Expecting value") { throw new JsonError("Expecting value", error.pos); }
-          throw error;
-        }
-        pairs.push([key, valued[0]]);
-        end = ws(valued[1]);
-        next = s.charAt(end);
-        end += 1;
-        if (next === "}") { break; }
-        if (next !== ",") { throw new JsonError("Expecting ',' delimiter", end - 1); }
-        end = ws(end);
-        next = s.charAt(end);
-        end += 1;
-        if (next !== "\"") { throw new JsonError("Expecting property name enclosed in double quotes", end - 1); }
-      }
-      return [{ t: "dict", v: pairs }, end];
-    }
-    function parseArray(end) {
-      var values = [];
-      var next = s.charAt(end);
-      if (JSON_SPACE.indexOf(next) >= 0 && next !== "") { end = ws(end); next = s.charAt(end); }
-      if (next === "]") { return [{ t: "list", v: values }, end + 1]; }
-      for (;;) {
-        var valued = scanOnce(end);
-        values.push(valued[0]);
-        end = ws(valued[1]);
-        next = s.charAt(end);
-        end += 1;
-        if (next === "]") { break; }
-        if (next !== ",") { throw new JsonError("Expecting ',' delimiter", end - 1); }
-        end = ws(end);
-      }
-      return [{ t: "list", v: values }, end];
-    }
-    if (s.charAt(0) === "\ufeff") { throw new JsonError("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0); }
-    var result = scanOnce(ws(0));
-    var after = ws(result[1]);
-    if (after !== s.length) { throw new JsonError("Extra data", after); }
-    return result[0];
-  }
-
-  function jsonErrorPlace(text, pos) {
-    var before = text.slice(0, pos);
-    var line = before.split("\n").length;
-    var column = pos - before.lastIndexOf("\n");
-    return "line " + line + ", column " + column;
-  }
-
-  /**
-   * The value of ``key`` in a JSON object read by pyJsonLoads, or undefined.
-   * @param {any} value
-   * @param {string} key
-   * @returns {any}
-   */
-  function dictGet(value, key) {
-    if (!value || value.t !== "dict") { return undefined; }
-    var found;
-    value.v.forEach(function (pair) { if (pair[0] === key) { found = pair[1]; } });
-    return found;
-  }
-
-  function dictHas(value, key) { return dictGet(value, key) !== undefined; }
+  /** A JSON number as Python's json module gives it: an int (exact, however long) or a float. */
+  function PyNumber(value, source) { this.value = value; this.source = source; }
 
   /** Python's repr() of a float. */
   function floatRepr(x) {
@@ -560,59 +396,50 @@
     if (x === Infinity) { return "inf"; }
     if (x === -Infinity) { return "-inf"; }
     if (x === 0) { return Object.is(x, -0) ? "-0.0" : "0.0"; }
-    var exponential = x.toExponential();
-    var parts = exponential.split("e");
+    var parts = x.toExponential().split("e");
     var exponent = Number(parts[1]);
     if (exponent < -4 || exponent >= 16) {
-      var digits = parts[0];
-      var sign = exponent < 0 ? "-" : "+";
       var size = String(Math.abs(exponent));
-      return digits + "e" + sign + (size.length < 2 ? "0" + size : size);
+      return parts[0] + "e" + (exponent < 0 ? "-" : "+") + (size.length < 2 ? "0" + size : size);
     }
     var text = String(x);
     return /[.e]/.test(text) ? text : text + ".0";
   }
 
-  function strRepr(text) {
-    var quote = text.indexOf("'") >= 0 && text.indexOf("\"") < 0 ? "\"" : "'";
-    var out = quote;
-    for (var ch of text) {
-      var code = ch.codePointAt(0);
-      if (ch === quote || ch === "\\") { out += "\\" + ch; } else if (ch === "\n") { out += "\\n"; } else if (ch === "\r") {
-        out += "\\r";
-      } else if (ch === "\t") { out += "\\t"; } else if (ch !== " " && /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}]/u.test(ch)) {
-        var hex = code.toString(16);
-        out += code < 0x100 ? "\\x" + ("0" + hex).slice(-2) :
-          code < 0x10000 ? "\\u" + ("000" + hex).slice(-4) : "\\U" + ("0000000" + hex).slice(-8);
-      } else { out += ch; }
+  /** JSON text → its value, numbers as PyNumber; null when it is no JSON. Where the browser tells a number's own
+      digits (JSON.parse's source text), a whole number of any length is kept exact, as Python keeps it. */
+  function parseJson(text) {
+    try {
+      return JSON.parse(text, function (key, value, context) {
+        if (typeof value !== "number") { return value; }
+        return new PyNumber(value, context && typeof context.source === "string" ? context.source : null);
+      });
+    } catch (error) {
+      return null;
     }
-    return out + quote;
   }
 
-  /** Python's str() of a JSON value (repr() inside lists and dicts). */
-  function pyStr(value, inner) {
-    switch (value.t) {
-      case "none": return "None";
-      case "bool": return value.v ? "True" : "False";
-      case "int": return value.v.toString();
-      case "float": return floatRepr(value.v);
-      case "str": return inner ? strRepr(value.v) : value.v;
-      case "list": return "[" + value.v.map(function (v) { return pyStr(v, true); }).join(", ") + "]";
-      default:
-        return "{" + value.v.map(function (pair) {
-          return strRepr(pair[0]) + ": " + pyStr(pair[1], true);
-        }).join(", ") + "}";
-    }
+  function isMapping(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof PyNumber);
   }
+
+  function has(value, key) { return Object.prototype.hasOwnProperty.call(value, key); }
 
   /** read.cell_text: a JSON value as the text a CSV file would hold. */
   function cellText(value) {
-    if (value === undefined || value.t === "none") { return ""; }
-    if (value.t === "bool") { return value.v ? "yes" : "no"; }
-    if (value.t === "float" && Number.isFinite(value.v) && Number.isInteger(value.v)) {
-      return BigInt(value.v).toString();
+    if (value === undefined || value === null) { return ""; }
+    if (typeof value === "boolean") { return value ? "yes" : "no"; }
+    if (value instanceof PyNumber) {
+      if (value.source !== null && !/[.eE]/.test(value.source)) { return BigInt(value.source).toString(); }
+      var x = value.value;
+      return Number.isFinite(x) && Number.isInteger(x) ? BigInt(x).toString() : floatRepr(x);
     }
-    return pyStr(value, false);
+    return String(value);
+  }
+
+  /** read._json_text: a value given once for the whole return; a list or a set of names is no text. */
+  function jsonText(value) {
+    return Array.isArray(value) || isMapping(value) ? "" : cellText(value);
   }
 
   // --- rows (read.py) -----------------------------------------------------------------------------------
@@ -666,7 +493,7 @@
   function newRead(format) {
     return {
       format: format, rows: [], problems: [], present: ALL.slice(), edition: "", practice_code: "",
-      declared_once: false
+      declared_once: false, extra: {}
     };
   }
 
@@ -743,7 +570,7 @@
     var parsed = readCsvRecords(text, delimiter);
     if (parsed.error) {
       var broken = newRead("unknown");
-      broken.problems.push(problem("csv_unreadable", "error", {}, { reason: parsed.error }));
+      broken.problems.push(problem("csv_unreadable", "error", {}, {}));
       return broken;
     }
     return readTable("csv", parsed.records.map(function (cells, i) { return [i + 1, cells]; }));
@@ -752,41 +579,41 @@
   function readJson(text) {
     var found = newRead("json");
     found.declared_once = true;
-    var data;
-    try {
-      data = pyJsonLoads(text);
-    } catch (error) {
-      if (!(error instanceof JsonError)) { throw error; }
+    var data = parseJson(text);
+    if (data === null) {
       found.format = "unknown";
-      found.problems.push(problem("json_invalid", "error", {}, { reason: jsonErrorPlace(text, error.pos) }));
+      found.problems.push(problem("json_invalid", "error", {}, {}));
       return found;
     }
-    var format = dictGet(data, "format");
-    if (data.t !== "dict" || !format || format.t !== "str" || format.v !== D.format) {
+    if (!isMapping(data) || !has(data, "format") || data.format !== D.format) {
       found.format = "unknown";
-      var declared = data.t === "dict" && format !== undefined && format.t !== "none" ? cellText(format) : "(none)";
-      found.problems.push(problem("json_not_ours", "error", { value: declared }, { format: D.format }));
+      var declared = isMapping(data) ? jsonText(data.format) : "";
+      found.problems.push(problem("json_not_ours", "error", { value: declared || "(none)" }, { format: D.format }));
       return found;
     }
-    var answers = dictGet(data, "answers");
-    if (!answers || answers.t !== "list") {
+    if (!has(data, "answers") || !Array.isArray(data.answers)) {
       found.problems.push(problem("json_damaged", "error", {}, { reason: "it has no list of 'answers'" }));
       return found;
     }
-    found.edition = strip(cellText(dictGet(data, "edition")));
-    found.practice_code = strip(cellText(dictGet(data, "practice_code"))).toUpperCase();
-    answers.v.forEach(function (item, i) {
+    Object.keys(data).forEach(function (key) {
+      if (["format", "edition", "practice_code", "answers"].indexOf(key) < 0) { found.extra[key] = data[key]; }
+    });
+    var edition = jsonText(data.edition), practiceCode = jsonText(data.practice_code);
+    found.edition = strip(edition);
+    found.practice_code = strip(practiceCode).toUpperCase();
+    data.answers.forEach(function (item, i) {
       var number = i + 1;
-      if (item.t !== "dict" || item.v.some(function (pair) { return pair[1].t === "dict" || pair[1].t === "list"; })) {
+      if (!isMapping(item) || Object.keys(item).some(function (k) {
+        return Array.isArray(item[k]) || isMapping(item[k]);
+      })) {
         found.problems.push(problem("json_damaged", "error", { row: number, place: place("json", number) },
           { reason: "this answer is not a set of names and values" }));
         return;
       }
       var values = {};
-      ALL.forEach(function (name) { values[name] = cellText(dictGet(item, name)); });
-      values.practice_code = cellText(dictHas(item, "practice_code") ? dictGet(item, "practice_code") :
-        dictGet(data, "practice_code"));
-      values.edition = cellText(dictHas(item, "edition") ? dictGet(item, "edition") : dictGet(data, "edition"));
+      ALL.forEach(function (name) { values[name] = has(item, name) ? cellText(item[name]) : ""; });
+      if (!has(item, "practice_code")) { values.practice_code = practiceCode; }
+      if (!has(item, "edition")) { values.edition = edition; }
       var row = normalRow(values);
       if (["question_id", "answer", "comment", "action", "action_owner", "action_due"].some(function (c) {
         return row[c];
@@ -819,9 +646,16 @@
     return readCsv(text);
   }
 
+  /** Any file's bytes → a promise of what the collector reads from it, a workbook (unzipped by the browser) too. */
+  function readFile(bytes) {
+    var read = readReturn(bytes);
+    return read.workbook ? window.GPQS_WORKBOOK.read(bytes) : Promise.resolve(read);
+  }
+
   window.GPQS_READ = {
     M: M,
     readReturn: readReturn,
+    readFile: readFile,
     readTable: readTable,
     newRead: newRead,
     zipMembers: zipMembers,
@@ -840,10 +674,8 @@
     pad: pad,
     isoDate: isoDate,
     readCsvRecords: readCsvRecords,
-    pyJsonLoads: pyJsonLoads,
-    jsonErrorPlace: jsonErrorPlace,
+    parseJson: parseJson,
     cellText: cellText,
-    repr: function (value) { return pyStr(value, true); },
     shown: shown
   };
 }(window));
