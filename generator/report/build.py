@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..cqc import RatingsFileError, read_ratings
 from ..model import Edition, Library
-from . import exports, figures, html, ledger, ratings, tables
+from . import cqcview, exports, figures, html, ledger, ratings, tables
 from .beside import Beside
 from .yearonyear import Comparison, Plan, Side, combine, plan, side, side_of
 
@@ -145,15 +145,14 @@ def year_on_year(
     return compared(found, edition, last, before_side(store, last, len(edition.domains)), names)
 
 
-def cqc_ratings(store: Path, files: Sequence[Path]) -> dict[str, ratings.PracticeRatings] | None:
-    """Keep the ratings of each CQC file given in the store, then the newest kept set (None when none is kept)."""
+def cqc_ratings(store: Path, files: Sequence[Path]) -> list[tuple[str, dict[str, ratings.PracticeRatings]]]:
+    """Keep the ratings of each CQC file given in the store, then every year's set kept, oldest first."""
     try:
         for path in files:
             ratings.keep(store, read_ratings(path), path.name)
-        newest = ratings.latest(store)
+        return ratings.history(store)
     except (RatingsFileError, ratings.RatingsError) as error:
         raise ReportError(str(error)) from None
-    return newest[1] if newest is not None else None
 
 
 def make(
@@ -195,7 +194,9 @@ def make(
             comparison = compared(found, edition, last, before.result(), names)
     except ledger.LedgerError as error:
         raise ReportError(str(error)) from None
-    laid_out = tables.tables(found, comparison.result, cqc_ratings(store, cqc))
+    held = cqc_ratings(store, cqc)
+    beside = cqcview.view(found, edition, held) if held else None
+    laid_out = tables.tables(found, comparison.result, held[-1][1] if held else None)
     timings.compute = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -207,7 +208,7 @@ def make(
         workbook = Beside(
             partial(exports.write_workbook, laid_out, staging / exports.WORKBOOK, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
         )
-        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store)), encoding="utf-8")
+        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store), cqc=beside), encoding="utf-8")
         timings.html = time.perf_counter() - started
         for table in laid_out:
             exports.write_csv(table, staging)

@@ -14,9 +14,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import charts, rag
+from .cqcview import CqcView
 from .figures import SHARE_ANSWERS, STATUSES, Figures, PracticeRow, RiskRow, percent
 from .inputs import Answer
 from .yearonyear import Comparison, YearOnYear
+
+LOOK_AGAIN_LIMIT = 200
+"""The most key questions the HTML lists to look at again (the page says when there are more)."""
 
 NO_COMPARISON = Comparison()
 """A report shown without a comparison with last year (and no reason given)."""
@@ -232,7 +236,9 @@ RATING_CELLS: dict[str, str] = {
 """A practice's rating in a domain as a table cell: its letter on its colour, its name for screen readers."""
 
 
-def render(figures: Figures, comparison: Comparison = NO_COMPARISON, *, store: str = "") -> str:
+def render(
+    figures: Figures, comparison: Comparison = NO_COMPARISON, *, store: str = "", cqc: CqcView | None = None
+) -> str:
     """The report as one HTML document: the figures, and beside them the comparison with last year."""
     template = _environment().get_template("report.html.j2")
     missing = [r for r in figures.returns if r.status == "missing"]
@@ -241,6 +247,8 @@ def render(figures: Figures, comparison: Comparison = NO_COMPARISON, *, store: s
     return template.render(
         f=figures,
         comparison=comparison,
+        cqc=cqc,
+        look_again_limit=LOOK_AGAIN_LIMIT,
         store=store,
         confidential=CONFIDENTIAL,
         charts=charts_for(figures, comparison),

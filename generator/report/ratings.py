@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,28 +83,39 @@ def _row(as_of: str, source: str, r: Rating) -> tuple[object, ...]:
             int(r.inherited), r.url)  # fmt: skip
 
 
-def latest(store: Path) -> tuple[str, dict[str, PracticeRatings]] | None:
-    """The newest set of kept ratings (its date, and each practice code's ratings), or None when none is kept."""
+def history(store: Path) -> list[tuple[str, dict[str, PracticeRatings]]]:
+    """The ratings kept, one set a year (that year's newest), oldest first: each set's date and each practice's
+    ratings. Empty when none is kept."""
     path = store / RATINGS_FILE
     if not path.is_file():
-        return None
+        return []
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
-            as_of = db.execute("SELECT max(as_of) FROM ratings").fetchone()[0]
-            if as_of is None:
-                return None
-            rows = db.execute(
-                "SELECT location_id, ods_code, name, domain, rating, published, report_type, inherited, url"
-                " FROM ratings WHERE as_of = ? ORDER BY location_id, domain",
-                (as_of,),
-            ).fetchall()
+            dates = [str(row[0]) for row in db.execute("SELECT DISTINCT as_of FROM ratings ORDER BY as_of")]
+            newest_each_year = {d[:4]: d for d in dates}
+            found = []
+            for as_of in sorted(newest_each_year.values()):
+                rows = db.execute(
+                    "SELECT location_id, ods_code, name, domain, rating, published, report_type, inherited, url"
+                    " FROM ratings WHERE as_of = ? ORDER BY location_id, domain",
+                    (as_of,),
+                ).fetchall()
+                found.append((as_of, by_practice([_rating(row) for row in rows])))
     except sqlite3.Error as error:
         raise RatingsError(f"{path}: the kept ratings cannot be read ({error})") from None
-    kept = [
-        Rating(row[0], row[1], row[2], row[3], row[4], dt.date.fromisoformat(row[5]) if row[5] else None, row[6], bool(row[7]), row[8])
-        for row in rows
-    ]  # fmt: skip
-    return str(as_of), by_practice(kept)
+    return found
+
+
+def latest(store: Path) -> tuple[str, dict[str, PracticeRatings]] | None:
+    """The newest set of kept ratings (its date, and each practice code's ratings), or None when none is kept."""
+    kept = history(store)
+    return kept[-1] if kept else None
+
+
+def _rating(row: Sequence[object]) -> Rating:
+    published = dt.date.fromisoformat(str(row[5])) if row[5] else None
+    return Rating(str(row[0]), str(row[1]), str(row[2]), str(row[3]), None if row[4] is None else str(row[4]),
+                  published, str(row[6]), bool(row[7]), str(row[8]))  # fmt: skip
 
 
 def by_practice(ratings: list[Rating]) -> dict[str, PracticeRatings]:
