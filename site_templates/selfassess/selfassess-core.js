@@ -435,100 +435,32 @@
 
   // --- reading a return file ----------------------------------------------------------------------
 
-  /** CSV text → rows of cells (RFC 4180: quoted cells, doubled quotes, CRLF, LF or CR line ends). */
-  function parseCsv(text) {
-    var rows = [];
-    var row = [];
-    var cell = "";
-    var quoted = false;
-    var i = 0;
-    var n = text.length;
-    var started = false;
-    while (i < n) {
-      var ch = text.charAt(i);
-      if (quoted) {
-        if (ch === "\"") {
-          if (text.charAt(i + 1) === "\"") { cell += "\""; i += 2; continue; }
-          quoted = false; i += 1; continue;
-        }
-        cell += ch; i += 1; continue;
-      }
-      if (ch === "\"") { quoted = true; started = true; i += 1; continue; }
-      if (ch === ",") { row.push(cell); cell = ""; started = true; i += 1; continue; }
-      if (ch === "\r" || ch === "\n") {
-        row.push(cell); rows.push(row); row = []; cell = ""; started = false;
-        i += ch === "\r" && text.charAt(i + 1) === "\n" ? 2 : 1;
-        continue;
-      }
-      cell += ch; started = true; i += 1;
-    }
-    if (started || cell !== "" || row.length) { row.push(cell); rows.push(row); }
-    return rows;
-  }
+  /** Problems of a whole file that leave nothing to load, as generator/carry.py's nothing_to_carry decides. */
+  var FATAL = ["missing_column", "no_answers", "json_damaged"];
 
-  /** Text of a file: UTF-8 with or without a byte order mark; null if it is not UTF-8. */
-  function decodeUtf8(buffer) {
-    try {
-      var text = new TextDecoder("utf-8", { fatal: true }).decode(buffer);
-      return text.charAt(0) === "\uFEFF" ? text.slice(1) : text;
-    } catch (error) {
-      return null;
-    }
-  }
-
-  /** A return file's text → {kind, edition, practice_code, practice_name, completed_by, rows} or {error}. */
-  function readReturn(text, name) {
-    var trimmed = text.replace(/^\s+/, "");
-    if (/\.json$/i.test(name || "") || trimmed.charAt(0) === "{") {
-      var data;
-      try {
-        data = JSON.parse(text);
-      } catch (error) {
-        return { error: "The file is not a return: it is not valid JSON." };
-      }
-      if (!data || typeof data !== "object" || data.format !== D.format) {
-        return { error: "The file is not a return exported by this form (its format must be " + D.format + ")." };
-      }
-      if (!Array.isArray(data.answers) || typeof data.edition !== "string" || typeof data.practice_code !== "string") {
-        return { error: "The file is not a complete return: it needs an edition, a practice code and a list of answers." };
-      }
-      var jsonRows = data.answers.filter(function (a) { return a && typeof a === "object"; }).map(function (a) {
-        var row = { practice_code: data.practice_code, edition: data.edition };
-        ["question_id"].concat(ENTRY_PARTS).forEach(function (c) {
-          row[c] = a[c] === null || a[c] === undefined ? "" : String(a[c]);
-        });
-        return row;
-      });
-      return {
-        kind: "json", edition: data.edition.trim(), practice_code: data.practice_code.trim(),
-        practice_name: typeof data.practice_name === "string" ? data.practice_name : "",
-        completed_by: typeof data.completed_by === "string" ? data.completed_by : "",
-        rows: jsonRows
-      };
-    }
-    var cells = parseCsv(text);
-    if (!cells.length) { return { error: "The file is empty." }; }
-    var header = cells[0].map(function (h) { return h.trim(); });
-    var missing = D.columns.filter(function (c) { return c !== "comment" && header.indexOf(c) < 0; });
-    if (missing.length) {
-      return { error: "The file is not a return: its first row must name the columns " + D.columns.join(", ") +
-        " (missing " + missing.join(", ") + ")." };
-    }
-    var rows = [];
-    cells.slice(1).forEach(function (line) {
-      if (line.length === 1 && line[0] === "") { return; }
-      var row = {};
-      D.all_columns.forEach(function (c) {
-        var index = header.indexOf(c);
-        row[c] = index >= 0 && index < line.length ? line[index] : "";
-      });
-      rows.push(row);
+  /** What the collector's reader (selfassess-read.js: readFile) took from a file → the return to load:
+      {kind, edition, practice_code, practice_name, completed_by, rows, places}, or {error} in the collector's words
+      when the file is no return or leaves nothing to load. */
+  function returnFromRead(read) {
+    var fatal = read.problems.filter(function (p) {
+      return p.severity === "error" && (read.format === "unknown" || (FATAL.indexOf(p.code) >= 0 && !p.row));
     });
-    if (!rows.length) { return { error: "The file is a return with no rows." }; }
+    if (fatal.length) { return { error: fatal[0].message }; }
+    var rows = read.rows.map(function (row) { return row.values; });
+    var first = rows[0] || { edition: "", practice_code: "" };
+    var extra = read.extra || {};
     return {
-      kind: "csv", edition: rows[0].edition.trim(), practice_code: rows[0].practice_code.trim(),
-      practice_name: "", completed_by: "", rows: rows
+      kind: read.format, edition: read.edition || first.edition, practice_code: read.practice_code || first.practice_code,
+      practice_name: typeof extra.practice_name === "string" ? extra.practice_name : "",
+      completed_by: typeof extra.completed_by === "string" ? extra.completed_by : "",
+      rows: rows,
+      places: read.rows.map(function (row) { return window.GPQS_READ.place(read.format, row.row, row.sheet); })
     };
+  }
+
+  /** A file's bytes → a promise of the return to load (see returnFromRead), read as the collector reads it. */
+  function loadFile(bytes) {
+    return window.GPQS_READ.readFile(bytes).then(returnFromRead);
   }
 
   /** Whether an answer is one q allows (an empty answer always fits), as generator/carry.py decides. */
@@ -566,8 +498,8 @@
     var skipped = [];
     ret.rows.forEach(function (row, index) {
       var id = String(row.question_id || "").trim();
-      var where = ret.places ? ret.places[index].charAt(0).toUpperCase() + ret.places[index].slice(1) :
-        ret.kind === "csv" ? "Row " + (index + 2) : "Answer " + (index + 1);
+      var place = (ret.places || [])[index] || "";
+      var where = place ? place.charAt(0).toUpperCase() + place.slice(1) : "An answer";
       var q = byId[id];
       if (!q) {
         skipped.push(where + ": '" + id + "' is not a question of " + D.edition + ", so it was not loaded.");
@@ -728,9 +660,8 @@
     returnCsv: returnCsv,
     returnJson: returnJson,
     fileName: fileName,
-    parseCsv: parseCsv,
-    decodeUtf8: decodeUtf8,
-    readReturn: readReturn,
+    returnFromRead: returnFromRead,
+    loadFile: loadFile,
     fits: fits,
     answersFromReturn: answersFromReturn,
     lineageFrom: lineageFrom,

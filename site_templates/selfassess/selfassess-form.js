@@ -580,40 +580,15 @@
         return;
       }
       file.arrayBuffer().then(function (buffer) {
-        var bytes = new Uint8Array(buffer);
-        if (bytes.length > 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && window.GPQS_WORKBOOK) {
-          offerWorkbook(bytes, file.name);
-          return;
-        }
-        var text = G.decodeUtf8(buffer);
-        if (text === null) {
-          importError("The file is not UTF-8 text: save the return as CSV UTF-8 and choose it again");
-          return;
-        }
-        var ret = G.readReturn(text, file.name);
+        return G.loadFile(new Uint8Array(buffer));
+      }).then(function (ret) {
         if (ret.error) {
           importError(ret.error);
           return;
         }
-        offerReturn(ret, "file " + file.name);
+        offerReturn(ret, (ret.kind === "workbook" ? "workbook " : "file ") + file.name);
       });
     });
-
-    /** A filled-in workbook (or any zip), read as the collector reads it; offered like a CSV return. */
-    function offerWorkbook(bytes, name) {
-      window.GPQS_WORKBOOK.read(bytes).then(function (read) {
-        if (read.format === "unknown" || !read.rows.length) {
-          importError(read.problems.length ? read.problems[0].message : "The workbook holds no answers.");
-          return;
-        }
-        var rows = read.rows.map(function (row) { return row.values; });
-        offerReturn({
-          kind: "workbook", edition: read.edition || rows[0].edition, practice_code: read.practice_code ||
-            rows[0].practice_code, practice_name: "", completed_by: "", rows: rows,
-          places: read.rows.map(function (row) { return window.GPQS_READ.place("workbook", row.row, row.sheet); })
-        }, "workbook " + name);
-      });
-    }
 
     byId("sa-import-yes").addEventListener("click", function () {
       if (!pending) { return; }
