@@ -371,3 +371,16 @@ def test_ledger_reads_only_the_chosen_answers(store: Path) -> None:
     assert returns.notes[zero.id]["AL1.2"].comment == '=HYPERLINK("http://x.example","click")'
     assert "AL1.3" not in returns.notes[zero.id]
     assert ledger.editions(store) == [data.PREVIOUS, data.CURRENT]
+
+
+def test_the_headline_counts_the_register_and_says_apart_who_is_outside_it(store: Path) -> None:
+    """With a register of 39 of the 40 practices, the 40th's return is not counted in the register's total."""
+    from generator.report.html import _who
+
+    edition = data.library().editions[data.CURRENT]
+    register = dict(data.register_rows()[1:])  # practice 0, which sent a valid return, is left out
+    found = compute(edition, ledger.read_returns(store, data.CURRENT), register)
+    assert _who(found) == (
+        "29 of 39 practices in the register have a valid return; 5 have not returned and 5 sent a return that "
+        "needs correcting. 1 more practice not in the register sent a return."
+    )

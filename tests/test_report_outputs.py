@@ -146,7 +146,8 @@ def test_html_is_self_contained_and_marked_confidential(made: Path) -> None:
 def test_html_answers_the_four_questions(made: Path) -> None:
     page = (made / "report.html").read_text(encoding="utf-8")
     assert (
-        "30 of 40 practices have a valid return; 5 have not returned and 5 sent a return that needs correcting." in page
+        "30 of 40 practices in the register have a valid return; 5 have not returned and 5 sent a return that needs "
+        "correcting." in page
     )
     assert (
         "40 answers flag a risk; 7 practices are red in at least one domain, most often in Alpha safety (7 practices)."

@@ -184,10 +184,24 @@ def _changes_shown(yoy: YearOnYear | None) -> list[Any]:
     return sorted(yoy.practices, key=lambda p: (-p.change, p.practice_code))[:CHANGE_LIMIT]
 
 
+def _who(figures: Figures) -> str:
+    """Who has returned, out of the register's practices when there is a register: a return from a practice
+    outside it is said apart, not counted in the register's total."""
+    listed = [r for r in figures.returns if r.in_register]
+    counts = {status: sum(1 for r in listed if r.status == status) for status in ("valid", "missing", "invalid")}
+    whose = "practices in the register" if figures.register_given else "practices"
+    who = (
+        f"{counts['valid']:,} of {len(listed):,} {whose} have a valid return; {counts['missing']:,} have not returned "
+        f"and {counts['invalid']:,} sent a return that needs correcting."
+    )
+    outside = len(figures.returns) - len(listed)
+    if outside:
+        who += f" {outside:,} more {'practice' if outside == 1 else 'practices'} not in the register sent a return."
+    return who
+
+
 def _headline(figures: Figures, comparison: Comparison) -> dict[str, str]:
     """One sentence for each question a reader comes with."""
-    known = len(figures.returns)
-    missing, invalid, valid = figures.count("missing"), figures.count("invalid"), figures.count("valid")
     rated = [p for p in figures.practices if p.status == "valid"]
     with_red = sum(1 for p in rated if p.reds)
     reds = [figures.rating_counts(i)["red"] for i in range(len(figures.domains))]
@@ -199,7 +213,7 @@ def _headline(figures: Figures, comparison: Comparison) -> dict[str, str]:
     by_domain = sorted(
         ((sum(1 for s in figures.support if s.domain.id == d.id), d.title) for d in figures.domains), reverse=True
     )
-    who = f"{valid:,} of {known:,} practices have a valid return; {missing:,} have not returned and {invalid:,} sent a return that needs correcting."
+    who = _who(figures)
     if not figures.register_given:
         who += " Without a practice register, practices that sent nothing are not known to the report."
     where = f"{len(figures.risks):,} answers flag a risk; {with_red:,} practices are red in at least one domain"
