@@ -75,6 +75,7 @@ def test_collect_a_folder(inbox: Path, capsys: pytest.CaptureFixture[str]) -> No
     store = Path("store")
     assert rows(store / "status.csv") == [
         {
+            "edition": "2030-31",
             "practice_code": "C82001",
             "practice_name": "Riverside Surgery",
             "status": "valid",
@@ -83,6 +84,7 @@ def test_collect_a_folder(inbox: Path, capsys: pytest.CaptureFixture[str]) -> No
             "source": "inbox/C82001.csv",
         },
         {
+            "edition": "2030-31",
             "practice_code": "C82002",
             "practice_name": "Hillside Medical Centre",
             "status": "invalid",
@@ -92,6 +94,7 @@ def test_collect_a_folder(inbox: Path, capsys: pytest.CaptureFixture[str]) -> No
             "source": "inbox/C82002 self-assessment.csv",
         },
         {
+            "edition": "2030-31",
             "practice_code": "C82003",
             "practice_name": "The Old Forge Practice",
             "status": "invalid",
@@ -102,6 +105,7 @@ def test_collect_a_folder(inbox: Path, capsys: pytest.CaptureFixture[str]) -> No
             "source": "inbox/scans/C82003 return.pdf",
         },
         {
+            "edition": "2030-31",
             "practice_code": "C82004",
             "practice_name": "Meadow Lane Surgery",
             "status": "missing",
@@ -110,6 +114,7 @@ def test_collect_a_folder(inbox: Path, capsys: pytest.CaptureFixture[str]) -> No
             "source": "",
         },
     ]
+    assert (store / "status-2030-31.csv").read_bytes() == (store / "status.csv").read_bytes()
 
 
 def test_every_byte_is_stored_under_its_hash(inbox: Path) -> None:

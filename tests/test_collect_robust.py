@@ -86,7 +86,7 @@ def test_a_lone_surrogate_in_a_json_return_is_kept_as_its_escape(
     assert ledger(Path("store"), "SELECT comment FROM answers WHERE question_id = 'MN1.1' AND comment != ''") == [
         ("before \\ud800 after",)
     ]
-    assert "C82002,,valid" in Path("store/status.csv").read_text(encoding="utf-8")
+    assert "2030-31,C82002,,valid" in Path("store/status.csv").read_text(encoding="utf-8")
     assert collect(capsys)[0] == 0  # and every later run
 
 

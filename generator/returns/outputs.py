@@ -26,7 +26,7 @@ from .store import TMP_FOLDER, Store, Submission
 
 STATUS_FILE = "status.csv"
 FEEDBACK_FOLDER = "feedback"
-STATUS_COLUMNS = ("practice_code", "practice_name", "status", "problems", "received_at", "source")
+STATUS_COLUMNS = ("edition", "practice_code", "practice_name", "status", "problems", "received_at", "source")
 PROBLEM_COLUMNS = ("file_name", "where", "column", "value", "severity", "problem", "guidance")
 
 
@@ -83,6 +83,7 @@ def counts_text(sub: Submission) -> str:
 
 @dataclass(frozen=True)
 class PracticeStatus:
+    edition: str
     practice_code: str
     practice_name: str
     status: str
@@ -97,8 +98,11 @@ def chosen(subs: list[Submission]) -> Submission:
     return max(subs, key=lambda s: rank(s.status == "valid", s.received_at, s.id))
 
 
-def practice_statuses(submissions: Iterable[Submission], register: Mapping[str, str] | None) -> list[PracticeStatus]:
-    """One status per practice: every practice of the register (in its order) and any other that sent a return."""
+def practice_statuses(
+    submissions: Iterable[Submission], register: Mapping[str, str] | None, edition: str = ""
+) -> list[PracticeStatus]:
+    """One status per practice for ``edition``: every practice of the register (in its order) and any other that
+    sent a return."""
     by_practice: dict[str, list[Submission]] = {}
     for sub in submissions:
         if sub.practice_code:
@@ -109,7 +113,7 @@ def practice_statuses(submissions: Iterable[Submission], register: Mapping[str, 
         name = (register or {}).get(code, "")
         subs = by_practice.get(code)
         if not subs:
-            statuses.append(PracticeStatus(code, name, "missing", "", "", ""))
+            statuses.append(PracticeStatus(edition, code, name, "missing", "", "", ""))
             continue
         sub = chosen(subs)
         notes = []
@@ -123,14 +127,23 @@ def practice_statuses(submissions: Iterable[Submission], register: Mapping[str, 
                 f"a newer return, {last.file_name}, has {counts_text(last)} and does not replace this one "
                 f"(see {feedback_path(last)})"
             )
-        statuses.append(PracticeStatus(code, name, sub.status, "; ".join(notes), sub.received_at, sub.source))
+        statuses.append(PracticeStatus(edition, code, name, sub.status, "; ".join(notes), sub.received_at, sub.source))
     return statuses
 
 
+def status_file(edition: str) -> str:
+    """The status file kept for one edition: ``status-2025-26.csv``."""
+    return f"status-{_name_part(edition, 'no-edition')}.csv"
+
+
 def write_status(store: Store, edition: str, register: Mapping[str, str] | None) -> list[PracticeStatus]:
-    statuses = practice_statuses(store.submissions(edition), register)
+    """The edition's status, kept per edition (``status-<edition>.csv``) and as ``status.csv``, the edition
+    collected last: collecting another edition no longer loses the first one's."""
+    statuses = practice_statuses(store.submissions(edition), register, edition)
     rows = [{c: getattr(s, c) for c in STATUS_COLUMNS} for s in statuses]
-    write_whole(store.root / STATUS_FILE, _csv_text(STATUS_COLUMNS, rows), store.root / TMP_FOLDER)
+    text = _csv_text(STATUS_COLUMNS, rows)
+    for name in (status_file(edition), STATUS_FILE):
+        write_whole(store.root / name, text, store.root / TMP_FOLDER)
     return statuses
 
 
