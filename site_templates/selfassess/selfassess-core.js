@@ -44,29 +44,13 @@
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December"];
 
-  function pad(value, width) {
-    var text = String(value);
-    while (text.length < width) { text = "0" + text; }
-    return text;
-  }
-
-  /** A real calendar date from numbers, or null. */
-  function realDate(year, month, day) {
-    if (!(year >= 1 && month >= 1 && month <= 12 && day >= 1)) { return null; }
-    var last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    if (day > last) { return null; }
-    return { year: year, month: month, day: day };
-  }
+  var realDate = window.GPQS_RULES.realDate, isoDate = window.GPQS_RULES.isoDate;
 
   /** 'YYYY-MM-DD' read strictly (as Python's date.fromisoformat does), or null. */
   function parseIsoDate(text) {
     var match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
     if (!match) { return null; }
     return realDate(Number(match[1]), Number(match[2]), Number(match[3]));
-  }
-
-  function isoDate(date) {
-    return pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2);
   }
 
   function dateText(iso) {
@@ -106,13 +90,7 @@
     return { year: now.getFullYear(), month: now.getMonth() + 1, day: now.getDate() };
   }
 
-  function addMonths(date, months) {
-    var index = date.year * 12 + (date.month - 1) + months;
-    var year = Math.floor(index / 12);
-    var month = index - year * 12 + 1;
-    var last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    return { year: year, month: month, day: Math.min(date.day, last) };
-  }
+  function addMonths(date, months) { return window.GPQS_RULES.monthsBefore(date, -months); }
 
   // --- answers and their rules -----------------------------------------------------------------
 

@@ -10,6 +10,7 @@
   "use strict";
 
   var D = window.GPQS_SELFASSESS;
+  var RULES = window.GPQS_RULES;
   var M = D.collector_messages;
   var ALL = D.all_columns;
   var REQUIRED_COLUMNS = ["practice_code", "edition", "question_id", "answer"];
@@ -57,7 +58,6 @@
 
   function codePoints(text) { return Array.from(text); }
 
-  function casefold(text) { return text.toLowerCase().replace(/\u00df/g, "ss").replace(/\u03c2/g, "\u03c3"); }
 
   // --- the collector's words (generator/returns/messages.py) -----------------------------------------
 
@@ -293,94 +293,52 @@
     return starts.some(function (s) { return head.indexOf(s) === 0; });
   }
 
-  // --- Python's csv.reader(strict=False) ---------------------------------------------------------------
+  // --- CSV records, as Python's csv module reads them ----------------------------------------------------
 
-  var START_RECORD = 0, START_FIELD = 1, IN_FIELD = 2, IN_QUOTED_FIELD = 3, QUOTE_IN_QUOTED_FIELD = 4,
-    EAT_CRNL = 5;
-  var EOL = null;
+  var START_RECORD = 0, START_FIELD = 1, IN_FIELD = 2, IN_QUOTES = 3, AFTER_QUOTE = 4;
 
-  /** The lines io.StringIO(text, newline="") gives: each ends at \n, \r\n or \r, which it keeps. */
-  function pyLines(text) {
-    var lines = [];
-    var start = 0;
-    for (var i = 0; i < text.length; i += 1) {
-      var ch = text.charAt(i);
-      if (ch === "\n" || ch === "\r") {
-        if (ch === "\r" && text.charAt(i + 1) === "\n") { i += 1; }
-        lines.push(text.slice(start, i + 1));
-        start = i + 1;
-      }
-    }
-    if (start < text.length) { lines.push(text.slice(start)); }
-    return lines;
-  }
-
-  /** Records as CPython's csv module reads them with the excel dialect, or {error}. */
+  /** Records as read.read_csv gets them from csv.reader(io.StringIO(text, newline=""), delimiter, strict=False):
+      a quote opens a quoted cell only at a cell's start, two quotes in one are a quote and what follows its
+      closing quote is kept; CR, LF or CRLF end a record outside quotes, a blank line is an empty record.
+      {error} for a cell longer than the csv module takes (131,072 characters). */
   function readCsvRecords(text, delimiter) {
-    var records = [];
-    var fields = [];
-    var field = [];
-    var state = START_RECORD;
-
-    function save() { fields.push(field.join("")); field = []; }
+    var records = [], fields = [], field = "", size = 0, state = START_RECORD, afterCr = false;
+    function save() { fields.push(field); field = ""; size = 0; }
     function add(ch) {
-      if (field.length >= FIELD_LIMIT) { throw new Error("field larger than field limit (" + FIELD_LIMIT + ")"); }
-      field.push(ch);
+      if (size >= FIELD_LIMIT) { throw new Error("a cell is too long"); }
+      field += ch;
+      size += 1;
     }
-    function step(c) {
-      var newline = c === "\n" || c === "\r";
-      switch (state) {
-        case START_RECORD:
-          if (c === EOL) { return; }
-          if (newline) { state = EAT_CRNL; return; }
-          state = START_FIELD;
-          step(c);
-          return;
-        case START_FIELD:
-          if (newline || c === EOL) { save(); state = c === EOL ? START_RECORD : EAT_CRNL; } else if (c === "\"") {
-            state = IN_QUOTED_FIELD;
-          } else if (c === delimiter) { save(); } else { add(c); state = IN_FIELD; }
-          return;
-        case IN_FIELD:
-          if (newline || c === EOL) { save(); state = c === EOL ? START_RECORD : EAT_CRNL; } else if (c === delimiter) {
-            save(); state = START_FIELD;
-          } else { add(c); }
-          return;
-        case IN_QUOTED_FIELD:
-          if (c === EOL) { return; }
-          if (c === "\"") { state = QUOTE_IN_QUOTED_FIELD; } else { add(c); }
-          return;
-        case QUOTE_IN_QUOTED_FIELD:
-          if (c === "\"") { add(c); state = IN_QUOTED_FIELD; } else if (c === delimiter) {
-            save(); state = START_FIELD;
-          } else if (newline || c === EOL) { save(); state = c === EOL ? START_RECORD : EAT_CRNL; } else {
-            add(c); state = IN_FIELD;
-          }
-          return;
-        case EAT_CRNL:
-          if (newline) { return; }
-          if (c === EOL) { state = START_RECORD; return; }
-          throw new Error("new-line character seen in unquoted field - do you need to open the file with newline=''?");
-        default:
-          return;
-      }
-    }
-
     try {
-      pyLines(text).forEach(function (line) {
-        for (var ch of line) { step(ch); }
-        step(EOL);
-        if (state === START_RECORD) {
+      for (var ch of text) {
+        var cr = afterCr;
+        afterCr = false;
+        if (state === IN_QUOTES) {
+          if (ch === "\"") { state = AFTER_QUOTE; } else { add(ch); }
+        } else if (ch === "\r" || ch === "\n") {
+          if (ch === "\n" && cr) { continue; }  // the LF of a CRLF that ended the record
+          if (state !== START_RECORD) { save(); }
           records.push(fields);
           fields = [];
+          state = START_RECORD;
+          afterCr = ch === "\r";
+        } else if (ch === delimiter) {
+          save();
+          state = START_FIELD;
+        } else if (ch === "\"" && (state === START_RECORD || state === START_FIELD || state === AFTER_QUOTE)) {
+          if (state === AFTER_QUOTE) { add(ch); }
+          state = IN_QUOTES;
+        } else {
+          add(ch);
+          state = IN_FIELD;
         }
-      });
-      if (field.length !== 0 || state === IN_QUOTED_FIELD) {
-        save();
-        records.push(fields);
       }
     } catch (error) {
       return { error: error.message };
+    }
+    if (state !== START_RECORD) {
+      save();
+      records.push(fields);
     }
     return { records: records };
   }
@@ -446,24 +404,12 @@
 
   var UK_DATE = /^([0-9]{1,2})\/([0-9]{1,2})\/([0-9]{4})$/;
 
-  function realDate(year, month, day) {
-    if (!(year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1)) { return false; }
-    return day <= new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !leap(year) ? 1 : 0);
-  }
-
-  function leap(year) { return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0; }
-
-  function pad(n, width) {
-    var text = String(n);
-    while (text.length < width) { text = "0" + text; }
-    return text;
-  }
-
   function isoDate(value) {
     var m = UK_DATE.exec(value);
     if (!m) { return value; }
     var day = Number(m[1]), month = Number(m[2]), year = Number(m[3]);
-    return realDate(year, month, day) ? pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) : value;
+    var date = RULES.realDate(year, month, day);
+    return date ? RULES.isoDate(date) : value;
   }
 
   function columnName(label) {
@@ -666,12 +612,11 @@
     formatProblem: formatProblem,
     grouped: grouped,
     joinWords: joinWords,
-    casefold: casefold,
+    casefold: RULES.casefold,
     codePoints: codePoints,
     floatRepr: floatRepr,
-    realDate: realDate,
-    leap: leap,
-    pad: pad,
+    realDate: RULES.realDate,
+    pad: RULES.pad,
     isoDate: isoDate,
     readCsvRecords: readCsvRecords,
     parseJson: parseJson,

@@ -18,9 +18,24 @@
     return text;
   }
 
+  /** @param {number} year @param {number} month */
+  function lastDay(year, month) { return new Date(Date.UTC(year, month, 0)).getUTCDate(); }
+
+  /**
+   * A real calendar date (years 1 to 9999, as Python's dates), or null.
+   * @param {number} year @param {number} month @param {number} day
+   * @returns {{year: number, month: number, day: number} | null}
+   */
+  function realDate(year, month, day) {
+    if (!(year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= lastDay(year, month))) {
+      return null;
+    }
+    return { year: year, month: month, day: day };
+  }
+
   /**
    * The same day `months` calendar months earlier (the month's last day where it is shorter), as
-   * generator/risk.py's months_before.
+   * generator/risk.py's months_before; later for a negative number.
    * @param {{year: number, month: number, day: number}} day
    * @param {number} months
    */
@@ -28,8 +43,7 @@
     var index = day.year * 12 + day.month - 1 - months;
     var year = Math.floor(index / 12);
     var month = index - year * 12 + 1;
-    var last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    return { year: year, month: month, day: Math.min(day.day, last) };
+    return { year: year, month: month, day: Math.min(day.day, lastDay(year, month)) };
   }
 
   /** @param {{year: number, month: number, day: number}} date */
@@ -61,5 +75,7 @@
     return false;
   }
 
-  window.GPQS_RULES = { casefold: casefold, monthsBefore: monthsBefore, isoDate: isoDate, flagsRisk: flagsRisk };
+  window.GPQS_RULES = {
+    casefold: casefold, pad: pad, realDate: realDate, monthsBefore: monthsBefore, isoDate: isoDate, flagsRisk: flagsRisk
+  };
 }(window));
