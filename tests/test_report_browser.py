@@ -78,3 +78,40 @@ def test_prints_on_a4_marked_for_the_icb_only(report: Path, browser: Browser) ->
         text = sheet.extract_text()
         assert "FOR THE ICB ONLY" in text, number
         assert f"Page {number} of {len(pdf.pages)}" in text, number
+
+
+def test_an_icb_of_130_practices_prints_in_at_most_25_pages(
+    tmp_path_factory: pytest.TempPathFactory, browser: Browser
+) -> None:
+    """Summaries first (risks by domain, the practices most at risk), the top of each long list, the rest in
+    the CSVs and the workbook: the whole report for an ICB's 130 practices stays a readable handful of pages."""
+    import importlib
+    import random
+    import sys
+    from typing import Any
+
+    from pypdf import PdfReader
+
+    from generator.check import check
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    population: Any = importlib.import_module("bench_report")  # the benchmark's generator of returns, seeded
+
+    root = tmp_path_factory.mktemp("icb130")
+    library, _ = check(Path(__file__).parent.parent / "standards")
+    rng = random.Random(2025)
+    for edition in (population.PREVIOUS, population.CURRENT):
+        population.write_returns(library.editions[edition], 130, root / f"returns-{edition}", rng)
+    register = root / "practices.csv"
+    population.write_register(130, register)
+    for edition in (population.PREVIOUS, population.CURRENT):
+        population.timed_collect(edition, root / f"returns-{edition}", root / "store", register)
+    names = dict(line.split(",", 1) for line in register.read_text().splitlines()[1:])
+    made = make(library, population.CURRENT, root / "store", root / "out", register=names)
+    assert made.figures.count("valid") > 100
+    report = next(p for p in made.files if p.name == "report.html")
+    page = browser.new_page()
+    page.goto(report.as_uri())
+    pages = len(PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True))).pages)
+    page.close()
+    assert pages <= 25

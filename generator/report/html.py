@@ -27,15 +27,15 @@ NO_COMPARISON = Comparison()
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates" / "report"
 
-RISK_LIMIT = 2000
+RISK_LIMIT = 30
 """At most this many answers flagging a risk are listed in the HTML; the exports hold them all."""
 PRACTICE_LIMIT = 1500
 """At most this many practices are listed in the HTML's practice table (an ICB has far fewer); the exports hold them all."""
-SUPPORT_LIMIT = 300
+SUPPORT_LIMIT = 6
 """At most this many support requests are listed under each domain in the HTML; the exports hold them all."""
 INVALID_LIMIT = 1000
 """At most this many invalid returns are listed in the HTML; returns.csv holds them all."""
-CHANGE_LIMIT = 500
+CHANGE_LIMIT = 20
 """At most this many practices are listed in the year-on-year table of the HTML."""
 TOP_NO = 15
 """How many questions most often answered no are listed."""
@@ -161,6 +161,44 @@ def _risks_shown(figures: Figures) -> list[RiskRow]:
     return ordered[:RISK_LIMIT]
 
 
+TOP_PRACTICES = 20
+"""Practices listed by their number of risks, most first, in the risks' summary."""
+
+
+def _risks_by_domain(figures: Figures) -> list[dict[str, Any]]:
+    """For each domain: answers flagging a risk, practices with one or more, and the question most often flagged."""
+    rows = []
+    for index, domain in enumerate(figures.domains):
+        mine = [r for r in figures.risks if r.domain.id == domain.id]
+        by_question: dict[str, int] = {}
+        for r in mine:
+            by_question[r.question_id] = by_question.get(r.question_id, 0) + 1
+        top = max(by_question.items(), key=lambda item: (item[1], item[0])) if by_question else None
+        rows.append(
+            {
+                "domain": domain,
+                "risks": len(mine),
+                "practices": len({r.practice_code for r in mine}),
+                "red": figures.rating_counts(index)["red"],
+                "top": top,
+            }
+        )
+    return rows
+
+
+def _practices_most_at_risk(figures: Figures) -> list[dict[str, Any]]:
+    """The practices with the most answers flagging a risk, most first (then by code), at most :data:`TOP_PRACTICES`."""
+    rated = [p for p in figures.practices if p.status == "valid" and p.total_risks]
+    ordered = sorted(rated, key=lambda p: (-p.total_risks, -p.reds, p.practice_code))[:TOP_PRACTICES]
+    return [
+        {
+            "practice": p,
+            "red_domains": [d.title for d, r in zip(figures.domains, p.ratings, strict=True) if r == "red"],
+        }
+        for p in ordered
+    ]
+
+
 def _support_by_domain(figures: Figures) -> list[dict[str, Any]]:
     groups = []
     for domain in figures.domains:
@@ -275,6 +313,8 @@ def render(
         top_no=figures.most_answered_no(TOP_NO),
         risks_shown=_risks_shown(figures),
         risk_limit=RISK_LIMIT,
+        risks_by_domain=_risks_by_domain(figures),
+        most_at_risk=_practices_most_at_risk(figures),
         support_groups=_support_by_domain(figures),
         changes=_changes_shown(comparison.result),
         change_limit=CHANGE_LIMIT,
