@@ -19,16 +19,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-AnswerType = Literal["yes_no_partial_na", "yes_no", "number", "date", "choice", "text"]
-"""How a question is answered."""
+from . import answertypes
+from .answertypes import AnswerTypeName as AnswerType
 
 KeyQuestionId = Literal["safe", "effective", "caring", "responsive", "well-led"]
 """CQC's five key questions."""
 
-ANSWERS: dict[str, tuple[str, ...]] = {
-    "yes_no_partial_na": ("yes", "partial", "no", "not applicable"),
-    "yes_no": ("yes", "no"),
-}
+ANSWERS: dict[str, tuple[str, ...]] = answertypes.fixed_answers()
 """The fixed answers of the answer types that have them, as a return gives them."""
 
 QUESTION_ID = r"^[A-Z]{2,4}[0-9]{1,2}\.[0-9]{1,2}$"
@@ -63,12 +60,7 @@ class Question(_Node):
         examples=["SG1.2"],
     )
     text: Text = Field(description="The question, in plain English, answerable from what the practice knows or keeps.")
-    type: AnswerType = Field(
-        description=(
-            "How it is answered: yes_no_partial_na (yes / partial / no / not applicable), yes_no, "
-            "number (with minimum and maximum), date, choice (one of options) or text."
-        )
-    )
+    type: AnswerType = Field(description=answertypes.schema_description())
     required: bool = Field(True, description="Whether a return must answer it.")
     help: str = Field(
         "", description="Help text shown beside the question: what counts as yes, where to find the answer."
@@ -102,9 +94,7 @@ class Question(_Node):
     @property
     def allowed_answers(self) -> tuple[str, ...]:
         """The fixed answers a return may give, or () where any value of the type will do."""
-        if self.type == "choice":
-            return self.options
-        return ANSWERS.get(self.type, ())
+        return answertypes.of(self).allowed(self)
 
     @property
     def can_flag_risk(self) -> bool:

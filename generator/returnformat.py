@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .answertypes import number_text as number_text
 from .model import Domain, Edition, Question, Standard
 from .paths import question_page
 from .returns.messages import export as message_templates
@@ -108,12 +109,6 @@ def table_schema(edition: Edition) -> dict[str, Any]:
 def options_text(question: Question) -> str:
     """The allowed answers as questions.csv gives them: separated by '|', or empty where any value of the type will do."""
     return "|".join(question.allowed_answers)
-
-
-def number_text(value: float) -> str:
-    """A number as every medium writes it (the site, the forms, the workbook, messages, questions.csv): a whole
-    number without a decimal point, any other as Python and JavaScript both print it, never rounded."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _number(value: float | None) -> str:
