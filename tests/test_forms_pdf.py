@@ -12,8 +12,9 @@ from typing import Any
 import pypdf
 import pytest
 
+from generator import answertypes
 from generator.forms import build_downloads, fonts
-from generator.forms.pdf import choice_label, risk_text
+from generator.forms.pdf import risk_text
 from generator.forms.text import plain
 from generator.load import load_edition
 from generator.model import Domain, Edition, Question
@@ -97,7 +98,7 @@ def test_each_standard_lists_its_evidence_examples_as_text(built: Built) -> None
 def answer_marks(question: Question) -> list[str]:
     """What the form prints for a question's answer: its tick boxes' labels, or the label of its box."""
     if question.allowed_answers:
-        return [normal(choice_label(question, answer)) for answer in question.allowed_answers]
+        return [normal(answertypes.of(question).label(answer)) for answer in question.allowed_answers]
     return {"number": ["Number"], "date": ["Date"]}.get(question.type, [])
 
 

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from generator.answertypes import number_range
 from generator.forms.pdf import question_view
 from generator.forms.workbook import how_to_answer
 from generator.model import Question
 from generator.returnformat import number_text
-from generator.returns.validate import number_range
 from generator.selfassess.render import _hint
 from generator.site.describe import answer
 
@@ -27,7 +27,7 @@ def test_every_medium_writes_the_bounds_alike(low: float, high: float) -> None:
     for medium, text in {
         "site": answer(question),
         "online form": _hint(question),
-        "PDF": question_view(question)["range"],
+        "PDF": question_view(question)["box"].note,
         "workbook": how_to_answer(question),
         "collector": number_range(question),
     }.items():

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import answertypes
+from ..answertypes import add_months as _add_months
 from ..model import Edition, Question
-from ..returnformat import ALL_COLUMNS, number_text
+from ..returnformat import ALL_COLUMNS
 
 PRACTICE_CODE = "Z99999"
 """The example practice's ODS code: fictional, in the shape of a real one."""
@@ -26,57 +28,9 @@ def return_date(edition: Edition) -> dt.date:
     return deadline - dt.timedelta(days=30)
 
 
-def _safe_number(question: Question) -> float:
-    low = question.minimum if question.minimum is not None else 0.0
-    high = question.maximum if question.maximum is not None else max(low, 100.0)
-    if question.risk_below is not None:
-        low = max(low, question.risk_below)
-    if question.risk_above is not None:
-        high = min(high, question.risk_above)
-    value = low + (high - low) * 0.6
-    rounded = float(round(value))
-    return rounded if low <= rounded <= high else value
-
-
-def _risky_number(question: Question) -> float | None:
-    if question.risk_below is not None:
-        low = question.minimum if question.minimum is not None else question.risk_below - 1
-        value = float(round((low + question.risk_below) / 2 - 0.5))
-        return value if low <= value < question.risk_below else None
-    if question.risk_above is not None:
-        high = question.maximum if question.maximum is not None else question.risk_above + 1
-        value = float(round((high + question.risk_above) / 2 + 0.5))
-        return value if question.risk_above < value <= high else None
-    return None
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    return dt.date(year, month % 12 + 1, min(day.day, 28))
-
-
 def answer(question: Question, day: dt.date, risky: bool) -> tuple[str, bool]:
     """An answer to ``question`` on ``day``; a risky one if asked and the question allows it. Returns (answer, flags a risk)."""
-    if question.type in ("yes_no", "yes_no_partial_na", "choice"):
-        allowed = question.allowed_answers
-        if risky:
-            risk = [a for a in allowed if a in question.risk_answers]
-            if risk:
-                return risk[0], True
-        safe = [a for a in allowed if a not in question.risk_answers]
-        return (safe or list(allowed))[0], False
-    if question.type == "number":
-        if risky:
-            value = _risky_number(question)
-            if value is not None:
-                return number_text(value), True
-        return number_text(_safe_number(question)), False
-    if question.type == "date":
-        if risky and question.risk_older_than_months is not None:
-            return _add_months(day, -(question.risk_older_than_months + 3)).isoformat(), True
-        return (day - dt.timedelta(days=47)).isoformat(), False
-    return "Discussed at the practice meeting; notes kept with the minutes.", False
+    return answertypes.of(question).example(question, day, risky)
 
 
 def example_rows(edition: Edition) -> list[dict[str, str]]:

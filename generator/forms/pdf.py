@@ -18,9 +18,10 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from .. import answertypes
+from ..answertypes import number_text
 from ..model import Domain, Edition, Question
 from ..paths import anchor
-from ..returnformat import number_text
 from . import fonts
 from .templates import environment
 
@@ -55,8 +56,7 @@ def _long_date(value: Any) -> str:
 def risk_text(question: Question) -> str:
     """When the action plan is needed, in words: 'If you answered no or partial'."""
     if question.risk_answers:
-        quoted = question.risk_answers if question.type != "choice" else [f"“{a}”" for a in question.risk_answers]
-        return "If you answered " + " or ".join(quoted)
+        return "If you answered " + " or ".join(answertypes.of(question).quoted(question.risk_answers))
     unit = "%" if question.unit == "%" else ""  # other units read badly after a bound ("below 1 events")
     parts = []
     if question.risk_below is not None:
@@ -70,33 +70,20 @@ def risk_text(question: Question) -> str:
     return ""
 
 
-def choice_label(question: Question, answer: str) -> str:
-    return answer[:1].upper() + answer[1:] if question.type != "choice" else answer
-
-
-def _range(question: Question) -> str:
-    if question.minimum is not None and question.maximum is not None:
-        return f"from {number_text(question.minimum)} to {number_text(question.maximum)}"
-    if question.minimum is not None:
-        return f"at least {number_text(question.minimum)}"
-    if question.maximum is not None:
-        return f"at most {number_text(question.maximum)}"
-    return ""
-
-
 def question_view(question: Question) -> dict[str, Any]:
-    choices = [choice_label(question, a) for a in question.allowed_answers]
+    kind = answertypes.of(question)
+    choices = [kind.label(a) for a in question.allowed_answers]
+    box = kind.box(question)
     return {
         "id": question.id,
         "anchor": f"q-{anchor(question.id)}",
         "text": question.text,
         "help": question.help,
-        "type": question.type,
         "required": question.required,
         "choices": choices,
         "long_choices": len(choices) > 4 or any(len(c) > 28 for c in choices),
+        "box": box,
         "unit": question.unit,
-        "range": _range(question),
         "plan": risk_text(question) if question.can_flag_risk else "",
     }
 

@@ -18,8 +18,10 @@ import math
 import re
 from typing import Any
 
+from .. import answertypes
+from ..answertypes import FIRST_DAY, LAST_DAY, number_text
 from ..model import Domain, Edition, Question
-from ..returnformat import JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET, number_text
+from ..returnformat import JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
 from .pdf import dates_line, risk_text
 from .text import plain
 
@@ -77,19 +79,7 @@ def sheet_names(edition: Edition) -> dict[str, str]:
 
 
 def how_to_answer(question: Question) -> str:
-    if question.allowed_answers:
-        answers = list(question.allowed_answers)
-        listed = ", ".join(answers[:-1]) + " or " + answers[-1] if len(answers) > 1 else answers[0]
-        return f"Choose {listed}"
-    if question.type == "number":
-        bounds = ""
-        if question.minimum is not None and question.maximum is not None:
-            bounds = f" from {number_text(question.minimum)} to {number_text(question.maximum)}"
-        unit = f" ({question.unit})" if question.unit else ""
-        return f"A number{bounds}{unit}"
-    if question.type == "date":
-        return "A date, YYYY-MM-DD"
-    return "Free text"
+    return answertypes.of(question).how_to_answer(question)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -302,7 +292,8 @@ class _Builder:
         c = {field: f"{column}{row + 1}" for field, column in WORKBOOK_COLUMNS.items()}
         ws.write_string(c["question_id"], question.id, self.qid)
         ws.write_string(c["question"], question.text + ("" if question.required else " (optional)"), self.question)
-        answer_format = {"number": self.input_number, "date": self.input_date}.get(question.type, self.input_text)
+        kind = answertypes.of(question)
+        answer_format = {"number": self.input_number, "date": self.input_date}.get(kind.kind, self.input_text)
         ws.write_blank(c["answer"], None, answer_format)
         for field in ("comment", "action", "action_owner"):
             ws.write_blank(c[field], None, self.input_text)
@@ -327,17 +318,8 @@ class _Builder:
         }
         if question.allowed_answers:
             rule: dict[str, Any] = {"validate": "list", "source": self.list_source(question.allowed_answers)}
-        elif question.type == "number":
-            rule = {
-                "validate": "decimal",
-                "criteria": "between",
-                "minimum": question.minimum if question.minimum is not None else -1e15,
-                "maximum": question.maximum if question.maximum is not None else 1e15,
-            }
-        elif question.type == "date":
-            rule = _date_rule(question.id)
         else:
-            rule = {"validate": "any"}
+            rule = kind.workbook_validation(question)
         ws.data_validation(c["answer"], {**rule, **message, **(error if rule["validate"] != "any" else {})})
         ws.data_validation(c["action_due"], _date_rule("Action due"))
         formula = _risk_formula(question, f"${WORKBOOK_COLUMNS['answer']}{row + 1}")
@@ -389,8 +371,8 @@ def _date_rule(title: str) -> dict[str, Any]:
     return {
         "validate": "date",
         "criteria": "between",
-        "minimum": dt.date(2000, 1, 1),
-        "maximum": dt.date(2099, 12, 31),
+        "minimum": FIRST_DAY,
+        "maximum": LAST_DAY,
         "input_title": _clip(title, 32),
         "input_message": "A date, YYYY-MM-DD, such as 2025-06-30.",
         "error_title": _clip(title, 32),

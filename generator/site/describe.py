@@ -3,44 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
+from .. import answertypes
+from ..answertypes import listed, with_unit
 from ..model import Question
-from ..returnformat import number_text
 
-
-def listed(values: Sequence[str], last: str = "or") -> str:
-    """'a', 'a or b', 'a, b or c'."""
-    items = list(values)
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
-
-
-def _with_unit(value: float, unit: str) -> str:
-    if not unit:
-        return number_text(value)
-    return f"{number_text(value)}{unit}" if unit == "%" else f"{number_text(value)} {unit}"
+__all__ = ["answer", "date", "listed", "risk", "size"]
 
 
 def answer(question: Question) -> str:
     """How a practice answers, such as 'Yes, partial, no or not applicable'."""
-    if question.type == "yes_no_partial_na":
-        return "Yes, partial, no or not applicable"
-    if question.type == "yes_no":
-        return "Yes or no"
-    if question.type == "number":
-        if question.minimum is not None and question.maximum is not None:
-            return (
-                f"A number from {_with_unit(question.minimum, question.unit)} "
-                f"to {_with_unit(question.maximum, question.unit)}"
-            )
-        return "A number"
-    if question.type == "date":
-        return "A date"
-    if question.type == "choice":
-        return f"One of: {listed(question.options)}"
-    return "In your own words"
+    return answertypes.of(question).describe(question)
 
 
 def risk(question: Question) -> str:
@@ -49,9 +22,9 @@ def risk(question: Question) -> str:
     if question.risk_answers:
         parts.append(listed(question.risk_answers))
     if question.risk_below is not None:
-        parts.append(f"less than {_with_unit(question.risk_below, question.unit)}")
+        parts.append(f"less than {with_unit(question.risk_below, question.unit)}")
     if question.risk_above is not None:
-        parts.append(f"more than {_with_unit(question.risk_above, question.unit)}")
+        parts.append(f"more than {with_unit(question.risk_above, question.unit)}")
     if question.risk_older_than_months is not None:
         months = question.risk_older_than_months
         parts.append(f"a date more than {months} month{'' if months == 1 else 's'} before your return")
