@@ -453,6 +453,20 @@ def test_importing_an_export_restores_the_answers(context: BrowserContext, site:
         page.evaluate("() => window.localStorage.clear()")
 
 
+@pytest.mark.parametrize(
+    "name", ["C82012-excel-headers.csv", "C82013-semicolons.csv", "C82020-windows-1252.csv", "C82021-utf16.csv"]
+)
+def test_a_return_as_a_spreadsheet_saves_it_is_loaded(context: BrowserContext, site: Path, name: str) -> None:
+    """'Practice Code' headers, ';' between cells, Windows-1252 and UTF-16 text: read as `toolkit collect` reads them."""
+    page = open_page(context, site, "index.html")
+    page.set_input_files("#sa-import-file", str(RETURNS / name))
+    expect(page.locator("#sa-import-confirm-title")).to_have_text("Load these answers?")
+    expect(page.locator("#sa-import-confirm-body")).to_contain_text(f"The file {name} holds ")
+    expect(page.locator("#sa-import-file-error")).to_be_hidden()
+    page.click("#sa-import-yes")
+    expect(page.locator("#sa-notification")).to_contain_text("Loaded ")
+
+
 def test_the_workbook_can_be_loaded_to_carry_on_online(
     context: BrowserContext, site: Path, library: Library, tmp_path: Path
 ) -> None:
