@@ -5,7 +5,8 @@ JSON file, which a browser refuses for a site opened from disk. Everything in it
 from the model through the sources the collector reads too: the question rules and the
 collector's message templates (:func:`generator.returnformat.question_rules`) and the
 return's Table Schema (:func:`generator.returnformat.table_schema`); plus the form's own
-words and, for carrying a return forward, how earlier editions' questions lead to this one's.
+words, what each question's answer type means for the form (``answer_type``:
+:meth:`generator.answertypes.AnswerType.data`) and, for carrying a return forward, how earlier editions' questions lead to this one's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .. import answertypes
 from ..carry import NOT_FITTING, why_check_again
 from ..lineage import lineage, lineage_json
 from ..model import Domain, Edition, Library
@@ -99,11 +101,12 @@ def form_data(
     """The edition as the pages' scripts see it."""
     rules = question_rules(edition)
     questions = []
-    for rule in rules["questions"]:
+    for rule, (_, _, model) in zip(rules["questions"], edition.questions(), strict=True):
         question = dict(rule)
         question["field"] = field_id(rule["question_id"])
         question["guidance"] = guidance_href(rule["page"])
         question["labels"] = {answer: answer_label(answer) for answer in rule["answers"]}
+        question["answer_type"] = answertypes.of(model).data(model)
         questions.append(question)
     by_domain: dict[str, list[str]] = {}
     for rule in rules["questions"]:

@@ -19,9 +19,10 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .. import answertypes
+from ..answertypes import Kind as AnswerKind
 from ..model import Domain, Edition, Library, Question
 from ..paths import question_page
-from ..returnformat import number_text
 from .data import GuidanceHref, domain_file, field_id, form_data, to_script
 from .messages import answer_label
 
@@ -90,17 +91,9 @@ def default_guidance_href(page: str) -> str:
 
 def _hint(question: Question) -> str:
     parts = [question.help.strip()] if question.help.strip() else []
-    if question.type == "number":
-        unit = f" ({question.unit})" if question.unit else ""
-        low, high = question.minimum, question.maximum
-        if low is not None and high is not None:
-            parts.append(f"A number from {number_text(low)} to {number_text(high)}{unit}.")
-        elif low is not None:
-            parts.append(f"A number, {number_text(low)} or more{unit}.")
-        elif high is not None:
-            parts.append(f"A number, {number_text(high)} or less{unit}.")
-    if question.type == "date":
-        parts.append("For example, 27 3 2025.")
+    typed = answertypes.of(question).hint(question)
+    if typed:
+        parts.append(typed)
     return " ".join(parts)
 
 
@@ -113,7 +106,8 @@ class QuestionView:
     """The HTML id of its answer field."""
     text: str
     hint: str
-    type: str
+    kind: AnswerKind
+    """How it is answered (:data:`generator.answertypes.Kind`): which input the form shows."""
     required: bool
     answers: tuple[tuple[str, str], ...]
     """Each allowed answer and its label."""
@@ -154,7 +148,7 @@ def _question_view(domain: Domain, question: Question, guidance_href: GuidanceHr
         field=field_id(question.id),
         text=question.text,
         hint=_hint(question),
-        type=question.type,
+        kind=answertypes.of(question).kind,
         required=question.required,
         answers=tuple((a, answer_label(a)) for a in question.allowed_answers),
         unit=question.unit,
