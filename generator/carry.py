@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from . import answertypes
 from .lineage import QuestionLineage, lineage
 from .model import Edition, Question
 from .returnformat import ACTION_COLUMNS, ALL_COLUMNS, JSON_FORMAT
@@ -106,24 +107,7 @@ class CarryResult:
 def fits(answer: str, question: Question) -> bool:
     """Whether ``answer`` is an answer the question allows (an empty answer always fits)."""
     answer = answer.strip()
-    if not answer:
-        return True
-    if question.allowed_answers:
-        return answer in question.allowed_answers
-    if question.type == "number":
-        try:
-            value = float(answer)
-        except ValueError:
-            return False
-        low = question.minimum if question.minimum is not None else value
-        high = question.maximum if question.maximum is not None else value
-        return low <= value <= high
-    if question.type == "date":
-        try:
-            dt.date.fromisoformat(answer)
-        except ValueError:
-            return False
-    return True
+    return not answer or answertypes.of(question).fits(question, answer)
 
 
 NOT_FITTING = "; last year's answer '{answer}' is not an answer to it now"

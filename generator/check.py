@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import markdown_safety
+from . import answertypes, markdown_safety
 from .lineage import REWORDING_THRESHOLD, text_similarity
 from .load import EditionSource, Loaded, display, load_library
 from .model import Domain, Edition, Library, Question
@@ -210,44 +210,9 @@ def _question(q: Question, doc: Document, at: tuple[str | int, ...]) -> list[Pro
     def bad(field: str, message: str) -> None:
         problems.append(doc.problem(doc.key_at(*at, field), message))
 
-    only_for = {
-        "options": ("choice",),
-        "minimum": ("number",),
-        "maximum": ("number",),
-        "unit": ("number",),
-        "risk_below": ("number",),
-        "risk_above": ("number",),
-        "risk_older_than_months": ("date",),
-        "risk_answers": ("yes_no_partial_na", "yes_no", "choice"),
-    }
-    for field, types in only_for.items():
-        value = getattr(q, field)
-        if value not in (None, "", ()) and q.type not in types:
-            bad(field, f"'{field}' does not apply to a {q.type} question (only to {' or '.join(types)})")
-
-    if q.type == "choice":
-        if len(q.options) < 2:
-            bad("options" if q.options else "type", "a choice question needs at least two 'options'")
-        lowered = [o.strip().lower() for o in q.options]
-        for index, option in enumerate(q.options):
-            if lowered.index(option.strip().lower()) != index:
-                problems.append(doc.problem(doc.at(*at, "options", index), f"the option {option!r} is given twice"))
-            if "|" in option:
-                problems.append(doc.problem(doc.at(*at, "options", index), "an option must not contain '|'"))
-    if q.type == "number":
-        if q.minimum is None or q.maximum is None:
-            bad("type", "a number question needs a 'minimum' and a 'maximum'")
-        elif q.minimum > q.maximum:
-            bad("minimum", f"'minimum' ({q.minimum:g}) is larger than 'maximum' ({q.maximum:g})")
-        for field in ("risk_below", "risk_above"):
-            value = getattr(q, field)
-            if (
-                value is not None
-                and q.minimum is not None
-                and q.maximum is not None
-                and not q.minimum <= value <= q.maximum
-            ):
-                bad(field, f"'{field}' ({value:g}) is outside the allowed answers {q.minimum:g} to {q.maximum:g}")
+    for found in answertypes.of(q).rule_problems(q):
+        where = doc.key_at(*at, *found.path) if found.at_key else doc.at(*at, *found.path)
+        problems.append(doc.problem(where, found.message))
     if q.risk_older_than_months is not None and q.risk_older_than_months <= 0:
         bad("risk_older_than_months", "'risk_older_than_months' must be at least 1")
     allowed = q.allowed_answers

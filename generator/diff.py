@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .answertypes import TYPES, number_text
 from .lineage import Place, lineage, normalised
 from .model import Domain, Edition, Question, Regulation, Standard
-from .returnformat import number_text
 
 Level = Literal["domain", "standard", "question"]
 LEVELS: tuple[Level, ...] = ("domain", "standard", "question")
@@ -235,16 +235,17 @@ def _answer_change(old: Question, new: Question, where: str) -> AnswerChange | N
     details: list[str] = []
     added_options: tuple[str, ...] = ()
     removed_options: tuple[str, ...] = ()
-    if old.type == new.type == "choice":
+    old_options, new_options = TYPES[old.type].own_options, TYPES[new.type].own_options
+    if old_options and new_options:
         before = [o.strip() for o in old.options]
         after = [o.strip() for o in new.options]
         added_options = tuple(o for o in after if o not in before)
         removed_options = tuple(o for o in before if o not in after)
         if not added_options and not removed_options and before != after:
             details.append("options put in a new order")
-    elif new.type == "choice" and old.type != "choice":
+    elif new_options:
         added_options = tuple(new.options)
-    elif old.type == "choice" and new.type != "choice":
+    elif old_options:
         removed_options = tuple(old.options)
     if old.minimum != new.minimum or old.maximum != new.maximum:
         details.append(
@@ -464,15 +465,6 @@ _FIELD_NAMES = {
     "help": "help text",
 }
 
-_TYPE_NAMES = {
-    "yes_no_partial_na": "yes / partial / no / not applicable",
-    "yes_no": "yes / no",
-    "number": "a number",
-    "date": "a date",
-    "choice": "a choice of options",
-    "text": "free text",
-}
-
 
 def _summary_line(diff: EditionDiff) -> str:
     counts = diff.counts()
@@ -612,7 +604,7 @@ def _render(diff: EditionDiff, style: _Style) -> list[str]:
     for a in diff.answers:
         said: list[str] = []
         if a.old_type != a.new_type:
-            said.append(f"answer type {_TYPE_NAMES[a.old_type]} → {_TYPE_NAMES[a.new_type]}")
+            said.append(f"answer type {TYPES[a.old_type].summary} → {TYPES[a.new_type].summary}")
         if a.added_options:
             said.append("options added: " + ", ".join(s.strong(o) for o in a.added_options))
         if a.removed_options:

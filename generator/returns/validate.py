@@ -18,33 +18,22 @@ to mirror.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .. import answertypes
+from ..answertypes import Reading
 from ..model import Domain, Edition, Library, Question
 from ..paths import edition_prefix, question_page
-from ..returnformat import ALL_COLUMNS, number_text, table_schema
+from ..returnformat import ALL_COLUMNS, table_schema
 from ..risk import RiskTest, risk_test
 from .messages import ACTION_WORDS, MESSAGES, ReturnProblem, Severity, join_words, place, problem
 from .read import ReadReturn, Row, iso_date
 from .schema import CompiledSchema, SchemaError
 
 # --- an edition's rules ---------------------------------------------------------------------------------
-
-NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
-ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-def number_range(question: Question) -> str:
-    """'from 0 to 100%', 'from 0 to 30 days': the numbers a question allows, as messages give them."""
-    low = number_text(question.minimum) if question.minimum is not None else "any"
-    high = number_text(question.maximum) if question.maximum is not None else "any"
-    unit = question.unit
-    suffix = unit if unit == "%" else f" {unit}" if unit else ""
-    return f"from {low} to {high}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -59,6 +48,8 @@ class QuestionRules:
     """The allowed answers in words: 'yes, partial, no or not applicable'."""
     risk: RiskTest | None
     """The standards' risk rule for this question (:mod:`generator.risk`), or None when no answer flags a risk."""
+    read: Callable[[str], Reading]
+    """How a (stripped, non-empty) answer is read: its answer type's reader (:mod:`generator.answertypes`)."""
 
     @property
     def can_flag_risk(self) -> bool:
@@ -100,6 +91,7 @@ def edition_rules(edition: Edition, site_url: str, current: bool) -> EditionRule
             answers=answers,
             allowed=join_words(question.allowed_answers),
             risk=risk_test(question),
+            read=answertypes.of(question).reader(question, iso_date),
         )
     required = tuple(q for q, rules in questions.items() if rules.question.required)
     return EditionRules(edition, CompiledSchema(table_schema(edition)), questions, required)
@@ -328,25 +320,14 @@ class _Checker:
                 self._bad(row, rules, "answer_missing", value, text=q.text)
                 return None
             return ""
-        if rules.answers:
-            canonical = rules.answers.get(value.casefold())
-            if canonical is None:
-                self._bad(row, rules, "answer_not_allowed", value, allowed=rules.allowed)
-                return None
-            value = canonical
-        elif q.type == "number":
-            if not NUMBER.match(value):
-                self._bad(row, rules, "answer_not_number", value, range=number_range(q))
-                return None
-            number = float(value)
-            if (q.minimum is not None and number < q.minimum) or (q.maximum is not None and number > q.maximum):
-                self._bad(row, rules, "answer_out_of_range", value, range=number_range(q))
-                return None
-        elif q.type == "date":
-            value = iso_date(value)
-            if not _is_date(value):
-                self._bad(row, rules, "answer_not_date", value, example=self.example)
-                return None
+        reading = rules.read(value)
+        if not reading.ok:
+            params = (
+                {**reading.params, "example": self.example} if reading.problem == "answer_not_date" else reading.params
+            )
+            self._bad(row, rules, reading.problem, reading.value, **params)
+            return None
+        value = reading.value
         if rules.can_flag_risk and rules.flags_risk(value, self.received):
             values = row.values
             missing = [c for c in ACTION_WORDS if not values[c]]
@@ -426,13 +407,3 @@ class _Checker:
             guidance=question.guidance if question is not None and error.field in _ANSWER_COLUMNS else "",
             params=params,
         )
-
-
-def _is_date(value: str) -> bool:
-    if not ISO_DATE.match(value):
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
