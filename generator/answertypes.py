@@ -337,12 +337,20 @@ class AnswerType:
             if low is None or high is None:
                 found.append(RuleProblem(("type",), f"a {self.name} question needs a 'minimum' and a 'maximum'"))
             elif low > high:
-                found.append(RuleProblem(("minimum",), f"'minimum' ({low:g}) is larger than 'maximum' ({high:g})"))
+                found.append(
+                    RuleProblem(
+                        ("minimum",), f"'minimum' ({number_text(low)}) is larger than 'maximum' ({number_text(high)})"
+                    )
+                )
             for name in ("risk_below", "risk_above"):
                 value = getattr(question, name)
                 if value is not None and low is not None and high is not None and not low <= value <= high:
                     found.append(
-                        RuleProblem((name,), f"'{name}' ({value:g}) is outside the allowed answers {low:g} to {high:g}")
+                        RuleProblem(
+                            (name,),
+                            f"'{name}' ({number_text(value)}) is outside the allowed answers "
+                            f"{number_text(low)} to {number_text(high)}",
+                        )
                     )
         return found
 

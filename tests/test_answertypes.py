@@ -205,6 +205,9 @@ def test_rules_that_do_not_fit_the_type() -> None:
     assert problems(type="number", minimum=0, maximum=10, risk_above=11) == [
         (("risk_above",), "'risk_above' (11) is outside the allowed answers 0 to 10")
     ]
+    assert problems(type="number", minimum=0, maximum=1234567, risk_below=2345678.5) == [
+        (("risk_below",), "'risk_below' (2345678.5) is outside the allowed answers 0 to 1234567")
+    ]
     assert problems(type="choice") == [(("type",), "a choice question needs at least two 'options'")]
     assert problems(type="choice", options=("A", " a", "b|c")) == [
         (("options", 1), "the option ' a' is given twice"),
