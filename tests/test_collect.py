@@ -57,8 +57,27 @@ def inbox(standards: Path) -> Path:
     return folder
 
 
-def test_collect_a_folder(inbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_by_default_the_summary_comes_first_then_a_line_per_return_with_problems(
+    inbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["collect", "--from", "inbox", "--register", "register.csv"]) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        "collected 3 files: 3 new (1 valid, 2 invalid)",
+        "2030-31: 1 valid, 2 invalid, 1 missing (4 practices) in store/status.csv",
+    ]
+    assert out.splitlines() == [
+        "inbox/C82002 self-assessment.csv: invalid, 5 errors, 0 warnings; every problem is in "
+        "store/feedback/2030-31/C82002-2.html",
+        "inbox/scans/C82003 return.pdf: invalid, 1 error, 0 warnings; every problem is in "
+        "store/feedback/2030-31/C82003-3.html",
+    ]
+    assert Path("store/feedback/2030-31/C82002-2.html").is_file()
+
+
+def test_collect_a_folder(inbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With --verbose, every problem of every return, as its feedback gives it."""
+    assert main(["collect", "--from", "inbox", "--register", "register.csv", "--verbose"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == [
         "inbox/C82002 self-assessment.csv row 2, answer: 'maybe' is not an answer to MN1.1: give yes, partial, no or not applicable.",
@@ -268,8 +287,8 @@ def test_a_source_that_cannot_be_read_exits_1_and_the_rest_is_stored(
 ) -> None:
     assert main(["collect", "--from", "no-such-folder", "--from", "inbox", "--quiet"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "error: no-such-folder: no such file or folder"
-    assert err[1] == "collected 3 files: 3 new (1 valid, 2 invalid), 1 not read"
+    assert err[0] == "collected 3 files: 3 new (1 valid, 2 invalid), 1 not read"  # the summary first
+    assert err[2] == "error: no-such-folder: no such file or folder"
     assert ledger(Path("store"), "SELECT count(*) FROM submissions") == [(3,)]
 
 
@@ -335,7 +354,7 @@ def test_each_return_is_checked_against_the_edition_it_names(
     put(inbox, "good_plain.csv", "C82001.csv", JUNE_5)
     last_year = (CORPUS / "answers_not_allowed.csv").read_text().replace("2030-31", "2029-30")
     (inbox / "C82001 last year.csv").write_text(last_year)
-    assert main(["collect", "--from", "inbox"]) == 0
+    assert main(["collect", "--from", "inbox", "--verbose"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
         "inbox/C82001 last year.csv row 2, answer: 'maybe' is not an answer to MN1.1: give yes, partial, no or not applicable."
@@ -363,7 +382,7 @@ def test_a_return_to_an_edition_with_problems_waits_for_the_fix(
     (inbox).mkdir()
     (inbox / "C82001.csv").write_text((CORPUS / "good_plain.csv").read_text().replace("2030-31", "2031-32"))
     assert main(["collect", "--from", "inbox", "--quiet"]) == 1
-    assert capsys.readouterr().err.splitlines()[0] == (
+    assert capsys.readouterr().err.splitlines()[2] == (
         "error: inbox/C82001.csv: names the edition 2031-32, which has problems in the standards; it is kept and "
         "will be checked once 'toolkit check' passes"
     )
@@ -402,7 +421,7 @@ def test_the_terminal_names_every_place_of_a_repeated_problem_once(
     standards: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     put(standards.parent / "inbox", "blank_template.csv", "C82009.csv", JUNE_5)
-    assert main(["collect", "--from", "inbox"]) == 0
+    assert main(["collect", "--from", "inbox", "--verbose"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "inbox/C82009.csv, answer: None of the questions is answered: this looks like a blank form. Fill in your "
         "answers and send the return again.",

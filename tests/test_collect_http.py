@@ -189,7 +189,7 @@ def test_the_token_never_appears_in_output_or_store(
     )
     out, err = capsys.readouterr()
     assert code == 1  # a file could not be read; what could be read is stored
-    assert err.splitlines()[0] == f"error: {site.url('/gone/C82008.csv')}: the server answered 404 Not Found"
+    assert err.splitlines()[2] == f"error: {site.url('/gone/C82008.csv')}: the server answered 404 Not Found"
     assert ledger(Path("store"), "SELECT file_name, status FROM submissions") == [("C82006.csv", "valid")]
     assert TOKEN not in out + err and "abc" not in out + err
     for path in Path("store").rglob("*"):

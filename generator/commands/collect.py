@@ -18,8 +18,12 @@ import contextlib
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .arguments import decimal, whole
+
+if TYPE_CHECKING:
+    from ..returns.collect import Collected, Outcome
 
 DEFAULT_STORE = Path("store")
 MAX_SIZE_MB = 1024
@@ -89,6 +93,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"worker processes (default: one per core; at most {MAX_JOBS})",
     )
     parser.add_argument("--quiet", action="store_true", help="print only the summary and what could not be read")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="print every problem of every return (by default: one line per return with problems; all are in its feedback)",
+    )
 
 
 def _usage(args: argparse.Namespace) -> str | None:
@@ -177,15 +186,35 @@ def run(args: argparse.Namespace) -> int:
     finally:
         _mark(args.store)
 
-    if not args.quiet:
+    summary(outcome)
+    if args.verbose:
         for new in outcome.new:
             for found, places in grouped(new.problems):
                 print(format_problem(new.location, found, places))
+    elif not args.quiet:
+        for new in outcome.new:
+            if new.problems:
+                print(one_line(new, outcome.store))
     for refused in outcome.refused:
         print(outcome.refused_text(refused))
     for trouble in outcome.problems:
         print(("" if trouble.severity == "warning" else "error: ") + trouble.format(), file=sys.stderr)
+    return 1 if outcome.failed else 0
 
+
+def one_line(new: Collected, store: Path) -> str:
+    """A return with problems in one line: its verdict, its counts and where its feedback is."""
+    from ..returns.outputs import feedback_file
+
+    errors = sum(1 for p in new.problems if p.severity == "error")
+    warnings = len(new.problems) - errors
+    page = store / feedback_file(new.edition, new.practice_code, new.id)
+    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    return f"{new.location}: {new.status}, {counts}; every problem is in {page}"
+
+
+def summary(outcome: Outcome) -> None:
+    """What the run did, in two lines on standard error: first, before any detail."""
     valid = sum(1 for n in outcome.new if n.status == "valid")
     parts = [f"{len(outcome.new)} new ({valid} valid, {len(outcome.new) - valid} invalid)"]
     others = sorted({n.edition for n in outcome.new if n.edition != outcome.edition})
@@ -210,4 +239,3 @@ def run(args: argparse.Namespace) -> int:
         f"({_plural(len(outcome.statuses), 'practice')}) in {outcome.store / 'status.csv'}",
         file=sys.stderr,
     )
-    return 1 if outcome.failed else 0

@@ -60,13 +60,18 @@ def _name_part(text: str, otherwise: str) -> str:
 
 
 def feedback_path(sub: Submission) -> str:
-    """Where a submission's feedback page is, relative to the store.
+    """Where a submission's feedback page is, relative to the store."""
+    return feedback_file(sub.edition, sub.practice_code, sub.id)
+
+
+def feedback_file(edition: str, practice_code: str, submission_id: int) -> str:
+    """Where the feedback page of submission ``submission_id`` is, relative to the store.
 
     The edition and practice code come from what a return said: each is used only when it is a
     plain code (letters, digits, hyphens), so no text from a file can choose a folder.
     """
-    edition = _name_part(sub.edition, "no-edition")
-    return f"{FEEDBACK_FOLDER}/{edition}/{_name_part(sub.practice_code, 'unknown')}-{sub.id}.html"
+    folder = _name_part(edition, "no-edition")
+    return f"{FEEDBACK_FOLDER}/{folder}/{_name_part(practice_code, 'unknown')}-{submission_id}.html"
 
 
 def _plural(n: int, word: str) -> str:
