@@ -348,3 +348,9 @@ def test_the_default_standards_check_clean_with_the_registry() -> None:
     assert [p.format() for p in problems] == []
     used = {q.type for e in library.editions.values() for _, _, q in e.questions()}
     assert used <= set(TYPES)
+
+
+def test_the_forms_are_rendered_again_when_an_answer_type_changes() -> None:
+    from generator.forms import cache
+
+    assert Path(answertypes.__file__).resolve() in [p.resolve() for p in cache.SOURCES]

@@ -21,6 +21,7 @@ PACKAGE = Path(__file__).resolve().parent
 SOURCES = (
     *sorted(PACKAGE.glob("*.py")),
     PACKAGE.parent / "model.py",
+    PACKAGE.parent / "answertypes.py",
     PACKAGE.parent / "returnformat.py",
     PACKAGE.parent / "paths.py",
 )
