@@ -44,6 +44,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Collect practices' returns from folders and URLs, store every byte, check each and write status.csv.",
     ),
     "report": ("generator.commands.report", "Report on an edition's returns for the ICB: HTML, CSV and Excel."),
+    "support": (
+        "generator.commands.support",
+        "Work the practices' support requests as cases: list them, move one on with a note, see its history.",
+    ),
 }
 
 

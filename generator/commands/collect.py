@@ -187,6 +187,9 @@ def run(args: argparse.Namespace) -> int:
         _mark(args.store)
 
     summary(outcome)
+    opened = open_support_cases(args.store, args.standards)
+    if opened:
+        print(f"{opened} new support request{'' if opened == 1 else 's'}: see 'toolkit support list'", file=sys.stderr)
     if args.verbose:
         for new in outcome.new:
             for found, places in grouped(new.problems):
@@ -200,6 +203,18 @@ def run(args: argparse.Namespace) -> int:
     for trouble in outcome.problems:
         print(("" if trouble.severity == "warning" else "error: ") + trouble.format(), file=sys.stderr)
     return 1 if outcome.failed else 0
+
+
+def open_support_cases(store: Path, standards: Path) -> int:
+    """Open a case for each new support request (see :mod:`generator.support`); how many were opened."""
+    from ..load import load_library
+    from ..support import SupportError, sync
+
+    try:
+        return sync(store, load_library(standards).library)
+    except SupportError as error:
+        print(f"warning: {error}", file=sys.stderr)
+        return 0
 
 
 def one_line(new: Collected, store: Path) -> str:

@@ -1,0 +1,98 @@
+"""Support requests as cases: one per practice, domain and edition, moved on with notes, every change kept.
+
+The report's population (tests/reportdata.py) asks for support in 2031-32: alpha (AL0.1) when the
+practice's number is a multiple of 7, beta (BE0.1) for practice 1; practices 30–34 sent invalid
+returns, which ask nothing yet.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import reportdata as data
+
+from generator.cli import main
+from generator.support import SupportError, cases, history, sync, update
+
+EXPECTED = sorted(
+    [(data.CURRENT, data.code(i), "alpha") for i in (0, 7, 14, 21, 28)] + [(data.CURRENT, data.code(1), "beta")]
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    shutil.copytree(data.collected(), tmp_path / "store")
+    return tmp_path / "store"
+
+
+def keys(store: Path) -> list[tuple[str, str, str]]:
+    return sorted((c.edition, c.practice_code, c.domain_id) for c in cases(store))
+
+
+def test_each_yes_in_a_valid_return_opens_exactly_one_case(store: Path) -> None:
+    assert sync(store, data.library()) == 6
+    assert keys(store) == EXPECTED
+    assert {c.status for c in cases(store)} == {"new"}
+    assert {c.owner for c in cases(store) if c.domain_id == "alpha"} == {
+        data.library().editions[data.CURRENT].domains[0].contact
+    }
+    assert sync(store, data.library()) == 0  # again: nothing opened twice
+    assert keys(store) == EXPECTED
+
+
+def test_a_newer_return_that_no_longer_asks_marks_the_case_withdrawn_and_it_stays(store: Path) -> None:
+    sync(store, data.library())
+    import sqlite3
+
+    with sqlite3.connect(store / "ledger.sqlite") as db:  # a newer valid return of practice 7 answers no
+        sub = db.execute(
+            "SELECT id FROM submissions WHERE practice_code = ? AND edition = ? AND status = 'valid'",
+            (data.code(7), data.CURRENT),
+        ).fetchone()[0]
+        db.execute("UPDATE answers SET answer = 'no' WHERE submission_id = ? AND question_id = 'AL0.1'", (sub,))
+    sync(store, data.library())
+    withdrawn = [c for c in cases(store) if c.withdrawn]
+    assert [(c.practice_code, c.domain_id) for c in withdrawn] == [(data.code(7), "alpha")]
+    assert keys(store) == EXPECTED  # shown, not deleted
+    assert [h.what for h in history(store, withdrawn[0].id)] == ["opened", "withdrawn"]
+
+
+def test_a_case_moves_on_with_notes_and_closes_with_an_outcome(store: Path) -> None:
+    sync(store, data.library())
+    first = cases(store)[0].id
+    update(store, first, {"status": "contacted"}, "Rang the practice manager", at="2031-07-01T10:00:00Z")
+    with pytest.raises(SupportError, match="give an --outcome to close case"):
+        update(store, first, {"status": "closed"})
+    with pytest.raises(SupportError, match="cannot go back to new"):
+        update(store, first, {"status": "new"})
+    with pytest.raises(SupportError, match="is not a status"):
+        update(store, first, {"status": "done"})
+    closed = update(store, first, {"status": "closed", "outcome": "visit made"}, at="2031-07-08T10:00:00Z")
+    assert (closed.status, closed.outcome) == ("closed", "visit made")
+    assert [(h.at, h.what, h.old, h.new) for h in history(store, first)][1:] == [
+        ("2031-07-01T10:00:00Z", "status", "new", "contacted"),
+        ("2031-07-01T10:00:00Z", "note", "", "Rang the practice manager"),
+        ("2031-07-08T10:00:00Z", "status", "contacted", "closed"),
+        ("2031-07-08T10:00:00Z", "outcome", "", "visit made"),
+    ]
+    with pytest.raises(SupportError, match="there is no support case 999"):
+        update(store, 999, {"status": "contacted"})
+
+
+def test_the_command_lists_filters_and_updates(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["support", "--store", str(store), "--standards", str(data.FIXTURE)]
+    assert main([*args, "list"]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 6 and err == "6 cases\n"
+    assert main([*args, "list", "--domain", "beta"]) == 0
+    out, _ = capsys.readouterr()
+    assert out.split("\t")[2:4] == [data.code(1), "beta"]
+    case = out.split("\t")[0]
+    assert main([*args, "update", case, "--status", "closed"]) == 1
+    assert "give an --outcome to close case" in capsys.readouterr().err
+    assert main([*args, "update", case, "--status", "closed", "--outcome", "resolved by phone"]) == 0
+    assert capsys.readouterr().err == f"case {case}: closed: resolved by phone\n"
+    assert main([*args, "list", "--status", "closed"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
