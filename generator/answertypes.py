@@ -382,13 +382,16 @@ class AnswerType:
     # -- for the online form's scripts ---------------------------------------------------------------
 
     def data(self, question: Rules) -> dict[str, Any]:
-        """What the online form's scripts need to know of the type, as JSON-ready data."""
+        """What the online form's scripts need to know of the type, as JSON-ready data: ``kind`` (which input,
+        which reading, which risk rule), the words of the site (``describe``), the workbook (``how``) and the form
+        (``hint``), and the collector's message parameters ``range`` (numbers) and ``allowed`` (fixed answers)."""
         return {
             "kind": self.kind,
             "describe": self.describe(question),
             "how": self.how_to_answer(question),
             "hint": self.hint(question),
             "range": number_range(question) if self.kind == "number" else "",
+            "allowed": listed(self.allowed(question)),
         }
 
 

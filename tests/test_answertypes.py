@@ -154,7 +154,7 @@ def test_a_type_s_words_and_example(name: str) -> None:
     kind = answertypes.of(question)
     assert kind.rule_problems(question) == []
     assert kind.describe(question) and kind.how_to_answer(question) and kind.summary
-    assert set(kind.data(question)) == {"kind", "describe", "how", "hint", "range"}
+    assert set(kind.data(question)) == {"kind", "describe", "how", "hint", "range", "allowed"}
     read = kind.reader(question, iso_date)
     test = risk_test(question)
     day = dt.date(2026, 3, 31)
@@ -165,6 +165,18 @@ def test_a_type_s_words_and_example(name: str) -> None:
         assert flagged == (test is not None and test(answer, day)), answer
         if risky and test is not None:
             assert flagged, f"{name}: an example that flags a risk"
+
+
+@pytest.mark.parametrize("name", list(TYPES))
+def test_the_form_s_data_gives_the_collector_s_words(name: str) -> None:
+    question = SAMPLES[name]
+    kind = answertypes.of(question)
+    data = kind.data(question)
+    refused = kind.reader(question, iso_date)("not an answer")
+    for param in ("range", "allowed"):
+        if param in refused.params:
+            assert data[param] == refused.params[param]
+    assert json.loads(json.dumps(data)) == data
 
 
 def test_the_words_of_each_type() -> None:
