@@ -368,7 +368,8 @@ def collect(tmp_path: Path, files: list[Path], capsys: pytest.CaptureFixture[str
         os.utime(inbox / path.name, (when, when))
     capsys.readouterr()
     store, standards = str(tmp_path / "store"), str(STANDARDS)
-    code = main(["collect", "--from", str(inbox), "--store", store, "--standards", standards, "--edition", EDITION])
+    arguments = ["--from", str(inbox), "--store", store, "--standards", standards, "--edition", EDITION, "--verbose"]
+    code = main(["collect", *arguments])  # --verbose: every problem of every return, one line each
     out, err = capsys.readouterr()
     return code, out, err
 
