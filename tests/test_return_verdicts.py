@@ -16,6 +16,7 @@ spelling, workbook and JSON shape the collector accepts, and broken files of eve
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,9 @@ from playwright.sync_api import Browser, Page
 from generator.carry import ReturnUnreadable, nothing_to_carry
 from generator.carry import read_return as carry_read
 from generator.load import load_library
+from generator.returnformat import ALL_COLUMNS, JSON_FORMAT
 from generator.returns.messages import format_problem, grouped
-from generator.returns.read import read_return
+from generator.returns.read import MAX_ROWS, read_return
 from generator.returns.validate import Rulebook, rulebook, validate
 from generator.selfassess.render import section_files, write_section
 
@@ -106,50 +108,43 @@ def in_browser(page: Page, data: bytes) -> dict[str, Any]:
     return found
 
 
+def verdict(page: Page, rules: Rulebook, path: Path) -> str:
+    """The file's verdict, after every reader has agreed on it: 'rows', 'nothing to load' or 'no return'."""
+    data = path.read_bytes()
+    collected = read_return(data)
+    rows = [dict(row.values) for row in collected.rows]
+    fatal = nothing_to_carry(collected)
+    browser = in_browser(page, data)
+    name = f"{path.parent.name}/{path.name}"
+
+    # the check page reads the collector's rows with the collector's problems ...
+    assert browser["unknown"] == (collected.format == "unknown"), name
+    assert browser["rows"] == rows, name
+    assert browser["problems"] == [[p.code, p.severity, p.place, p.column, p.message] for p in collected.problems], name
+    # ... and reports what `toolkit collect` reports
+    checked = validate(collected, rules, EDITION, RECEIVED)
+    if browser["status"] == "other":  # a return to another published edition: that edition's own page checks it
+        assert checked.edition == "2030-31", name
+    else:
+        assert browser["lines"] == [format_problem("return", p, at) for p, at in grouped(checked.problems)], name
+
+    # carry-forward and the online form take the same rows, or refuse the file in the same words
+    try:
+        carried = carry_read(path)
+    except ReturnUnreadable as unreadable:
+        assert fatal is not None, name
+        assert str(unreadable) == f"{path}: {fatal.message}", name
+        assert browser["loaded"] == {"error": fatal.message}, name
+    else:
+        assert fatal is None, name
+        assert list(carried.rows) == rows, name
+        assert browser["loaded"] == {"rows": rows, "edition": carried.edition, "practice_code": carried.practice_code}
+    return "rows" if fatal is None else "no return" if collected.format == "unknown" else "nothing to load"
+
+
 @pytest.fixture(scope="module")
 def verdicts(page: Page, rules: Rulebook) -> dict[str, str]:
-    """Each file's verdict, after every reader has agreed on it: 'rows', 'nothing to load' or 'no return'."""
-    kinds: dict[str, str] = {}
-    for path in FILES:
-        data = path.read_bytes()
-        collected = read_return(data)
-        rows = [dict(row.values) for row in collected.rows]
-        fatal = nothing_to_carry(collected)
-        browser = in_browser(page, data)
-        name = f"{path.parent.name}/{path.name}"
-
-        # the check page reads the collector's rows with the collector's problems ...
-        assert browser["unknown"] == (collected.format == "unknown"), name
-        assert browser["rows"] == rows, name
-        assert browser["problems"] == [
-            [p.code, p.severity, p.place, p.column, p.message] for p in collected.problems
-        ], name
-        # ... and reports what `toolkit collect` reports
-        verdict = validate(collected, rules, EDITION, RECEIVED)
-        if browser["status"] == "other":  # a return to another published edition: that edition's own page checks it
-            assert verdict.edition == "2030-31", name
-        else:
-            assert browser["lines"] == [format_problem("return", p, at) for p, at in grouped(verdict.problems)], name
-
-        # carry-forward and the online form take the same rows, or refuse the file in the same words
-        try:
-            carried = carry_read(path)
-        except ReturnUnreadable as unreadable:
-            assert fatal is not None, name
-            assert str(unreadable) == f"{path}: {fatal.message}", name
-            assert browser["loaded"] == {"error": fatal.message}, name
-        else:
-            assert fatal is None, name
-            assert list(carried.rows) == rows, name
-            assert browser["loaded"] == {
-                "rows": rows,
-                "edition": carried.edition,
-                "practice_code": carried.practice_code,
-            }, name
-        kinds[path.name] = (
-            "rows" if fatal is None else "no return" if collected.format == "unknown" else "nothing to load"
-        )
-    return kinds
+    return {path.name: verdict(page, rules, path) for path in FILES}
 
 
 def test_every_reader_gives_the_same_verdict_on_every_return(verdicts: dict[str, str]) -> None:
@@ -162,3 +157,28 @@ def test_every_reader_gives_the_same_verdict_on_every_return(verdicts: dict[str,
 def test_returns_as_spreadsheets_save_them_are_loaded_by_the_online_form(verdicts: dict[str, str], name: str) -> None:
     """Windows-1252, UTF-16, ';' between cells, 'Practice Code' headers, workbooks, the JSON export: all load."""
     assert verdicts[name] == "rows"
+
+
+def test_a_file_of_more_rows_than_a_return_has_is_refused_alike(page: Page, rules: Rulebook, tmp_path: Path) -> None:
+    """More than 10,000 rows (a CSV's lines, the JSON's answers, a sheet's rows): refused unread by every reader."""
+    import openpyxl
+
+    row = ["C82001", EDITION, "MN1.1", "yes", "", "", "", ""]
+    csv_path = tmp_path / "long.csv"
+    csv_path.write_text("\n".join([",".join(ALL_COLUMNS), *[",".join(row)] * (MAX_ROWS + 1)]) + "\n")
+    json_path = tmp_path / "long.json"
+    json_path.write_text(
+        json.dumps({"format": JSON_FORMAT, "edition": EDITION, "answers": [{"question_id": "MN1.1"}] * (MAX_ROWS + 1)})
+    )
+    book = openpyxl.Workbook()
+    book.active.append(list(ALL_COLUMNS))
+    for _ in range(MAX_ROWS + 1):
+        book.active.append(row)
+    book_path = tmp_path / "long.xlsx"
+    book.save(book_path)
+    for path in (csv_path, json_path, book_path):
+        assert verdict(page, rules, path) == "no return"
+        assert [p.code for p in read_return(path.read_bytes()).problems] == ["too_many_rows"]
+    at_the_limit = tmp_path / "limit.csv"
+    at_the_limit.write_text("\n".join([",".join(ALL_COLUMNS), *[",".join(row)] * (MAX_ROWS - 1)]) + "\n")
+    assert verdict(page, rules, at_the_limit) == "rows"

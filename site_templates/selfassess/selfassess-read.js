@@ -16,6 +16,8 @@
   var REQUIRED_COLUMNS = ["practice_code", "edition", "question_id", "answer"];
   var UPPER_COLUMNS = ["practice_code", "question_id"];
   var FIELD_LIMIT = 131072;
+  /** read.MAX_ROWS: a file of more rows (a CSV's records, a sheet's rows, the JSON's answers) is refused unread. */
+  var MAX_ROWS = 10000;
 
   // --- Python's idea of text --------------------------------------------------------------------
 
@@ -319,6 +321,7 @@
           if (ch === "\n" && cr) { continue; }  // the LF of a CRLF that ended the record
           if (state !== START_RECORD) { save(); }
           records.push(fields);
+          if (records.length > MAX_ROWS) { return { records: records }; }  // read no further: too many rows
           fields = [];
           state = START_RECORD;
           afterCr = ch === "\r";
@@ -443,6 +446,12 @@
     };
   }
 
+  function tooManyRows() {
+    var found = newRead("unknown");
+    found.problems.push(problem("too_many_rows", "error", {}, { rows: "10,000" }));
+    return found;
+  }
+
   function notAReturn(kind) {
     var found = newRead("unknown");
     found.problems.push(problem("not_a_return", "error", {}, { what: M.file_kinds[kind] }));
@@ -519,6 +528,7 @@
       broken.problems.push(problem("csv_unreadable", "error", {}, {}));
       return broken;
     }
+    if (parsed.records.length > MAX_ROWS) { return tooManyRows(); }
     return readTable("csv", parsed.records.map(function (cells, i) { return [i + 1, cells]; }));
   }
 
@@ -541,6 +551,7 @@
       found.problems.push(problem("json_damaged", "error", {}, { reason: "it has no list of 'answers'" }));
       return found;
     }
+    if (data.answers.length > MAX_ROWS) { return tooManyRows(); }
     Object.keys(data).forEach(function (key) {
       if (["format", "edition", "practice_code", "answers"].indexOf(key) < 0) { found.extra[key] = data[key]; }
     });
@@ -604,6 +615,8 @@
     readFile: readFile,
     readTable: readTable,
     newRead: newRead,
+    MAX_ROWS: MAX_ROWS,
+    tooManyRows: tooManyRows,
     zipMembers: zipMembers,
     normalRow: normalRow,
     strip: strip,

@@ -28,10 +28,14 @@
   };
   var STRIP_FORMAT = /".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]/g;
   var TIMEDELTA_FORMAT = /\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?/i;
+  var MAX_COLUMNS = 64;  // read.MAX_SHEET_COLUMNS: no more columns of a sheet are read, whatever it claims
   var CELL_REFERENCE = /^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?([0-9]+)$/;
 
   /** Damaged: the collector's "could not be opened". */
   function Damaged() { this.damaged = true; }
+
+  /** A sheet of more rows than a return can have (read.TooManyRows). */
+  function TooManyRows() { this.rows = R.MAX_ROWS; }
 
   // --- the zip -------------------------------------------------------------------------------------
 
@@ -222,9 +226,13 @@
     if (dimension) {
       var ends = (dimension.getAttribute("ref") || "").split(":");
       var last = /^\$?([A-Z]+)\$?([0-9]+)$/.exec(ends[ends.length - 1]);
-      if (last) { maxColumn = columnNumber(last[1]) + 1; maxRow = Number(last[2]); }
+      if (last) { maxColumn = Math.min(columnNumber(last[1]) + 1, MAX_COLUMNS); maxRow = Number(last[2]); }
     }
     var rows = [];
+    function push(row) {
+      rows.push(row);
+      if (rows.length > R.MAX_ROWS) { throw new TooManyRows(); }
+    }
     var counter = 1, rowCounter = 0;
     var sheetData = all(xml, "sheetData")[0];
     var rowNodes = sheetData ? children(sheetData, "row") : [];
@@ -233,7 +241,7 @@
       var index = r ? Number(r) : rowCounter + 1;
       rowCounter = index;
       if (maxRow !== null && index > maxRow) { break; }
-      for (; counter < index; counter += 1) { rows.push(maxColumn ? new Array(maxColumn).fill(null) : []); }
+      for (; counter < index; counter += 1) { push(maxColumn ? new Array(maxColumn).fill(null) : []); }
       if (counter > index) { continue; }
       var cells = [];
       var columnCounter = 0;
@@ -246,11 +254,11 @@
       var width = maxColumn || (cells.length ? cells[cells.length - 1][0] : 0);
       var row = new Array(width).fill(null);
       cells.forEach(function (cell) { if (cell[0] <= width) { row[cell[0] - 1] = cell[1]; } });
-      rows.push(row);
+      push(row);
       counter += 1;
     }
     if (maxRow !== null) {
-      for (; counter <= maxRow; counter += 1) { rows.push(maxColumn ? new Array(maxColumn).fill(null) : []); }
+      for (; counter <= maxRow; counter += 1) { push(maxColumn ? new Array(maxColumn).fill(null) : []); }
     }
     return rows;
   }
@@ -404,7 +412,7 @@
       }
       return found;
     } catch (error) {  // a damaged part, or a cell openpyxl could not read
-      return unreadable();
+      return error instanceof TooManyRows ? R.tooManyRows() : unreadable();
     }
   }
 
