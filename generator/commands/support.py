@@ -24,20 +24,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
     )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(
+        dest="action", metavar="ACTION", required=True, help="list the cases, update one, or show one's history"
+    )
     listing = actions.add_parser("list", help="list the cases, newest requests last", description="List the cases.")
-    listing.add_argument("--edition")
+    listing.add_argument("--edition", help="only the cases of this edition, such as 2025-26")
     listing.add_argument("--owner", help="the contact's id, as in references.yml")
     listing.add_argument("--domain", help="the domain's id")
-    listing.add_argument("--status", choices=("new", "contacted", "in progress", "closed"))
+    listing.add_argument(
+        "--status", choices=("new", "contacted", "in progress", "closed"), help="only cases at this step"
+    )
     changing = actions.add_parser("update", help="move a case on, or add a note", description="Change one case.")
     changing.add_argument("case", type=int, metavar="CASE", help="the case's number, as the list gives it")
-    changing.add_argument("--status", choices=("new", "contacted", "in progress", "closed"))
+    changing.add_argument(
+        "--status", choices=("new", "contacted", "in progress", "closed"), help="the step the case has reached"
+    )
     changing.add_argument("--outcome", help="how the case closed, such as 'visit made' or 'training arranged'")
     changing.add_argument("--owner", help="the contact now responsible, by id")
     changing.add_argument("--note", default="", help="what was done or said")
     shown = actions.add_parser("history", help="every change to one case", description="Show a case's history.")
-    shown.add_argument("case", type=int, metavar="CASE")
+    shown.add_argument("case", type=int, metavar="CASE", help="the case's number, as the list gives it")
 
 
 def run(args: argparse.Namespace) -> int:
