@@ -96,3 +96,34 @@ def test_the_command_lists_filters_and_updates(store: Path, capsys: pytest.Captu
     assert capsys.readouterr().err == f"case {case}: closed: resolved by phone\n"
     assert main([*args, "list", "--status", "closed"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_the_report_counts_the_help_given_against_the_target(store: Path) -> None:
+    """The six requests were received on 2031-06-15 (a Sunday). Three are contacted: after 3, 10 and 11 working
+    days (Friday 20, Friday 27 June and Monday 30 June); two of those within the 10-day target; one closed."""
+    import datetime as dt
+
+    from generator.report.helpgiven import help_given, working_days
+
+    sync(store, data.library())
+    alpha = [c.id for c in cases(store) if c.domain_id == "alpha"]
+    beta = next(c.id for c in cases(store) if c.domain_id == "beta")
+    update(store, alpha[0], {"status": "contacted"}, at="2031-06-18T09:00:00Z")
+    update(store, alpha[1], {"status": "in progress"}, at="2031-06-27T09:00:00Z")
+    update(store, alpha[1], {"status": "closed", "outcome": "training arranged"}, at="2031-07-10T09:00:00Z")
+    update(store, beta, {"status": "contacted"}, at="2031-06-30T09:00:00Z")
+    helped = help_given(store, data.library().editions[data.CURRENT])
+    assert helped is not None
+    by_domain = {h.domain_id: h for h in helped}
+    a, b = by_domain["alpha"], by_domain["beta"]
+    assert (a.requests, a.contacted, a.within_target, a.closed, a.outcomes) == (5, 2, 2, 1, {"training arranged": 1})
+    assert a.median_days == (3 + 10) / 2
+    assert (b.requests, b.contacted, b.within_target, b.median_days) == (1, 1, 0, 11)
+    assert working_days(dt.date(2031, 6, 15), dt.date(2031, 6, 15)) == 0
+    assert working_days(dt.date(2031, 6, 20), dt.date(2031, 6, 23)) == 1  # Friday to Monday
+
+
+def test_without_cases_the_report_has_no_help_figures(tmp_path: Path) -> None:
+    from generator.report.helpgiven import help_given
+
+    assert help_given(tmp_path, data.library().editions[data.CURRENT]) is None

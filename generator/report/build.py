@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..cqc import RatingsFileError, read_ratings
 from ..model import Edition, Library
-from . import cqcview, exports, figures, html, ledger, ratings, tables
+from . import cqcview, exports, figures, helpgiven, html, ledger, ratings, tables
 from .beside import Beside
 from .yearonyear import Comparison, Plan, Side, combine, plan, side, side_of
 
@@ -196,7 +196,8 @@ def make(
         raise ReportError(str(error)) from None
     held = cqc_ratings(store, cqc)
     beside = cqcview.view(found, edition, held) if held else None
-    laid_out = tables.tables(found, comparison.result, held[-1][1] if held else None)
+    helped = helpgiven.help_given(store, edition)
+    laid_out = tables.tables(found, comparison.result, held[-1][1] if held else None, helped)
     timings.compute = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -208,7 +209,7 @@ def make(
         workbook = Beside(
             partial(exports.write_workbook, laid_out, staging / exports.WORKBOOK, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
         )
-        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store), cqc=beside), encoding="utf-8")
+        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store), cqc=beside, helped=helped), encoding="utf-8")
         timings.html = time.perf_counter() - started
         for table in laid_out:
             exports.write_csv(table, staging)

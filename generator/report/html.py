@@ -7,6 +7,7 @@ on every page. Everything that came from a return is escaped by Jinja2's autoesc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from markupsafe import Markup
 from . import charts, rag
 from .cqcview import CqcView
 from .figures import SHARE_ANSWERS, STATUSES, Figures, PracticeRow, RiskRow, percent
+from .helpgiven import TARGET_WORKING_DAYS, HelpGiven
 from .inputs import Answer
 from .yearonyear import Comparison, YearOnYear
 
@@ -289,7 +291,12 @@ RATING_CELLS: dict[str, str] = {
 
 
 def render(
-    figures: Figures, comparison: Comparison = NO_COMPARISON, *, store: str = "", cqc: CqcView | None = None
+    figures: Figures,
+    comparison: Comparison = NO_COMPARISON,
+    *,
+    store: str = "",
+    cqc: CqcView | None = None,
+    helped: Sequence[HelpGiven] | None = None,
 ) -> str:
     """The report as one HTML document: the figures, and beside them the comparison with last year."""
     template = _environment().get_template("report.html.j2")
@@ -300,6 +307,8 @@ def render(
         f=figures,
         comparison=comparison,
         cqc=cqc,
+        helped=helped,
+        help_target=TARGET_WORKING_DAYS,
         look_again_limit=LOOK_AGAIN_LIMIT,
         store=store,
         confidential=CONFIDENTIAL,

@@ -6,11 +6,12 @@ plain values. Percentages are numbers from 0 to 100 with one decimal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from .figures import SHARE_ANSWERS, Figures
+from .helpgiven import HelpGiven
 from .ratings import KEY_QUESTIONS, PracticeRatings
 from .yearonyear import YearOnYear
 
@@ -44,13 +45,50 @@ def _slug(answer: str) -> str:
 
 
 def tables(
-    figures: Figures, year_on_year: YearOnYear | None = None, ratings: Mapping[str, PracticeRatings] | None = None
+    figures: Figures,
+    year_on_year: YearOnYear | None = None,
+    ratings: Mapping[str, PracticeRatings] | None = None,
+    helped: Sequence[HelpGiven] | None = None,
 ) -> list[Table]:
-    """Every table of the report, in the order of the HTML: the figures', the comparison's with last year, then
-    CQC's ratings beside each practice when the store keeps some (``cqc.csv``)."""
+    """Every table of the report, in the order of the HTML: the figures', the help given on support requests
+    when the store keeps cases (``help.csv``), the comparison's with last year, then CQC's ratings beside each
+    practice when the store keeps some (``cqc.csv``)."""
     own = [make(figures) for make in FIGURE_TABLES]
+    own += [_help(helped)] if helped is not None else []
     own += [make(year_on_year) for make in YEAR_TABLES] if year_on_year is not None else []
     return own + ([_cqc(figures, ratings)] if ratings is not None else [])
+
+
+def _help(helped: Sequence[HelpGiven]) -> Table:
+    return Table(
+        "help",
+        "Help given on support requests",
+        (
+            Column("domain_id", width=24),
+            Column("domain", width=36),
+            Column("owner", width=20),
+            Column("requests", "number", 10),
+            Column("contacted", "number", 10),
+            Column("contacted_within_target", "number", 12),
+            Column("closed", "number", 8),
+            Column("outcomes", width=40),
+            Column("median_working_days_to_contact", "number", 14),
+        ),
+        [
+            (
+                h.domain_id,
+                h.domain_title,
+                h.owner,
+                h.requests,
+                h.contacted,
+                h.within_target,
+                h.closed,
+                "; ".join(f"{outcome} {count}" for outcome, count in h.outcomes.items()),
+                h.median_days,
+            )
+            for h in helped
+        ],
+    )
 
 
 def _cqc(f: Figures, ratings: Mapping[str, PracticeRatings]) -> Table:
