@@ -366,3 +366,32 @@ def test_the_forms_are_rendered_again_when_an_answer_type_changes() -> None:
     from generator.forms import cache
 
     assert Path(answertypes.__file__).resolve() in [p.resolve() for p in cache.SOURCES]
+
+
+def test_a_type_added_to_the_registry_alone_reaches_every_medium(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new type of an existing kind, registered here only, is described, printed, validated and read everywhere."""
+    from generator.forms.pdf import question_view
+    from generator.forms.workbook import how_to_answer
+    from generator.selfassess.render import _hint
+    from generator.site.describe import answer
+
+    added = answertypes.AnswerType(
+        "yes_no_unsure",
+        "fixed",
+        "yes / no / unsure",
+        answers=("yes", "no", "unsure"),
+        fields=frozenset({"risk_answers"}),
+    )
+    monkeypatch.setitem(TYPES, added.name, added)
+    question = Question.model_construct(
+        **{**_question(type="yes_no").model_dump(), "type": "yes_no_unsure", "risk_answers": ("unsure",)}
+    )
+    assert question.allowed_answers == ("yes", "no", "unsure")
+    assert answer(question) == "Yes, no or unsure"
+    assert question_view(question)["choices"] == ["Yes", "No", "Unsure"]
+    assert how_to_answer(question) == "Choose yes, no or unsure"
+    assert _hint(question) == ""
+    assert added.reader(question)("UNSURE").value == "unsure"
+    assert added.rule_problems(question) == []
+    test = risk_test(question)
+    assert test is not None and test("unsure", dt.date(2026, 3, 31))
