@@ -19,12 +19,10 @@
   var DAY_MS = 86400000;
   var WINDOWS_EPOCH = Date.UTC(1899, 11, 30);
   var MAC_EPOCH = Date.UTC(1904, 0, 1);
+  /** The built-in number formats that show a date or a time (the others show none). */
   var BUILTIN_FORMATS = {
-    0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
-    12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
-    19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm", 37: "#,##0_);(#,##0)",
-    38: "#,##0_);[Red](#,##0)", 39: "#,##0.00_);(#,##0.00)", 40: "#,##0.00_);[Red](#,##0.00)", 45: "mm:ss",
-    46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@"
+    14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM", 19: "h:mm:ss AM/PM", 20: "h:mm",
+    21: "h:mm:ss", 22: "m/d/yy h:mm", 45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0"
   };
   var STRIP_FORMAT = /".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]/g;
   var TIMEDELTA_FORMAT = /\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?/i;
