@@ -36,11 +36,6 @@ KNOWN: dict[str, list[str]] = {
     "generator/model.py": [
         "yes_no"
     ],  # the support question the toolkit adds is a yes_no question: content, not a branch
-    "generator/forms/returnfiles.py": [
-        "choice",
-        "yes_no",
-        "yes_no_partial_na",
-    ],  # questions.csv's enum: could be list(TYPES)
     "generator/lineage.py": ["choice"],  # "options changed" when both are choices: could ask own_options
     "generator/report/figures.py": ["yes_no_partial_na"],  # the report's answer shares are this type's answers
     "generator/report/risk.py": ["yes_no", "yes_no_partial_na"],  # the report's order of the yes/no kinds' answers

@@ -11,6 +11,7 @@ import io
 import json
 from typing import Any
 
+from ..answertypes import TYPES
 from ..model import Edition
 from ..returnformat import ALL_COLUMNS, QUESTIONS_CSV_COLUMNS, questions_rows, table_schema
 from .example import example_rows
@@ -75,7 +76,7 @@ QUESTIONS_SCHEMA: dict[str, Any] = {
             "type": "string",
             "constraints": {
                 "required": True,
-                "enum": ["yes_no_partial_na", "yes_no", "number", "date", "choice", "text"],
+                "enum": list(TYPES),
             },
         },
         {
