@@ -52,8 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--store", type=Path, default=DEFAULT_STORE, help=f"the store folder (default: {DEFAULT_STORE})"
     )
     parser.add_argument(
-        "--register", type=Path, help="the practice register: a CSV with the columns practice_code,practice_name"
+        "--register",
+        type=Path,
+        help="the practice register: a CSV with the columns practice_code,practice_name, or NHS England's epraccur file",
     )
+    parser.add_argument("--icb", help="the ICB's code (such as QK1): keeps its active practices from an epraccur register")
     parser.add_argument(
         "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
     )
@@ -174,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
         edition=args.edition,
         standards=args.standards,
         register=args.register,
+        icb=args.icb,
         settings=settings,
         jobs=args.jobs,
     )

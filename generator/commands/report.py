@@ -44,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
     )
+    parser.add_argument("--icb", help="the ICB's code (such as QK1): keeps its active practices from an epraccur register")
     parser.add_argument(
         "--cqc",
         type=Path,
@@ -71,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if outputs.resolved(out) is not None:  # (a symbolic link loop is refused below)
             check_out(out)
-        register = read_register(args.register) if args.register else None
+        listed = read_register(args.register, args.icb) if args.register else None
+        register = listed.practices if listed is not None else None
     except (ReportError, RegisterError) as error:
         print(f"toolkit report: {error}", file=sys.stderr)
         return 2
@@ -92,7 +94,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         made = make(
-            library, args.edition, args.store, out, register=register, previous_id=args.previous, cqc=args.cqc
+            library,
+            args.edition,
+            args.store,
+            out,
+            register=register,
+            previous_id=args.previous,
+            cqc=args.cqc,
+            places=listed.places if listed is not None else None,
         )
     except ReportError as error:
         print(f"toolkit report: {error}", file=sys.stderr)

@@ -166,6 +166,7 @@ def make(
     now: dt.datetime | None = None,
     site: Path = SITE,
     cqc: Sequence[Path] = (),
+    places: Mapping[str, str] | None = None,
 ) -> Made:
     """Write the report on ``edition_id`` from the returns in ``store`` into ``out``.
 
@@ -209,7 +210,7 @@ def make(
         workbook = Beside(
             partial(exports.write_workbook, laid_out, staging / exports.WORKBOOK, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
         )
-        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store), cqc=beside, helped=helped), encoding="utf-8")
+        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store), cqc=beside, helped=helped, places=places), encoding="utf-8")
         timings.html = time.perf_counter() - started
         for table in laid_out:
             exports.write_csv(table, staging)

@@ -7,7 +7,7 @@ on every page. Everything that came from a return is escaped by Jinja2's autoesc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from . import charts, rag
 from .cqcview import CqcView
-from .figures import SHARE_ANSWERS, STATUSES, Figures, PracticeRow, RiskRow, percent
+from .figures import SHARE_ANSWERS, STATUSES, Figures, PracticeRow, ReturnRow, RiskRow, percent
 from .helpgiven import TARGET_WORKING_DAYS, HelpGiven
 from .inputs import Answer
 from .yearonyear import Comparison, YearOnYear
@@ -201,6 +201,16 @@ def _practices_most_at_risk(figures: Figures) -> list[dict[str, Any]]:
     ]
 
 
+def _by_place(rows: Sequence[ReturnRow], places: Mapping[str, str]) -> list[tuple[str, list[ReturnRow]]]:
+    """Practices grouped by their sub-ICB location (place), in code order; one group with no name without places."""
+    if not places:
+        return [("", list(rows))]
+    groups: dict[str, list[ReturnRow]] = {}
+    for row in rows:
+        groups.setdefault(places.get(row.practice_code, ""), []).append(row)
+    return sorted(groups.items())
+
+
 def _support_by_domain(figures: Figures) -> list[dict[str, Any]]:
     groups = []
     for domain in figures.domains:
@@ -297,6 +307,7 @@ def render(
     store: str = "",
     cqc: CqcView | None = None,
     helped: Sequence[HelpGiven] | None = None,
+    places: Mapping[str, str] | None = None,
 ) -> str:
     """The report as one HTML document: the figures, and beside them the comparison with last year."""
     template = _environment().get_template("report.html.j2")
@@ -308,6 +319,7 @@ def render(
         comparison=comparison,
         cqc=cqc,
         helped=helped,
+        missing_by_place=_by_place(missing, places or {}),
         help_target=TARGET_WORKING_DAYS,
         look_again_limit=LOOK_AGAIN_LIMIT,
         store=store,

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..returns.counts import rank
+
+if TYPE_CHECKING:
+    from ..returns.register import Register
 
 
 class Notes(NamedTuple):
@@ -97,8 +100,8 @@ def unattributed(submissions: Iterable[Submission]) -> list[Submission]:
     return sorted((s for s in submissions if not s.practice_code), key=lambda s: (s.received_at, s.id))
 
 
-def read_register(path: Path) -> dict[str, str]:
-    """The practice register (``practice_code,practice_name``): code → name, read as ``toolkit collect`` reads it."""
-    from ..returns.register import read_register as read
+def read_register(path: Path, icb: str | None = None) -> Register:
+    """The practice register, read as ``toolkit collect`` reads it: a simple CSV or NHS England's epraccur file."""
+    from ..returns.register import read_register_file
 
-    return read(path)
+    return read_register_file(path, icb)

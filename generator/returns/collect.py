@@ -63,6 +63,8 @@ class Options:
     """The edition being collected (status.csv is for it); the current edition when None."""
     standards: Path = Path("standards")
     register: Path | None = None
+    icb: str | None = None
+    """The ICB's code, to keep its practices from NHS England's epraccur file given as the register."""
     settings: Settings = field(default_factory=Settings)
     jobs: int = 0
     """Worker processes; 0 for one per core."""
@@ -305,7 +307,7 @@ def prepare(options: Options) -> tuple[Rulebook, str, dict[str, str], dict[str, 
     register = None
     if options.register is not None:
         try:
-            register = read_register(options.register)
+            register = read_register(options.register, options.icb)
         except RegisterError as error:
             raise ConfigError(str(error)) from None
     site_url = options.site_url if options.site_url is not None else site_url_from(options.mkdocs)
