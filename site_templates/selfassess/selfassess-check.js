@@ -16,7 +16,7 @@
   var M = R.M;
   var ALL = D.all_columns;
   var problem = R.problem, place = R.place, formatProblem = R.formatProblem, grouped = R.grouped;
-  var joinWords = R.joinWords, casefold = R.casefold, codePoints = R.codePoints, floatRepr = R.floatRepr;
+  var joinWords = R.joinWords, casefold = R.casefold, codePoints = R.codePoints;
   var realDate = R.realDate, pad = R.pad, isoDate = R.isoDate;
 
   // --- the edition's rules (validate.py) ------------------------------------------------------------------
@@ -124,15 +124,6 @@
 
   var schema = compileSchema(D.schema);
 
-  function numberText(value) { return Number.isInteger(value) ? String(value) : floatRepr(value); }
-
-  function numberRange(q) {
-    var low = q.minimum !== null ? numberText(q.minimum) : "any";
-    var high = q.maximum !== null ? numberText(q.maximum) : "any";
-    var suffix = q.unit === "%" ? q.unit : (q.unit ? " " + q.unit : "");
-    return "from " + low + " to " + high + suffix;
-  }
-
   var rules = {};
   D.questions.forEach(function (q) {
     var answers = {};
@@ -140,8 +131,6 @@
     rules[q.question_id] = {
       q: q,
       answers: answers,
-      hasAnswers: q.answers.length > 0,
-      allowed: joinWords(q.answers),
       canFlagRisk: q.risk_answers.length > 0 || q.risk_below !== null || q.risk_above !== null ||
         q.risk_older_than_months !== null
     };
@@ -312,18 +301,19 @@
       if (q.required && !blank) { bad("answer_missing", { text: q.text }); }
       return;
     }
-    if (rule.hasAnswers) {
+    var kind = q.answer_type.kind;
+    if (kind === "fixed") {
       var canonical = rule.answers[casefold(value)];
-      if (canonical === undefined) { bad("answer_not_allowed", { allowed: rule.allowed }); return; }
+      if (canonical === undefined) { bad("answer_not_allowed", { allowed: q.answer_type.allowed }); return; }
       value = canonical;
-    } else if (q.type === "number") {
-      if (!NUMBER.test(value)) { bad("answer_not_number", { range: numberRange(q) }); return; }
+    } else if (kind === "number") {
+      if (!NUMBER.test(value)) { bad("answer_not_number", { range: q.answer_type.range }); return; }
       var number = Number(value);
       if ((q.minimum !== null && number < q.minimum) || (q.maximum !== null && number > q.maximum)) {
-        bad("answer_out_of_range", { range: numberRange(q) });
+        bad("answer_out_of_range", { range: q.answer_type.range });
         return;
       }
-    } else if (q.type === "date") {
+    } else if (kind === "date") {
       value = isoDate(value);
       if (!isDate(value)) { bad("answer_not_date", { example: example }); return; }
     }

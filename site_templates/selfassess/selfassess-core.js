@@ -12,7 +12,6 @@
   var questions = D.questions;
   var byId = {};
   questions.forEach(function (q) { byId[q.question_id] = q; });
-  var RADIO_TYPES = { yes_no: true, yes_no_partial_na: true, choice: true };
   var ENTRY_PARTS = ["answer", "comment", "action", "action_owner", "action_due"];
 
   // --- words -----------------------------------------------------------------------------------
@@ -109,7 +108,8 @@
     return null;
   }
 
-  function isRadio(q) { return RADIO_TYPES[q.type] === true; }
+  /** Whether q is answered by one of its fixed answers (radio buttons on the form). */
+  function isRadio(q) { return q.answer_type.kind === "fixed"; }
 
   /** Whether an answer to q flags a risk (and so asks for an action plan), today or on `onDay`: the one rule
    *  of selfassess-rules.js. */
@@ -132,7 +132,7 @@
       if (q.answers.indexOf(answer) < 0 && (answer !== "" || q.required)) {
         problems.push({ part: "answer", message: formMessage("select_missing", values) });
       }
-    } else if (q.type === "number") {
+    } else if (q.answer_type.kind === "number") {
       if (answer === "") {
         if (q.required) { problems.push({ part: "answer", message: formMessage("number_missing", values) }); }
       } else if (!NUMBER.test(answer)) {
@@ -147,7 +147,7 @@
           problems.push({ part: "answer", message: formMessage(key, values) });
         }
       }
-    } else if (q.type === "date") {
+    } else if (q.answer_type.kind === "date") {
       var read = entry.answer_parts ? readDateParts(entry.answer_parts) : readDateParts(splitDate(answer));
       if (read.problem === "missing") {
         if (q.required) { problems.push({ part: "answer", message: formMessage("date_missing", values) }); }
@@ -445,15 +445,16 @@
   function fits(answer, q) {
     var text = String(answer || "").trim();
     if (text === "") { return true; }
-    if (q.answers.length) { return q.answers.indexOf(text) >= 0; }
-    if (q.type === "number") {
+    var kind = q.answer_type.kind;
+    if (kind === "fixed") { return q.answers.indexOf(text) >= 0; }
+    if (kind === "number") {
       var value = pyFloat(text);
       if (value === null) { return false; }
       var low = q.minimum !== null ? q.minimum : value;
       var high = q.maximum !== null ? q.maximum : value;
       return low <= value && value <= high;
     }
-    if (q.type === "date") { return parsePyIsoDate(text) !== null; }
+    if (kind === "date") { return parsePyIsoDate(text) !== null; }
     return true;
   }
 

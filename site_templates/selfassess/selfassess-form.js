@@ -158,6 +158,9 @@
     return { day: inputs.day.value, month: inputs.month.value, year: inputs.year.value };
   }
 
+  /** Whether a part of q's answer is given as a date (day, month and year boxes). */
+  function isDatePart(q, part) { return part === "action_due" || (part === "answer" && q.answer_type.kind === "date"); }
+
   /** The value of one part of a question's answer as it stands on the page. */
   function readPart(q, part) {
     var box = container(q.question_id);
@@ -165,7 +168,7 @@
       var checked = /** @type {HTMLInputElement | null} */ (box.querySelector("input[data-part=\"answer\"]:checked"));
       return { value: checked ? checked.value : "" };
     }
-    if ((part === "answer" && q.type === "date") || part === "action_due") {
+    if (isDatePart(q, part)) {
       var parts = readParts(q.field + PART_FIELDS[part]);
       return { value: G.readDateParts(parts).value, parts: parts };
     }
@@ -187,7 +190,7 @@
       Array.prototype.forEach.call(box.querySelectorAll("input[data-part=\"answer\"]"), function (radio) {
         radio.checked = radio.value === entry.answer;
       });
-    } else if (q.type === "date") {
+    } else if (q.answer_type.kind === "date") {
       writeParts(q.field, entry.answer_parts || G.splitDate(entry.answer));
     } else {
       byId(q.field).value = entry.answer || "";
@@ -221,7 +224,7 @@
   /** Where the error summary links for a problem with one part of a question. */
   function partTarget(q, problem) {
     var base = q.field + PART_FIELDS[problem.part];
-    if ((problem.part === "answer" && q.type === "date") || problem.part === "action_due") {
+    if (isDatePart(q, problem.part)) {
       return base + DATE_SUFFIX[(problem.missing && problem.missing[0]) || "day"];
     }
     return base;
@@ -229,7 +232,7 @@
 
   function partInputs(q, problem) {
     var base = q.field + PART_FIELDS[problem.part];
-    if ((problem.part === "answer" && q.type === "date") || problem.part === "action_due") {
+    if (isDatePart(q, problem.part)) {
       var inputs = dateInputs(base);
       var names = problem.missing && problem.missing.length ? problem.missing : ["day", "month", "year"];
       return names.map(function (n) { return inputs[n]; });
@@ -686,8 +689,8 @@
     var answer = String((entry && entry.answer) || "").trim();
     if (answer === "") { return ""; }
     if (G.isRadio(q)) { return q.labels[answer] || answer; }
-    if (q.type === "number") { return answer + (q.unit ? (q.unit === "%" ? "%" : " " + q.unit) : ""); }
-    if (q.type === "date") { return G.dateText(answer); }
+    if (q.answer_type.kind === "number") { return answer + (q.unit ? (q.unit === "%" ? "%" : " " + q.unit) : ""); }
+    if (q.answer_type.kind === "date") { return G.dateText(answer); }
     return answer;
   }
 

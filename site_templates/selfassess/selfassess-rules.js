@@ -63,13 +63,14 @@
   function flagsRisk(q, answer, day) {
     var text = String(answer || "").trim();
     if (text === "") { return false; }
-    if (q.answers.length > 0) { return q.risk_answers.map(casefold).indexOf(casefold(text)) >= 0; }
-    if (q.type === "number") {
+    if (q.answer_type.kind === "fixed") { return q.risk_answers.map(casefold).indexOf(casefold(text)) >= 0; }
+    var kind = q.answer_type.kind;
+    if (kind === "number") {
       if (!NUMBER.test(text)) { return false; }
       var value = Number(text);
       return (q.risk_below !== null && value < q.risk_below) || (q.risk_above !== null && value > q.risk_above);
     }
-    if (q.type === "date" && q.risk_older_than_months !== null) {
+    if (kind === "date" && q.risk_older_than_months !== null) {
       return ISO_DATE.test(text) && text < isoDate(monthsBefore(day, q.risk_older_than_months));
     }
     return false;

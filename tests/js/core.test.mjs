@@ -23,13 +23,14 @@ function loadCore(questions = []) {
 
 const G = loadCore();
 const RECEIVED = { year: 2031, month: 8, day: 15 };
-const rule = (fields) => ({
-  type: "text", answers: [], risk_answers: [], risk_below: null, risk_above: null, risk_older_than_months: null,
-  ...fields,
+/** A question as edition.js gives it, of the answer kind named ("fixed", "number", "date" or "text"). */
+const rule = (kind, fields) => ({
+  answer_type: { kind }, answers: [], risk_answers: [], risk_below: null, risk_above: null,
+  risk_older_than_months: null, ...fields,
 });
 
 test("a date flags a risk only when it is before the cut-off, not on it", () => {
-  const q = rule({ type: "date", risk_older_than_months: 36 });
+  const q = rule("date", { risk_older_than_months: 36 });
   assert.equal(G.flagsRisk(q, "2028-08-14", RECEIVED), true);
   assert.equal(G.flagsRisk(q, "2028-08-15", RECEIVED), false);
   assert.equal(G.flagsRisk(q, "2028-08-16", RECEIVED), false);
@@ -45,19 +46,19 @@ test("a month back from a month's last day lands on the shorter month's last day
 });
 
 test("a number flags a risk strictly below or above its thresholds", () => {
-  const below = rule({ type: "number", risk_below: 90 });
+  const below = rule("number", { risk_below: 90 });
   assert.equal(G.flagsRisk(below, "89.99", RECEIVED), true);
   assert.equal(G.flagsRisk(below, "90", RECEIVED), false);
   assert.equal(G.flagsRisk(below, "100", RECEIVED), false);
-  const above = rule({ type: "number", risk_above: 0 });
+  const above = rule("number", { risk_above: 0 });
   assert.equal(G.flagsRisk(above, "0", RECEIVED), false);
   assert.equal(G.flagsRisk(above, "0.01", RECEIVED), true);
   assert.equal(G.flagsRisk(above, "abc", RECEIVED), false);
 });
 
 test("a fixed answer flags a risk when the standards list it", () => {
-  const q = rule({
-    type: "yes_no_partial_na", answers: ["yes", "partial", "no", "not applicable"], risk_answers: ["no", "partial"],
+  const q = rule("fixed", {
+    answers: ["yes", "partial", "no", "not applicable"], risk_answers: ["no", "partial"],
   });
   assert.equal(G.flagsRisk(q, "no", RECEIVED), true);
   assert.equal(G.flagsRisk(q, " partial ", RECEIVED), true);
