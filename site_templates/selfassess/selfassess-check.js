@@ -16,20 +16,18 @@
   var M = R.M;
   var ALL = D.all_columns;
   var problem = R.problem, place = R.place, formatProblem = R.formatProblem, grouped = R.grouped;
-  var joinWords = R.joinWords, casefold = R.casefold, codePoints = R.codePoints;
-  var realDate = R.realDate, pad = R.pad, isoDate = R.isoDate;
+  var RULES = window.GPQS_RULES;
+  var joinWords = RULES.joinWords, casefold = RULES.casefold, codePoints = R.codePoints, isoDate = R.isoDate;
 
   // --- the edition's rules (validate.py) ------------------------------------------------------------------
 
-  var NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
-  var ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
   var STRPTIME_DATE = /^([0-9]{4})-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])$/;
 
   function readStrptimeDate(value) {
     var m = STRPTIME_DATE.exec(value);
     if (!m) { return null; }
-    var year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
-    return realDate(year, month, day) ? pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) : null;
+    var date = RULES.realDate(Number(m[1]), Number(m[2]), Number(m[3]));
+    return date ? RULES.isoDate(date) : null;
   }
 
   var TYPES = {
@@ -128,21 +126,9 @@
   D.questions.forEach(function (q) {
     var answers = {};
     q.answers.forEach(function (a) { answers[casefold(a)] = a; });
-    rules[q.question_id] = {
-      q: q,
-      answers: answers,
-      canFlagRisk: q.risk_answers.length > 0 || q.risk_below !== null || q.risk_above !== null ||
-        q.risk_older_than_months !== null
-    };
+    rules[q.question_id] = { q: q, answers: answers };
   });
   var requiredIds = D.questions.filter(function (q) { return q.required; }).map(function (q) { return q.question_id; });
-
-  function flagsRisk(rule, answer, received) { return window.GPQS_RULES.flagsRisk(rule.q, answer, received); }
-
-  function isDate(value) {
-    if (!ISO_DATE.test(value)) { return false; }
-    return realDate(Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10)));
-  }
 
   function mostCommon(values) {
     var counts = {};
@@ -229,7 +215,7 @@
       problems.push(problem(code, "error", { column: "edition", value: editionId }, { current: D.editions.current }));
       return { status: "invalid", practice_code: practice, edition: D.edition, problems: problems };
     }
-    var example = pad(received.year, 4) + "-" + pad(received.month, 2) + "-" + pad(received.day, 2);
+    var example = RULES.isoDate(received);
     var severity = D.action_plan_required ? "error" : "warning";
     var declaredOnce = read.declared_once;
     var blank = read.rows.length > 0 && read.present.indexOf("answer") >= 0 &&
@@ -307,7 +293,7 @@
       if (canonical === undefined) { bad("answer_not_allowed", { allowed: q.answer_type.allowed }); return; }
       value = canonical;
     } else if (kind === "number") {
-      if (!NUMBER.test(value)) { bad("answer_not_number", { range: q.answer_type.range }); return; }
+      if (!RULES.NUMBER.test(value)) { bad("answer_not_number", { range: q.answer_type.range }); return; }
       var number = Number(value);
       if ((q.minimum !== null && number < q.minimum) || (q.maximum !== null && number > q.maximum)) {
         bad("answer_out_of_range", { range: q.answer_type.range });
@@ -315,9 +301,9 @@
       }
     } else if (kind === "date") {
       value = isoDate(value);
-      if (!isDate(value)) { bad("answer_not_date", { example: example }); return; }
+      if (!RULES.parseIsoDate(value)) { bad("answer_not_date", { example: example }); return; }
     }
-    if (rule.canFlagRisk && flagsRisk(rule, value, received)) {
+    if (RULES.flagsRisk(q, value, received)) {
       var missing = Object.keys(M.action_words).filter(function (c) { return !row.values[c]; });
       if (missing.length) {
         problems.push(problem("action_missing", severity, {
@@ -358,11 +344,6 @@
   }
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
-
-  function today() {
-    var now = new Date();
-    return { year: now.getFullYear(), month: now.getMonth() + 1, day: now.getDate() };
-  }
 
   function show(name, verdict) {
     var title = document.getElementById("sa-check-title");
@@ -408,7 +389,7 @@
     var file = input.files && input.files[0];
     if (!file) { return; }
     file.arrayBuffer().then(function (buffer) {
-      return checkBytes(new Uint8Array(buffer), today());
+      return checkBytes(new Uint8Array(buffer), RULES.today());
     }).then(function (verdict) {
       show(file.name, verdict);
     });

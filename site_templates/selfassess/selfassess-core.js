@@ -33,24 +33,17 @@
     return String(Number(value));
   }
 
-  function listText(items) {
-    if (items.length <= 1) { return items.join(""); }
-    return items.slice(0, -1).join(", ") + " and " + items[items.length - 1];
-  }
-
   // --- dates -----------------------------------------------------------------------------------
 
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December"];
 
-  var realDate = window.GPQS_RULES.realDate, isoDate = window.GPQS_RULES.isoDate;
+  var RULES = window.GPQS_RULES;
+  var realDate = RULES.realDate, isoDate = RULES.isoDate, parseIsoDate = RULES.parseIsoDate, today = RULES.today;
+  var NUMBER = RULES.NUMBER;
 
-  /** 'YYYY-MM-DD' read strictly (as Python's date.fromisoformat does), or null. */
-  function parseIsoDate(text) {
-    var match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
-    if (!match) { return null; }
-    return realDate(Number(match[1]), Number(match[2]), Number(match[3]));
-  }
+  /** 'a', 'a and b', 'a, b and c'. @param {string[]} items */
+  function listText(items) { return RULES.joinWords(items, "and"); }
 
   function dateText(iso) {
     var date = parseIsoDate(iso);
@@ -84,17 +77,10 @@
     return bits.length === 3 ? { year: bits[0], month: bits[1], day: bits[2] } : { day: "", month: "", year: "" };
   }
 
-  function today() {
-    var now = new Date();
-    return { year: now.getFullYear(), month: now.getMonth() + 1, day: now.getDate() };
-  }
-
-  function addMonths(date, months) { return window.GPQS_RULES.monthsBefore(date, -months); }
+  function addMonths(date, months) { return RULES.monthsBefore(date, -months); }
 
   // --- answers and their rules -----------------------------------------------------------------
 
-  /** A number as the collector takes one (generator/returns/validate.NUMBER): 12, -3, 12.5. */
-  var NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
   /** What Python's float() reads, which carrying a return forward uses (generator/carry.fits). */
   var PY_FLOAT = /^[+-]?(?:(?:\d(?:_?\d)*)(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
   var PY_FLOAT_WORDS = /^[+-]?(?:inf|infinity|nan)$/i;
@@ -114,7 +100,7 @@
   /** Whether an answer to q flags a risk (and so asks for an action plan), today or on `onDay`: the one rule
    *  of selfassess-rules.js. */
   function flagsRisk(q, answer, onDay) {
-    return window.GPQS_RULES.flagsRisk(q, answer, onDay || today());
+    return RULES.flagsRisk(q, answer, onDay || today());
   }
 
   function emptyEntry() {

@@ -63,12 +63,6 @@
 
   // --- the collector's words (generator/returns/messages.py) -----------------------------------------
 
-  function joinWords(words, last) {
-    var items = Array.prototype.slice.call(words);
-    if (items.length <= 1) { return items.join(""); }
-    return items.slice(0, -1).join(", ") + " " + (last || "or") + " " + items[items.length - 1];
-  }
-
   function shown(value) {
     var oneLine = splitWords(value).join(" ");
     var points = codePoints(oneLine);
@@ -624,12 +618,8 @@
     place: place,
     formatProblem: formatProblem,
     grouped: grouped,
-    joinWords: joinWords,
-    casefold: RULES.casefold,
     codePoints: codePoints,
     floatRepr: floatRepr,
-    realDate: RULES.realDate,
-    pad: RULES.pad,
     isoDate: isoDate,
     readCsvRecords: readCsvRecords,
     parseJson: parseJson,

@@ -51,7 +51,33 @@
 
   /** A number as the collector takes one (generator/returns/validate.NUMBER): 12, -3, 12.5. */
   var NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
-  var ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+  var ISO_DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+
+  /**
+   * 'YYYY-MM-DD' read strictly (as Python's date.fromisoformat and the collector read it), or null.
+   * @param {string} text
+   */
+  function parseIsoDate(text) {
+    var match = ISO_DATE.exec(String(text));
+    return match ? realDate(Number(match[1]), Number(match[2]), Number(match[3])) : null;
+  }
+
+  /** The computer's date today, as {year, month, day}. */
+  function today() {
+    var now = new Date();
+    return { year: now.getFullYear(), month: now.getMonth() + 1, day: now.getDate() };
+  }
+
+  /**
+   * 'a', 'a or b', 'a, b or c' (generator/answertypes.listed): the words of the collector's and the form's messages.
+   * @param {ArrayLike<string>} words
+   * @param {string} [last] the word before the last item, "or" unless given
+   */
+  function joinWords(words, last) {
+    var items = Array.prototype.slice.call(words);
+    if (items.length <= 1) { return items.join(""); }
+    return items.slice(0, -1).join(", ") + " " + (last || "or") + " " + items[items.length - 1];
+  }
 
   /**
    * Whether `answer` to question `q` (as the edition's data gives it) flags a risk, for a return received on `day`.
@@ -77,6 +103,7 @@
   }
 
   window.GPQS_RULES = {
-    casefold: casefold, pad: pad, realDate: realDate, monthsBefore: monthsBefore, isoDate: isoDate, flagsRisk: flagsRisk
+    casefold: casefold, pad: pad, realDate: realDate, monthsBefore: monthsBefore, isoDate: isoDate, NUMBER: NUMBER,
+    parseIsoDate: parseIsoDate, today: today, joinWords: joinWords, flagsRisk: flagsRisk
   };
 }(window));

@@ -13,6 +13,7 @@
 
   var D = window.GPQS_SELFASSESS;
   var R = window.GPQS_READ;
+  var pad = window.GPQS_RULES.pad;
   var W = D.workbook;
   var MAIN = "xl/workbook.xml";
   var RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -149,9 +150,9 @@
   function clock(ms) {
     var seconds = Math.floor(ms / 1000);
     var micro = (ms % 1000) * 1000;
-    var text = R.pad(Math.floor(seconds / 3600), 2) + ":" + R.pad(Math.floor(seconds / 60) % 60, 2) + ":" +
-      R.pad(seconds % 60, 2);
-    return micro ? text + "." + R.pad(micro, 6) : text;
+    var text = pad(Math.floor(seconds / 3600), 2) + ":" + pad(Math.floor(seconds / 60) % 60, 2) + ":" +
+      pad(seconds % 60, 2);
+    return micro ? text + "." + pad(micro, 6) : text;
   }
 
   /** openpyxl's from_excel and then read.cell_text: a date serial as the collector's text. */
@@ -169,7 +170,7 @@
     var when = new Date(epoch + day * DAY_MS + diff);
     var year = when.getUTCFullYear();
     if (!(year >= 1 && year <= 9999)) { return "#VALUE!"; }
-    var date = R.pad(year, 4) + "-" + R.pad(when.getUTCMonth() + 1, 2) + "-" + R.pad(when.getUTCDate(), 2);
+    var date = pad(year, 4) + "-" + pad(when.getUTCMonth() + 1, 2) + "-" + pad(when.getUTCDate(), 2);
     var ms = when.getTime() - Date.UTC(year, when.getUTCMonth(), when.getUTCDate());
     return ms ? date + "T" + clock(ms) : date;
   }
