@@ -30,6 +30,7 @@ if ! cmp -s package-lock.json node_modules/.installed-lock 2>/dev/null; then
 fi
 npx --no-install eslint site_templates tests/js eslint.config.js
 npx --no-install tsc -p tsconfig.json
+npx --no-install tsc -p tsconfig.strict.json  # the scripts already clean under strict, held there
 node --test tests/js/
 
 python -m pytest "$@"

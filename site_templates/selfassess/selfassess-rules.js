@@ -81,8 +81,8 @@
 
   /**
    * Whether `answer` to question `q` (as the edition's data gives it) flags a risk, for a return received on `day`.
-   * @param {any} q
-   * @param {string} answer
+   * @param {RiskRule} q
+   * @param {string | null | undefined} answer
    * @param {{year: number, month: number, day: number}} day
    * @returns {boolean}
    */
