@@ -72,47 +72,36 @@
 
     function isMissing(v) { return missing.indexOf(v) >= 0; }
 
+    /** The constraints a cell breaks: its type alone when it is not of it. */
+    function cellErrors(name, value) {
+      var spec = byName[name];
+      var typed = isMissing(value) ? null : spec.read(value);
+      if (typed === null && !isMissing(value)) { return ["type"]; }
+      return spec.checks.filter(function (c) { return !c[1](typed); }).map(function (c) { return c[0]; });
+    }
+
     return {
       fields: fields,
       byName: byName,
-      cellErrors: function (name, value) {
-        var spec = byName[name];
-        var typed = null;
-        if (!isMissing(value)) {
-          typed = spec.read(value);
-          if (typed === null) { return ["type"]; }
-        }
-        return spec.checks.filter(function (c) { return !c[1](typed); }).map(function (c) { return c[0]; });
-      },
+      cellErrors: cellErrors,
+      /** Each broken constraint of the rows, but of the columns to skip; a key repeated names its first row. */
       errors: function (rows, skip) {
         var found = [];
         var seen = {};
         rows.forEach(function (row, index) {
           fields.forEach(function (spec) {
             if (skip.indexOf(spec.name) >= 0) { return; }
-            var value = row[spec.name];
-            var typed = null;
-            if (!isMissing(value)) {
-              typed = spec.read(value);
-              if (typed === null) {
-                found.push({ index: index, field: spec.name, constraint: "type", value: value, first: -1 });
-                return;
-              }
-            }
-            spec.checks.forEach(function (c) {
-              if (!c[1](typed)) { found.push({ index: index, field: spec.name, constraint: c[0], value: value, first: -1 }); }
+            cellErrors(spec.name, row[spec.name]).forEach(function (constraint) {
+              found.push({ index: index, field: spec.name, constraint: constraint, value: row[spec.name], first: -1 });
             });
           });
-          if (key.length) {
-            var cells = key.map(function (k) { return isMissing(row[k]) ? null : byName[k].read(row[k]); });
-            var signature = JSON.stringify(cells);
-            if (cells.every(function (c) { return c === null; })) {
-              found.push({ index: index, field: key[0], constraint: "primaryKey", value: "", first: -1 });
-            } else if (Object.prototype.hasOwnProperty.call(seen, signature)) {
-              found.push({ index: index, field: key[0], constraint: "primaryKey", value: row[key[0]], first: seen[signature] });
-            } else {
-              seen[signature] = index;
-            }
+          var cells = key.map(function (k) { return isMissing(row[k]) ? null : byName[k].read(row[k]); });
+          if (cells.every(function (c) { return c === null; })) { return; }  // no key (or none given) to repeat
+          var signature = JSON.stringify(cells);
+          if (Object.prototype.hasOwnProperty.call(seen, signature)) {
+            found.push({ index: index, field: key[0], constraint: "primaryKey", value: row[key[0]], first: seen[signature] });
+          } else {
+            seen[signature] = index;
           }
         });
         return found;
@@ -235,7 +224,6 @@
     });
     if (declaredOnce) { skip = skip.concat(["practice_code", "edition"]); }
     schema.errors(rows.map(function (r) { return r.values; }), skip).forEach(function (error) {
-      if (error.constraint === "primaryKey" && error.first < 0) { return; }
       problems.push(schemaProblem(read, error, rows, example));
     });
     var answered = {};

@@ -107,68 +107,60 @@
     return { answer: "", comment: "", action: "", action_owner: "", action_due: "" };
   }
 
-  /** The problems with one answer, in the form's words: [{part, message}]. */
+  /** The problems with one answer, in the form's words: [{part, message}] (and `missing`, the date parts not typed). */
   function answerProblems(q, entry, onDay) {
     entry = entry || emptyEntry();
     var problems = [];
-    var id = q.question_id;
     var answer = String(entry.answer || "").trim();
-    var values = { id: id, minimum: numberText(q.minimum), maximum: numberText(q.maximum) };
-    if (isRadio(q)) {
-      if (q.answers.indexOf(answer) < 0 && (answer !== "" || q.required)) {
-        problems.push({ part: "answer", message: formMessage("select_missing", values) });
-      }
-    } else if (q.answer_type.kind === "number") {
-      if (answer === "") {
-        if (q.required) { problems.push({ part: "answer", message: formMessage("number_missing", values) }); }
-      } else if (!NUMBER.test(answer)) {
-        problems.push({ part: "answer", message: formMessage("number_not_number", values) });
-      } else {
-        var value = Number(answer);
-        var low = q.minimum !== null && value < q.minimum;
-        var high = q.maximum !== null && value > q.maximum;
-        if (low || high) {
-          var key = q.minimum !== null && q.maximum !== null ? "number_between" :
-            (q.minimum !== null ? "number_at_least" : "number_at_most");
-          problems.push({ part: "answer", message: formMessage(key, values) });
-        }
-      }
-    } else if (q.answer_type.kind === "date") {
-      var read = entry.answer_parts ? readDateParts(entry.answer_parts) : readDateParts(splitDate(answer));
+    var values = { id: q.question_id, minimum: numberText(q.minimum), maximum: numberText(q.maximum) };
+    function add(part, key, missing) {
+      var found = { part: part, message: formMessage(key, values) };
+      if (missing) { found.missing = missing; }
+      problems.push(found);
+    }
+    /** A date typed in three boxes (or kept as ISO text): its problem, in the words of `prefix`_missing and so on. */
+    function dateProblem(part, prefix, parts, text, required) {
+      var read = readDateParts(parts || splitDate(text));
       if (read.problem === "missing") {
-        if (q.required) { problems.push({ part: "answer", message: formMessage("date_missing", values) }); }
+        if (required) { add(part, prefix + "_missing"); }
       } else if (read.problem === "incomplete") {
         values.parts = listText(read.missing);
-        problems.push({ part: "answer", message: formMessage("date_incomplete", values), missing: read.missing });
+        add(part, prefix + "_incomplete", read.missing);
       } else if (read.problem === "not_real") {
-        problems.push({ part: "answer", message: formMessage("date_not_real", values) });
+        add(part, prefix + "_not_real");
       }
-    } else if (answer === "" && q.required) {
-      problems.push({ part: "answer", message: formMessage("text_missing", values) });
+    }
+    var kind = q.answer_type.kind;
+    if (kind === "fixed") {
+      if (q.answers.indexOf(answer) < 0 && (answer !== "" || q.required)) { add("answer", "select_missing"); }
+    } else if (kind === "date") {
+      dateProblem("answer", "date", entry.answer_parts, answer, q.required);
+    } else if (answer === "") {
+      if (q.required) { add("answer", kind + "_missing"); } // number_missing, text_missing
+    } else if (kind === "number") {
+      var value = Number(answer);
+      if (!NUMBER.test(answer)) {
+        add("answer", "number_not_number");
+      } else if ((q.minimum !== null && value < q.minimum) || (q.maximum !== null && value > q.maximum)) {
+        add("answer", q.minimum === null ? "number_at_most" : (q.maximum === null ? "number_at_least" : "number_between"));
+      }
     }
     if (problems.length === 0 && flagsRisk(q, answer, onDay)) {
       var required = D.action_plan_required;
-      if (required && String(entry.action || "").trim() === "") {
-        problems.push({ part: "action", message: formMessage("action_missing", values) });
-      }
-      if (required && String(entry.action_owner || "").trim() === "") {
-        problems.push({ part: "action_owner", message: formMessage("action_owner_missing", values) });
-      }
-      var due = entry.action_due_parts ? readDateParts(entry.action_due_parts) : readDateParts(splitDate(entry.action_due));
-      if (due.problem === "missing") {
-        if (required) { problems.push({ part: "action_due", message: formMessage("action_due_missing", values) }); }
-      } else if (due.problem === "incomplete") {
-        values.parts = listText(due.missing);
-        problems.push({ part: "action_due", message: formMessage("action_due_incomplete", values), missing: due.missing });
-      } else if (due.problem === "not_real") {
-        problems.push({ part: "action_due", message: formMessage("action_due_not_real", values) });
-      }
+      if (required && String(entry.action || "").trim() === "") { add("action", "action_missing"); }
+      if (required && String(entry.action_owner || "").trim() === "") { add("action_owner", "action_owner_missing"); }
+      dateProblem("action_due", "action_due", entry.action_due_parts, entry.action_due, required);
     }
     return problems;
   }
 
   function isAnswered(entry) {
     return !!entry && String(entry.answer || "").trim() !== "";
+  }
+
+  /** How many of the entries (by question id) hold an answer. */
+  function answeredCount(answers) {
+    return Object.keys(answers || {}).filter(function (id) { return isAnswered(answers[id]); }).length;
   }
 
   /** Answered and required counts and a status for a domain: 'not started', 'in progress' or 'complete'. */
@@ -321,10 +313,8 @@
         if (!draft || draft.format !== D.draft_format || draftKey(draft.edition, draft.practice_code) !== key) {
           continue;
         }
-        var answered = Object.keys(draft.answers || {}).filter(function (id) {
-          return isAnswered(draft.answers[id]);
-        }).length;
-        found.push({ edition: draft.edition, practice_code: draft.practice_code, answered: answered, draft: draft });
+        found.push({ edition: draft.edition, practice_code: draft.practice_code, answered: answeredCount(draft.answers),
+          draft: draft });
       }
     } catch (error) {
       return found;
@@ -606,6 +596,7 @@
     emptyEntry: emptyEntry,
     answerProblems: answerProblems,
     isAnswered: isAnswered,
+    answeredCount: answeredCount,
     domainProgress: domainProgress,
     canStore: canStore,
     newDraft: newDraft,

@@ -452,9 +452,7 @@
       kept(result.kept && G.setCurrentPractice(code));
       codeInput.value = code;
       renderOverview();
-      var answered = before ? Object.keys(before.answers).filter(function (id) {
-        return G.isAnswered(before.answers[id]);
-      }).length : 0;
+      var answered = G.answeredCount(before && before.answers);
       notify(answered && code !== current ?
         "Carrying on with the " + plural(answered, "answer", "answers") + " kept in this browser for " + code +
           ". Choose a section below." :
@@ -497,11 +495,19 @@
 
     function replacing(code) {
       var existing = G.loadDraft(code);
-      var count = existing ? Object.keys(existing.answers).filter(function (id) {
-        return G.isAnswered(existing.answers[id]);
-      }).length : 0;
+      var count = G.answeredCount(existing && existing.answers);
       return count ? ["They replace the " + plural(count, "answer", "answers") + " kept in this browser for " + code +
         ". Download those first if you may need them."] : [];
+    }
+
+    /** A new draft for the practice of `ret` holding `answers`, its details from `ret` or the draft kept. */
+    function draftFrom(ret, code, answers) {
+      var existing = G.loadDraft(code);
+      var draft = G.newDraft(code);
+      draft.practice_name = ret.practice_name || (existing ? existing.practice_name : "");
+      draft.completed_by = ret.completed_by || (existing ? existing.completed_by : "");
+      draft.answers = answers;
+      return draft;
     }
 
     function offerReturn(ret, source) {
@@ -512,9 +518,7 @@
       }
       if (ret.edition === D.edition) {
         var found = G.answersFromReturn(ret);
-        var count = Object.keys(found.answers).filter(function (id) {
-          return G.isAnswered(found.answers[id]);
-        }).length;
+        var count = G.answeredCount(found.answers);
         if (!count) {
           importError("The " + source + " holds no answers for " + code + " that this form can load" +
             (found.skipped.length ? ": " + found.skipped[0] : "."));
@@ -524,12 +528,7 @@
           D.edition + "."].concat(replacing(code));
         if (found.skipped.length) { lines.push("Some of it could not be loaded:", found.skipped); }
         askToLoad("Load these answers?", lines, "Load the answers", function () {
-          var existing = G.loadDraft(code);
-          var draft = G.newDraft(code);
-          draft.practice_name = ret.practice_name || (existing ? existing.practice_name : "");
-          draft.completed_by = ret.completed_by || (existing ? existing.completed_by : "");
-          draft.answers = found.answers;
-          return { draft: draft, message: "Loaded " + plural(count, "answer", "answers") + " for " + code + "." };
+          return { draft: draftFrom(ret, code, found.answers), message: "Loaded " + plural(count, "answer", "answers") + " for " + code + "." };
         });
         return;
       }
@@ -559,11 +558,7 @@
       if (result.problems.length) { carryLines.push("Not carried:", result.problems); }
       carryLines = carryLines.concat(replacing(code));
       askToLoad("Carry your " + lineage.from + " answers forward?", carryLines, "Carry the answers forward", function () {
-        var existing = G.loadDraft(code);
-        var draft = G.newDraft(code);
-        draft.practice_name = ret.practice_name || (existing ? existing.practice_name : "");
-        draft.completed_by = ret.completed_by || (existing ? existing.completed_by : "");
-        draft.answers = result.answers;
+        var draft = draftFrom(ret, code, result.answers);
         draft.carried_from = lineage.from;
         draft.dropped = result.dropped;
         return {
@@ -661,7 +656,7 @@
         return;
       }
       var draft = G.loadDraft(code) || G.newDraft(code);
-      var count = Object.keys(draft.answers).filter(function (id) { return G.isAnswered(draft.answers[id]); }).length;
+      var count = G.answeredCount(draft.answers);
       byId("sa-clear-confirm-text").textContent = "This deletes the " + plural(count, "answer", "answers") +
         " and the practice details kept in this browser for " + practiceLabel(draft) + " in " + D.edition +
         ". It cannot be undone.";
