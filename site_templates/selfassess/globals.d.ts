@@ -69,9 +69,24 @@ declare global {
     [key: string]: any;
   }
 
+  /** window.GPQS_RULES: the rules every page applies alike (selfassess-rules.js). */
+  interface RulesModule {
+    casefold(text: string): string;
+    pad(value: number, width: number): string;
+    realDate(year: number, month: number, day: number): Day | null;
+    monthsBefore(day: Day, months: number): Day;
+    isoDate(date: Day): string;
+    /** A number as the collector takes one: 12, -3, 12.5. */
+    NUMBER: RegExp;
+    parseIsoDate(text: string): Day | null;
+    today(): Day;
+    joinWords(words: ArrayLike<string>, last?: string): string;
+    flagsRisk(q: RiskRule, answer: string | null | undefined, day: Day): boolean;
+  }
+
   interface Window {
     GPQS_SELFASSESS: EditionData;
-    GPQS_RULES: any;
+    GPQS_RULES: RulesModule;
     GPQS: any;
     GPQS_READ: any;
     GPQS_WORKBOOK: any;

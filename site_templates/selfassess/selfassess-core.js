@@ -327,22 +327,16 @@
 
   // --- the return as CSV and JSON ---------------------------------------------------------------
 
-  /** One row per question of the edition, in its order, in the return's columns. */
+  /** One row per question of the edition, in its order, in the return's columns: an action plan only for a risk. */
   function returnRows(draft, onDay) {
     return questions.map(function (q) {
       var entry = draft.answers[q.question_id] || emptyEntry();
-      var answer = String(entry.answer || "").trim();
-      var risky = flagsRisk(q, answer, onDay);
-      return {
-        practice_code: draft.practice_code,
-        edition: D.edition,
-        question_id: q.question_id,
-        answer: answer,
-        comment: String(entry.comment || "").trim(),
-        action: risky ? String(entry.action || "").trim() : "",
-        action_owner: risky ? String(entry.action_owner || "").trim() : "",
-        action_due: risky ? String(entry.action_due || "").trim() : ""
-      };
+      var risky = flagsRisk(q, String(entry.answer || "").trim(), onDay);
+      var row = { practice_code: draft.practice_code, edition: D.edition, question_id: q.question_id };
+      ENTRY_PARTS.forEach(function (p) {
+        row[p] = risky || D.action_columns.indexOf(p) < 0 ? String(entry[p] || "").trim() : "";
+      });
+      return row;
     });
   }
 
@@ -374,10 +368,9 @@
       completed_by: draft.completed_by || "",
       exported_at: (now || new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
       answers: returnRows(draft, onDay).map(function (row) {
-        return {
-          question_id: row.question_id, answer: row.answer, comment: row.comment,
-          action: row.action, action_owner: row.action_owner, action_due: row.action_due
-        };
+        var answer = { question_id: row.question_id };
+        ENTRY_PARTS.forEach(function (p) { answer[p] = row[p]; });
+        return answer;
       })
     };
   }
@@ -595,7 +588,6 @@
     flagsRisk: flagsRisk,
     emptyEntry: emptyEntry,
     answerProblems: answerProblems,
-    isAnswered: isAnswered,
     answeredCount: answeredCount,
     domainProgress: domainProgress,
     canStore: canStore,

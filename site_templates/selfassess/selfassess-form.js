@@ -751,11 +751,10 @@
     });
     var problems = allProblems(draft);
     var required = 0, answered = 0;
-    G.questions.forEach(function (q) {
-      if (q.required) {
-        required += 1;
-        if (G.isAnswered(draft.answers[q.question_id])) { answered += 1; }
-      }
+    D.domains.forEach(function (domain) {
+      var progress = G.domainProgress(domain, draft);
+      required += progress.required;
+      answered += progress.answered;
     });
     byId("sa-progress").textContent = "You have answered " + answered + " of " +
       plural(required, "required question", "required questions") + ".";
