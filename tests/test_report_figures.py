@@ -331,7 +331,7 @@ def test_answers_of_unchosen_returns_are_not_counted() -> None:
 def test_register_is_read_as_the_collector_reads_it(tmp_path: Path) -> None:
     path = tmp_path / "practices.csv"
     path.write_bytes(b"\xef\xbb\xbfODS code,Name\r\nc82001 , Caf\xc3\xa9 Surgery\r\n\r\n")
-    assert read_register(path) == {"C82001": "Café Surgery"}
+    assert read_register(path).practices == {"C82001": "Café Surgery"}
     with pytest.raises(RegisterError) as raised:
         read_register(tmp_path / "nope.csv")
     assert (
