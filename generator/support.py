@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Library
-from .returns.counts import rank
 
 CASES_FILE = "support.sqlite"
 STATUSES = ("new", "contacted", "in progress", "closed")
@@ -114,36 +113,38 @@ class Asked:
 
 
 def asked(ledger: Path, library: Library) -> list[Asked]:
-    """Every support answer in the returns that count, one per practice, domain and edition, from the ledger."""
-    support = {
-        d.support_question.id: (edition.id, d.id) for edition in library.editions.values() for d in edition.domains
+    """Every support answer in the returns that count, one per practice, domain and edition, from the ledger.
+
+    The return that counts is the valid one the store has not marked superseded (the store applies
+    :mod:`generator.returns.counts` when it records): a practice with no valid return asks nothing yet.
+    """
+    domains = {
+        (edition.id, d.support_question.id): d.id for edition in library.editions.values() for d in edition.domains
     }
+    marks = ", ".join("?" for _ in {question for _, question in domains})
     try:
         with closing(sqlite3.connect(f"{ledger.resolve().as_uri()}?mode=ro", uri=True)) as db:
             rows = db.execute(
-                "SELECT id, practice_code, edition, received_at, status FROM submissions WHERE practice_code != ''"
+                "SELECT s.edition, s.practice_code, s.received_at, a.question_id, a.answer, a.comment"
+                " FROM submissions s JOIN answers a ON a.submission_id = s.id"
+                " WHERE s.status = 'valid' AND s.superseded_by IS NULL AND s.practice_code != ''"
+                f" AND a.question_id IN ({marks}) ORDER BY s.edition, s.practice_code, a.question_id",
+                sorted({question for _, question in domains}),
             ).fetchall()
-            counting: dict[tuple[str, str], tuple[int, str]] = {}
-            best: dict[tuple[str, str], tuple[bool, str, int]] = {}
-            for sub_id, code, edition, received_at, status in rows:
-                key = (str(edition), str(code))
-                ranked = rank(status == "valid", str(received_at), int(sub_id))
-                if key not in best or ranked > best[key]:
-                    best[key], counting[key] = ranked, (int(sub_id), str(received_at))
-            found = []
-            for (edition, code), (sub_id, received_at) in sorted(counting.items()):
-                if not best[(edition, code)][0]:
-                    continue  # no valid return: nothing asked yet
-                for question_id, answer, comment in db.execute(
-                    "SELECT question_id, answer, comment FROM answers WHERE submission_id = ?", (sub_id,)
-                ):
-                    where = support.get(str(question_id))
-                    if where is not None and where[0] == edition:
-                        yes = str(answer).strip().lower() == "yes"
-                        found.append(Asked(edition, code, where[1], yes, str(comment), received_at))
     except sqlite3.Error as error:
         raise SupportError(f"{ledger}: the ledger cannot be read for support requests ({error})") from None
-    return found
+    return [
+        Asked(
+            str(edition),
+            str(code),
+            domains[(str(edition), str(question))],
+            str(answer).strip().lower() == "yes",
+            str(comment),
+            str(received_at),
+        )
+        for edition, code, received_at, question, answer, comment in rows
+        if (str(edition), str(question)) in domains
+    ]
 
 
 def sync(store: Path, library: Library, ledger: Path | None = None) -> int:

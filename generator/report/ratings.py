@@ -106,12 +106,6 @@ def history(store: Path) -> list[tuple[str, dict[str, PracticeRatings]]]:
     return found
 
 
-def latest(store: Path) -> tuple[str, dict[str, PracticeRatings]] | None:
-    """The newest set of kept ratings (its date, and each practice code's ratings), or None when none is kept."""
-    kept = history(store)
-    return kept[-1] if kept else None
-
-
 def _rating(row: Sequence[object]) -> Rating:
     published = dt.date.fromisoformat(str(row[5])) if row[5] else None
     return Rating(str(row[0]), str(row[1]), str(row[2]), str(row[3]), None if row[4] is None else str(row[4]),
