@@ -18,9 +18,9 @@ rated``, ``Insufficient evidence to rate``, ``Not rated`` and blanks → no publ
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -211,12 +211,23 @@ def _date(text: str) -> dt.date | None:
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
-    raw = path.read_bytes()
+    """The rows of the sheet saved as CSV, read as a stream in UTF-8 (else Windows-1252, as Excel saves it)."""
+    encoding = "utf-8-sig" if _is_utf8(path) else "cp1252"
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        yield from csv.reader(handle)
+
+
+def _is_utf8(path: Path) -> bool:
+    """Whether the whole file is UTF-8, looked at a piece at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        text = raw.decode("utf-8-sig")
+        with path.open("rb") as handle:
+            while piece := handle.read(1 << 20):
+                decoder.decode(piece)
+            decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    yield from csv.reader(io.StringIO(text, newline=""))
+        return False
+    return True
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
