@@ -203,29 +203,6 @@ class AnswerType:
             return date
         return Reading
 
-    def fits(self, question: Rules, answer: str) -> bool:
-        """Whether a (stripped, non-empty) answer carried from last year still fits ``question``, as carry-forward
-        decides: a fixed answer exactly as a return gives it, a number Python's ``float`` reads within the bounds,
-        a date ``date.fromisoformat`` reads. (Looser than :meth:`reader` for numbers and dates, stricter for case;
-        the online form's copy in ``selfassess-core.js`` decides alike: change both together.)"""
-        allowed = self.allowed(question)
-        if allowed:
-            return answer in allowed
-        if self.kind == "number":
-            try:
-                value = float(answer)
-            except ValueError:
-                return False
-            low = question.minimum if question.minimum is not None else value
-            high = question.maximum if question.maximum is not None else value
-            return low <= value <= high
-        if self.kind == "date":
-            try:
-                dt.date.fromisoformat(answer)
-            except ValueError:
-                return False
-        return True
-
     # -- in words ------------------------------------------------------------------------------------
 
     def describe(self, question: Rules) -> str:

@@ -27,7 +27,7 @@ from .lineage import QuestionLineage, lineage
 from .model import Edition, Question
 from .returnformat import ACTION_COLUMNS, ALL_COLUMNS, JSON_FORMAT
 from .returns.messages import ReturnProblem
-from .returns.read import ReadReturn
+from .returns.read import ReadReturn, iso_date
 
 CHECK_AGAIN = "Check again:"
 """How a carried comment starts when the answer must be looked at again."""
@@ -104,10 +104,19 @@ class CarryResult:
 # --- carrying -----------------------------------------------------------------------------------------
 
 
-def fits(answer: str, question: Question) -> bool:
-    """Whether ``answer`` is an answer the question allows (an empty answer always fits)."""
+def carried_answer(answer: str, question: Question) -> str | None:
+    """Last year's answer as the collector would read it for ``question`` now ('yes' for 'Yes', 2025-12-31 for
+    31/12/2025), or None when the collector would refuse it. An empty answer is carried as it is."""
     answer = answer.strip()
-    return not answer or answertypes.of(question).fits(question, answer)
+    if not answer:
+        return answer
+    reading = answertypes.of(question).reader(question, iso_date)(answer)
+    return reading.value if reading.ok else None
+
+
+def fits(answer: str, question: Question) -> bool:
+    """Whether ``answer`` is one the collector accepts for ``question`` (an empty answer always fits)."""
+    return carried_answer(answer, question) is not None
 
 
 NOT_FITTING = "; last year's answer '{answer}' is not an answer to it now"
@@ -144,9 +153,10 @@ def _carried(traced: QuestionLineage, given: Mapping[str, str] | None, old_editi
     if not traced.check_again:
         return Carried(question.id, "kept", answer, comment, **actions, from_id=traced.predecessor.id)
     reason = why_check_again(traced, old_edition)
-    if not fits(answer, question):
+    read = carried_answer(answer, question)
+    if read is None:
         reason += NOT_FITTING.format(answer=answer)
-        answer = ""
+    answer = read or ""
     note = f"{CHECK_AGAIN} {reason}" + ("" if reason.endswith((".", "?", "!")) else ".")
     return Carried(
         question.id,

@@ -16,6 +16,7 @@ from generator.carry import (
     Dropped,
     ReturnUnreadable,
     carry_forward,
+    carried_answer,
     fits,
     nothing_to_carry,
     read_return,
@@ -172,10 +173,22 @@ def test_fits() -> None:
     assert not fits("150", _q(type="number", minimum=0, maximum=100))
     assert not fits("lots", _q(type="number", minimum=0, maximum=100))
     assert fits("2030-05-01", _q(type="date"))
-    assert not fits("01/05/2030", _q(type="date"))
     assert fits("Coded", _q(type="choice", options=["Coded", "Free text"]))
-    assert not fits("coded", _q(type="choice", options=["Coded", "Free text"]))
+    assert not fits("Coded differently", _q(type="choice", options=["Coded", "Free text"]))
     assert fits("anything", _q(type="text"))
+
+
+def test_carried_answers_are_read_as_the_collector_reads_them() -> None:
+    """Carry-forward keeps exactly what the collector would accept, in the collector's spelling: never an answer the
+    return would then be refused for, never one refused that the collector takes."""
+    assert carried_answer("Yes", _q(type="yes_no")) == "yes"
+    assert carried_answer("coded", _q(type="choice", options=["Coded", "Free text"])) == "Coded"
+    assert carried_answer("31/12/2025", _q(type="date")) == "2025-12-31"
+    assert carried_answer("31/02/2025", _q(type="date")) is None
+    assert carried_answer("1e3", _q(type="number", minimum=0, maximum=10000)) is None
+    assert carried_answer(" 100 ", _q(type="number", minimum=0, maximum=100)) == "100"
+    assert carried_answer("100.5", _q(type="number", minimum=0, maximum=100)) is None
+    assert carried_answer("", _q(type="date")) == ""
 
 
 @given(st.text(max_size=20))

@@ -54,6 +54,9 @@ declare global {
   type RiskRule = Pick<QuestionData, "answers" | "risk_answers" | "risk_below" | "risk_above" |
     "risk_older_than_months"> & { answer_type: Pick<AnswerTypeData, "kind"> };
 
+  /** The parts of a question the collector's reading of an answer needs (selfassess-rules.js: readAnswer). */
+  type AnswerRule = Pick<QuestionData, "answers" | "minimum" | "maximum"> & { answer_type: Pick<AnswerTypeData, "kind"> };
+
   /** window.GPQS_SELFASSESS: the edition as the pages' scripts see it (generator/selfassess/data.form_data). */
   interface EditionData {
     edition: string;
@@ -82,6 +85,10 @@ declare global {
     today(): Day;
     joinWords(words: ArrayLike<string>, last?: string): string;
     flagsRisk(q: RiskRule, answer: string | null | undefined, day: Day): boolean;
+    /** 31/12/2025 → 2025-12-31; any other value unchanged. */
+    forgivenDate(value: string): string;
+    /** An answer as the collector reads it, and its message code when refused. */
+    readAnswer(q: AnswerRule, value: string): { value: string; problem: string };
   }
 
   interface Window {

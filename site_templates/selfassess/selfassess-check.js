@@ -17,7 +17,7 @@
   var ALL = D.all_columns;
   var problem = R.problem, place = R.place, formatProblem = R.formatProblem, grouped = R.grouped;
   var RULES = window.GPQS_RULES;
-  var joinWords = RULES.joinWords, casefold = RULES.casefold, codePoints = R.codePoints, isoDate = R.isoDate;
+  var joinWords = RULES.joinWords, codePoints = R.codePoints;
 
   // --- the edition's rules (validate.py) ------------------------------------------------------------------
 
@@ -112,11 +112,7 @@
   var schema = compileSchema(D.schema);
 
   var rules = {};
-  D.questions.forEach(function (q) {
-    var answers = {};
-    q.answers.forEach(function (a) { answers[casefold(a)] = a; });
-    rules[q.question_id] = { q: q, answers: answers };
-  });
+  D.questions.forEach(function (q) { rules[q.question_id] = { q: q }; });
   var requiredIds = D.questions.filter(function (q) { return q.required; }).map(function (q) { return q.question_id; });
 
   function mostCommon(values) {
@@ -275,22 +271,13 @@
       if (q.required && !blank) { bad("answer_missing", { text: q.text }); }
       return;
     }
-    var kind = q.answer_type.kind;
-    if (kind === "fixed") {
-      var canonical = rule.answers[casefold(value)];
-      if (canonical === undefined) { bad("answer_not_allowed", { allowed: q.answer_type.allowed }); return; }
-      value = canonical;
-    } else if (kind === "number") {
-      if (!RULES.NUMBER.test(value)) { bad("answer_not_number", { range: q.answer_type.range }); return; }
-      var number = Number(value);
-      if ((q.minimum !== null && number < q.minimum) || (q.maximum !== null && number > q.maximum)) {
-        bad("answer_out_of_range", { range: q.answer_type.range });
-        return;
-      }
-    } else if (kind === "date") {
-      value = isoDate(value);
-      if (!RULES.parseIsoDate(value)) { bad("answer_not_date", { example: example }); return; }
+    var read = RULES.readAnswer(q, value);
+    if (read.problem) {
+      bad(read.problem, read.problem === "answer_not_date" ? { example: example } :
+        { allowed: q.answer_type.allowed, range: q.answer_type.range });
+      return;
     }
+    value = read.value;
     if (RULES.flagsRisk(q, value, received)) {
       var missing = Object.keys(M.action_words).filter(function (c) { return !row.values[c]; });
       if (missing.length) {

@@ -81,19 +81,6 @@
 
   // --- answers and their rules -----------------------------------------------------------------
 
-  /** What Python's float() reads, which carrying a return forward uses (generator/carry.fits). */
-  var PY_FLOAT = /^[+-]?(?:(?:\d(?:_?\d)*)(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
-  var PY_FLOAT_WORDS = /^[+-]?(?:inf|infinity|nan)$/i;
-
-  function pyFloat(text) {
-    var trimmed = text.replace(/^[\s]+|[\s]+$/g, "");
-    if (PY_FLOAT.test(trimmed)) { return Number(trimmed.replace(/_/g, "")); }
-    if (PY_FLOAT_WORDS.test(trimmed)) {
-      return /nan/i.test(trimmed) ? NaN : (trimmed.charAt(0) === "-" ? -Infinity : Infinity);
-    }
-    return null;
-  }
-
   /** Whether q is answered by one of its fixed answers (radio buttons on the form). */
   function isRadio(q) { return q.answer_type.kind === "fixed"; }
 
@@ -410,28 +397,12 @@
     return window.GPQS_READ.readFile(bytes).then(returnFromRead);
   }
 
-  /** Whether an answer is one q allows (an empty answer always fits), as generator/carry.py decides. */
-  function fits(answer, q) {
+  /** Last year's answer as the collector reads it for q now ('yes' for 'Yes'), or null when it would be refused: as
+      generator/carry.carried_answer decides. An empty answer is carried as it is. */
+  function carriedAnswer(answer, q) {
     var text = String(answer || "").trim();
-    if (text === "") { return true; }
-    var kind = q.answer_type.kind;
-    if (kind === "fixed") { return q.answers.indexOf(text) >= 0; }
-    if (kind === "number") {
-      var value = pyFloat(text);
-      if (value === null) { return false; }
-      var low = q.minimum !== null ? q.minimum : value;
-      var high = q.maximum !== null ? q.maximum : value;
-      return low <= value && value <= high;
-    }
-    if (kind === "date") { return parsePyIsoDate(text) !== null; }
-    return true;
-  }
-
-  /** What Python's date.fromisoformat() reads: YYYY-MM-DD, or YYYYMMDD. */
-  function parsePyIsoDate(text) {
-    var match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text);
-    if (!match || (text.length !== 8 && text.length !== 10)) { return null; }
-    return realDate(Number(match[1]), Number(match[2]), Number(match[3]));
+    var read = text === "" ? { value: "", problem: "" } : RULES.readAnswer(q, text);
+    return read.problem ? null : read.value;
   }
 
   function entryOf(row) {
@@ -459,13 +430,11 @@
       }
       var entry = entryOf(row);
       if (isRadio(q) && entry.answer !== "") {
-        var canonical = q.answers.filter(function (a) { return a.toLowerCase() === entry.answer.toLowerCase(); });
-        if (canonical.length) {
-          entry.answer = canonical[0];
-        } else {
+        var read = carriedAnswer(entry.answer, q);
+        if (read === null) {
           skipped.push(where + ": '" + entry.answer + "' is not an answer to " + id + ", so it was left empty.");
-          entry.answer = "";
         }
+        entry.answer = read || "";
       }
       answers[id] = entry;
     });
@@ -539,10 +508,9 @@
         return;
       }
       var reason = lineage.reasons[id];  // in generator/carry.py's words (generator/selfassess/data.py)
-      if (!fits(entry.answer, q)) {
-        reason += fill(lineage.not_fitting, { answer: entry.answer });
-        entry.answer = "";
-      }
+      var read = carriedAnswer(entry.answer, q);
+      if (read === null) { reason += fill(lineage.not_fitting, { answer: entry.answer }); }
+      entry.answer = read || "";
       entry.check_again = reason;
       answers[id] = entry;
       checkAgain.push(id);

@@ -399,16 +399,6 @@
 
   // --- rows (read.py) -----------------------------------------------------------------------------------
 
-  var UK_DATE = /^([0-9]{1,2})\/([0-9]{1,2})\/([0-9]{4})$/;
-
-  function isoDate(value) {
-    var m = UK_DATE.exec(value);
-    if (!m) { return value; }
-    var day = Number(m[1]), month = Number(m[2]), year = Number(m[3]);
-    var date = RULES.realDate(year, month, day);
-    return date ? RULES.isoDate(date) : value;
-  }
-
   function columnName(label) {
     var text = strip(label.replace(/\ufeff/g, "")).toLowerCase();
     var out = "";
@@ -429,7 +419,7 @@
     var row = {};
     ALL.forEach(function (name) { row[name] = strip(values[name] || ""); });
     UPPER_COLUMNS.forEach(function (name) { row[name] = row[name].toUpperCase(); });
-    row.action_due = isoDate(row.action_due);
+    row.action_due = RULES.forgivenDate(row.action_due);
     return row;
   }
 
@@ -620,7 +610,6 @@
     grouped: grouped,
     codePoints: codePoints,
     floatRepr: floatRepr,
-    isoDate: isoDate,
     readCsvRecords: readCsvRecords,
     parseJson: parseJson,
     cellText: cellText,

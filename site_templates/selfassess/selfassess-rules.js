@@ -62,6 +62,43 @@
     return match ? realDate(Number(match[1]), Number(match[2]), Number(match[3])) : null;
   }
 
+  var UK_DATE = /^([0-9]{1,2})\/([0-9]{1,2})\/([0-9]{4})$/;
+
+  /**
+   * A date written day first (31/12/2025) as YYYY-MM-DD, any other value unchanged (generator/returns/read.iso_date).
+   * @param {string} value
+   */
+  function forgivenDate(value) {
+    var match = UK_DATE.exec(value);
+    var date = match ? realDate(Number(match[3]), Number(match[2]), Number(match[1])) : null;
+    return date ? isoDate(date) : value;
+  }
+
+  /**
+   * A stripped, non-empty answer to `q` as the collector reads it (generator/answertypes.AnswerType.reader): the
+   * answer in the collector's spelling, and the collector's message code when it is refused ('' when accepted).
+   * @param {AnswerRule} q
+   * @param {string} value
+   * @returns {{value: string, problem: string}}
+   */
+  function readAnswer(q, value) {
+    var kind = q.answer_type.kind;
+    if (kind === "fixed") {
+      var found = q.answers.filter(function (a) { return casefold(a) === casefold(value); });
+      return found.length ? { value: found[found.length - 1], problem: "" } : { value: value, problem: "answer_not_allowed" };
+    }
+    if (kind === "number") {
+      var number = Number(value);
+      var outside = (q.minimum !== null && number < q.minimum) || (q.maximum !== null && number > q.maximum);
+      return { value: value, problem: !NUMBER.test(value) ? "answer_not_number" : (outside ? "answer_out_of_range" : "") };
+    }
+    if (kind === "date") {
+      var date = forgivenDate(value);
+      return { value: date, problem: parseIsoDate(date) ? "" : "answer_not_date" };
+    }
+    return { value: value, problem: "" };
+  }
+
   /** The computer's date today, as {year, month, day}. */
   function today() {
     var now = new Date();
@@ -104,6 +141,7 @@
 
   window.GPQS_RULES = {
     casefold: casefold, pad: pad, realDate: realDate, monthsBefore: monthsBefore, isoDate: isoDate, NUMBER: NUMBER,
-    parseIsoDate: parseIsoDate, today: today, joinWords: joinWords, flagsRisk: flagsRisk
+    parseIsoDate: parseIsoDate, today: today, joinWords: joinWords, flagsRisk: flagsRisk, forgivenDate: forgivenDate,
+    readAnswer: readAnswer
   };
 }(window));

@@ -142,8 +142,8 @@ test("typed date parts are read as the form reads them", () => {
   assert.deepEqual(plain(G.splitDate("2024-02-09")), { day: "9", month: "2", year: "2024" });
 });
 
-/** The answer carried forward to q from a return of the edition before, where q has changed: "" when it no longer
-    fits q (as generator/carry.fits decides), with Python's float() reading a number. */
+/** The answer carried forward to q from a return of the edition before, where q has changed: "" when the collector
+    would refuse it (as generator/carry.carried_answer decides), in the collector's spelling when it would take it. */
 function carried(q, answer) {
   const core = load(["selfassess-rules.js", "selfassess-core.js"], {
     questions: [q], form_messages: MESSAGES, action_plan_required: true,
@@ -156,12 +156,15 @@ function carried(q, answer) {
   return result.answers[q.question_id].answer;
 }
 
-test("carrying forward keeps a number within the bounds as Python's float reads it", () => {
+test("carrying forward keeps exactly the answers the collector takes, in its spelling", () => {
   const q = question("number", { minimum: 0, maximum: 2000 });
-  for (const fits of ["0", "2000", "1_000", "1e3"]) { assert.equal(carried(q, fits), fits); }
-  for (const beyond of ["2000.5", "-1", "nan", "inf", "ten"]) { assert.equal(carried(q, beyond), ""); }
+  for (const fits of ["0", "2000", "1000.5", "-0"]) { assert.equal(carried(q, fits), fits); }
+  for (const beyond of ["2000.5", "-1", "1_000", "1e3", "nan", "inf", "ten", " 12 3"]) { assert.equal(carried(q, beyond), ""); }
   const dated = question("date");
-  assert.equal(carried(dated, "20240229"), "20240229"); // date.fromisoformat reads the basic format
-  assert.equal(carried(dated, "2023-02-29"), "");
-  assert.equal(carried(question("fixed", { answers: ["yes", "no"] }), "Yes"), "");
+  assert.equal(carried(dated, "31/12/2025"), "2025-12-31"); // the collector forgives a day-first date
+  assert.equal(carried(dated, "2024-02-29"), "2024-02-29");
+  for (const wrong of ["20240229", "2023-02-29", "29/02/2023", "2024-2-29"]) { assert.equal(carried(dated, wrong), ""); }
+  const fixed = question("fixed", { answers: ["yes", "no"] });
+  assert.equal(carried(fixed, "Yes"), "yes");
+  assert.equal(carried(fixed, "maybe"), "");
 });
