@@ -46,6 +46,16 @@ def working_days(start: dt.date, end: dt.date) -> int:
     return days
 
 
+def due_by(start: dt.date, target: int) -> dt.date:
+    """The last day of first contact within ``target`` working days after ``start``."""
+    day = start
+    left = target
+    while left > 0:
+        day += dt.timedelta(days=1)
+        left -= day.weekday() < 5
+    return day
+
+
 def help_given(store: Path, edition: Edition, target: int = TARGET_WORKING_DAYS) -> list[HelpGiven] | None:
     """The help given in each domain of ``edition``, or None when the store keeps no support cases."""
     path = store / CASES_FILE
