@@ -69,6 +69,45 @@ def check_edition(edition: Edition, source: EditionSource) -> list[Problem]:
     problems += _unique_ids(edition, source)
     for domain in edition.domains:
         problems += _domain(domain, source.domains[domain.id], edition)
+    problems += _basis_and_severity(edition, source)
+    return problems
+
+
+def _basis_and_severity(edition: Edition, source: EditionSource) -> list[Problem]:
+    """Once an edition gives any standard a basis, every standard needs one; once it gives any question a
+    severity, every question that can flag a risk needs one (and only those may have one)."""
+    problems: list[Problem] = []
+    standards = [(domain, si, standard) for domain in edition.domains for si, standard in enumerate(domain.standards)]
+    if any(standard.basis is not None for _, _, standard in standards):
+        for domain, si, standard in standards:
+            if standard.basis is None:
+                doc = source.domains[domain.id]
+                problems.append(
+                    doc.problem(
+                        doc.at("standards", si, "id"),
+                        f"standard '{standard.id}' has no 'basis': other standards of this edition say what their "
+                        "expectation rests on, so every standard must",
+                    )
+                )
+    placed = list(_placed_questions(edition, source))
+    weighed = any(p.question.severity is not None for p in placed)
+    for p in placed:
+        q = p.question
+        if q.severity is not None and not q.can_flag_risk:
+            problems.append(
+                p.doc.problem(
+                    p.doc.at(*p.path, "severity"),
+                    f"'severity' is given, but no answer to question '{q.id}' flags a risk; remove it",
+                )
+            )
+        elif weighed and q.severity is None and q.can_flag_risk:
+            problems.append(
+                p.doc.problem(
+                    p.doc.at(*p.path, "id"),
+                    f"question '{q.id}' can flag a risk but has no 'severity' (high, medium or low): other questions "
+                    "of this edition have one, so every question that can flag a risk must",
+                )
+            )
     return problems
 
 
@@ -189,6 +228,8 @@ def _domain(domain: Domain, doc: Document, edition: Edition) -> list[Problem]:
             problems += _markdown(doc, (*at, "links", index), link.title, "title")
         problems += _markdown(doc, at, standard.guidance, "guidance")
         problems += _markdown(doc, at, standard.title, "title")
+        if standard.basis is not None:
+            problems += _markdown(doc, (*at, "basis"), standard.basis.source, "source")
         for index, item in enumerate(standard.evidence):
             problems += _markdown(doc, (*at, "evidence"), item, index)
         for qi, question in enumerate(standard.questions):
@@ -226,6 +267,8 @@ def _question(q: Question, doc: Document, at: tuple[str | int, ...]) -> list[Pro
             )
     for field in ("text", "help"):
         problems += _markdown(doc, at, getattr(q, field), field)
+    if q.basis is not None:
+        problems += _markdown(doc, (*at, "basis"), q.basis.source, "source")
     return problems
 
 

@@ -36,6 +36,12 @@ EDITION_ID = r"^[0-9]{4}-[0-9]{2}$"
 
 Text = Annotated[str, Field(min_length=1)]
 
+BasisKind = Literal["law", "contract", "cqc-guidance", "national-guidance", "good-practice", "icb-choice"]
+"""What an expectation rests on, from a legal duty down to the ICB's own choice."""
+
+Severity = Literal["high", "medium", "low"]
+"""How much a flagged answer weighs: one high-severity flag is enough to rate a domain red."""
+
 
 class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
@@ -49,6 +55,22 @@ class Link(_Node):
         description="Its address: an https:// URL.", examples=["https://www.cqc.org.uk/guidance-providers/gps"]
     )
     publisher: str = Field("", description="Who publishes it, such as 'NHS England' or 'UKHSA'.")
+
+
+class Basis(_Node):
+    """What an expectation rests on, so that a practice knows a legal duty from the ICB's own ask."""
+
+    kind: BasisKind = Field(
+        description=(
+            "law (an Act or regulations), contract (the GP contract), cqc-guidance (such as a named GP mythbuster), "
+            "national-guidance (NHS England, UKHSA, NICE, a royal college), good-practice (widely done, not required) "
+            "or icb-choice (this ICB's own expectation)."
+        )
+    )
+    source: Text = Field(
+        description="Which law, contract clause or guidance, named so that a reader can find it.",
+        examples=["Regulation 13 of the 2014 Regulations; Female Genital Mutilation Act 2003, section 5B"],
+    )
 
 
 class Question(_Node):
@@ -90,6 +112,16 @@ class Question(_Node):
         pattern=QUESTION_ID,
         description="The id of the question from an earlier edition that this one replaces, when its meaning changed.",
     )
+    severity: Severity | None = Field(
+        None,
+        description=(
+            "How much an answer that flags a risk weighs: high (a risk to patients' safety now, enough on its own "
+            "to rate the domain red), medium or low. Only for questions that can flag a risk."
+        ),
+    )
+    basis: Basis | None = Field(
+        None, description="What this question's expectation rests on, where it differs from its standard's basis."
+    )
 
     @property
     def allowed_answers(self) -> tuple[str, ...]:
@@ -122,7 +154,18 @@ class Standard(_Node):
         (), description="Ids of CQC quality statements (from references.yml) this standard bears on."
     )
     links: tuple[Link, ...] = Field((), description="National guidance a practice would read.")
+    basis: Basis | None = Field(
+        None,
+        description=(
+            "What the standard's expectation rests on. Once any standard of an edition has one, every standard of "
+            "that edition needs one."
+        ),
+    )
     questions: tuple[Question, ...] = Field(min_length=1, description="The questions a practice answers.")
+
+    def basis_of(self, question: Question) -> Basis | None:
+        """The basis of one of this standard's questions: its own, else the standard's."""
+        return question.basis or self.basis
 
 
 class SupportOffer(_Node):

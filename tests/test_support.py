@@ -127,3 +127,30 @@ def test_without_cases_the_report_has_no_help_figures(tmp_path: Path) -> None:
     from generator.report.helpgiven import help_given
 
     assert help_given(tmp_path, data.library().editions[data.CURRENT]) is None
+
+
+def test_the_target_is_the_icbs_to_choose(store: Path, tmp_path: Path) -> None:
+    """Beta's one request, contacted after 11 working days, is late against 10 days and in time against 11; the
+    report says which target it counted against."""
+    import datetime as dt
+
+    from generator.report.build import make
+    from generator.report.helpgiven import due_by, help_given
+
+    sync(store, data.library())
+    beta = next(c.id for c in cases(store) if c.domain_id == "beta")
+    update(store, beta, {"status": "contacted"}, at="2031-06-30T09:00:00Z")
+    edition = data.library().editions[data.CURRENT]
+    assert [h.within_target for h in help_given(store, edition, 11) or [] if h.domain_id == "beta"] == [1]
+    assert [h.within_target for h in help_given(store, edition, 10) or [] if h.domain_id == "beta"] == [0]
+    assert due_by(dt.date(2031, 6, 15), 10) == dt.date(2031, 6, 27)
+    assert due_by(dt.date(2031, 6, 15), 11) == dt.date(2031, 6, 30)
+    make(data.library(), data.CURRENT, store, tmp_path / "report", target_days=11, site=tmp_path / "site")
+    assert "first contact within 11 working days" in (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_list_says_when_first_contact_is_due(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["support", "--store", str(store), "--standards", str(data.FIXTURE)]
+    assert main([*args, "--target-days", "11", "list", "--domain", "beta"]) == 0
+    assert capsys.readouterr().out.rstrip("\n").split("\t")[-1] == "first contact due by 2031-06-30"
+    assert main([*args, "--target-days", "-1", "list"]) == 2

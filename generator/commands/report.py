@@ -44,6 +44,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--standards", type=Path, default=Path("standards"), help="the standards folder (default: standards)"
     )
+    parser.add_argument(
+        "--target-days",
+        type=int,
+        default=10,
+        metavar="DAYS",
+        help="the ICB's target for first contact on a support request, in working days (default: 10)",
+    )
     parser.add_argument("--icb", help="the ICB's code (such as QK1): keeps its active practices from an epraccur register")
     parser.add_argument(
         "--cqc",
@@ -66,6 +73,9 @@ def run(args: argparse.Namespace) -> int:
     from ..report.inputs import read_register
     from ..returns.register import RegisterError
 
+    if args.target_days < 0:
+        print("toolkit report: --target-days must be 0 or more working days", file=sys.stderr)
+        return 2
     out: Path = args.out or args.store / "report"
     around = outputs.places(args.standards, [args.store]) + outputs.store_parts(args.store)
     not_ours = outputs.check_folder(out, "report", around)
@@ -102,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
             previous_id=args.previous,
             cqc=args.cqc,
             places=listed.places if listed is not None else None,
+            target_days=args.target_days,
         )
     except ReportError as error:
         print(f"toolkit report: {error}", file=sys.stderr)

@@ -167,6 +167,7 @@ def make(
     site: Path = SITE,
     cqc: Sequence[Path] = (),
     places: Mapping[str, str] | None = None,
+    target_days: int = helpgiven.TARGET_WORKING_DAYS,
 ) -> Made:
     """Write the report on ``edition_id`` from the returns in ``store`` into ``out``.
 
@@ -197,7 +198,7 @@ def make(
         raise ReportError(str(error)) from None
     held = cqc_ratings(store, cqc)
     beside = cqcview.view(found, edition, held) if held else None
-    helped = helpgiven.help_given(store, edition)
+    helped = helpgiven.help_given(store, edition, target_days)
     laid_out = tables.tables(found, comparison.result, held[-1][1] if held else None, helped)
     timings.compute = time.perf_counter() - started
 
@@ -210,7 +211,7 @@ def make(
         workbook = Beside(
             partial(exports.write_workbook, laid_out, staging / exports.WORKBOOK, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
         )
-        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store), cqc=beside, helped=helped, places=places), encoding="utf-8")
+        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store), cqc=beside, helped=helped, places=places, help_target=target_days), encoding="utf-8")
         timings.html = time.perf_counter() - started
         for table in laid_out:
             exports.write_csv(table, staging)

@@ -308,6 +308,7 @@ def render(
     cqc: CqcView | None = None,
     helped: Sequence[HelpGiven] | None = None,
     places: Mapping[str, str] | None = None,
+    help_target: int = TARGET_WORKING_DAYS,
 ) -> str:
     """The report as one HTML document: the figures, and beside them the comparison with last year."""
     template = _environment().get_template("report.html.j2")
@@ -320,7 +321,7 @@ def render(
         cqc=cqc,
         helped=helped,
         missing_by_place=_by_place(missing, places or {}),
-        help_target=TARGET_WORKING_DAYS,
+        help_target=help_target,
         look_again_limit=LOOK_AGAIN_LIMIT,
         store=store,
         confidential=CONFIDENTIAL,
