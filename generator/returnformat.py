@@ -37,6 +37,9 @@ QUESTIONS_CSV_COLUMNS = (
     "required",
     "minimum",
     "maximum",
+    "severity",
+    "basis",
+    "basis_source",
 )
 
 
@@ -119,6 +122,7 @@ def questions_rows(edition: Edition) -> list[dict[str, str]]:
     """The rows of questions.csv: the edition's questions as open data."""
     rows = []
     for domain, standard, question in edition.questions():
+        basis = standard.basis_of(question) if standard else None
         rows.append(
             {
                 "domain_id": domain.id,
@@ -130,6 +134,9 @@ def questions_rows(edition: Edition) -> list[dict[str, str]]:
                 "required": "true" if question.required else "false",
                 "minimum": _number(question.minimum),
                 "maximum": _number(question.maximum),
+                "severity": question.severity or "",
+                "basis": basis.kind if basis else "",
+                "basis_source": basis.source if basis else "",
             }
         )
     return rows

@@ -77,12 +77,12 @@ def test_questions_csv_lists_options_required_and_bounds() -> None:
     data = returnfiles.questions_csv(load(MINIMAL))
     assert data.decode().splitlines() == [
         ",".join(QUESTIONS_CSV_COLUMNS),
-        "minimal,MN1,MN1.1,Is there a policy?,yes_no_partial_na,yes|partial|no|not applicable,true,,",
-        "minimal,MN1,MN1.2,What share of staff are trained?,number,,true,0,100",
-        "minimal,MN1,MN1.3,When was the policy reviewed?,date,,true,,",
-        "minimal,MN1,MN1.4,How are concerns recorded?,choice,Coded|Free text,true,,",
-        "minimal,MN1,MN1.5,Anything else?,text,,false,,",
-        "minimal,,MN0.1,Would your practice like support from the ICB with a minimal domain?,yes_no,yes|no,true,,",
+        "minimal,MN1,MN1.1,Is there a policy?,yes_no_partial_na,yes|partial|no|not applicable,true,,,,,",
+        "minimal,MN1,MN1.2,What share of staff are trained?,number,,true,0,100,,,",
+        "minimal,MN1,MN1.3,When was the policy reviewed?,date,,true,,,,,",
+        "minimal,MN1,MN1.4,How are concerns recorded?,choice,Coded|Free text,true,,,,,",
+        "minimal,MN1,MN1.5,Anything else?,text,,false,,,,,",
+        "minimal,,MN0.1,Would your practice like support from the ICB with a minimal domain?,yes_no,yes|no,true,,,,,",
     ]
 
 

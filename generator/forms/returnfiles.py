@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import Any, get_args
 
 from ..answertypes import TYPES
-from ..model import Edition
+from ..model import BasisKind, Edition, Severity
 from ..returnformat import ALL_COLUMNS, QUESTIONS_CSV_COLUMNS, questions_rows, table_schema
 from .example import example_rows
 
@@ -95,6 +95,26 @@ QUESTIONS_SCHEMA: dict[str, Any] = {
         },
         {"name": "minimum", "title": "Minimum", "description": "Number questions only.", "type": "number"},
         {"name": "maximum", "title": "Maximum", "description": "Number questions only.", "type": "number"},
+        {
+            "name": "severity",
+            "title": "Severity",
+            "description": "How much an answer that flags a risk weighs; empty where none can, or the edition gives none.",
+            "type": "string",
+            "constraints": {"enum": list(get_args(Severity))},
+        },
+        {
+            "name": "basis",
+            "title": "Basis",
+            "description": "What the expectation rests on; empty where the edition gives no basis.",
+            "type": "string",
+            "constraints": {"enum": list(get_args(BasisKind))},
+        },
+        {
+            "name": "basis_source",
+            "title": "Basis: source",
+            "description": "Which law, contract clause or guidance the expectation rests on.",
+            "type": "string",
+        },
     ],
     "primaryKey": ["question_id"],
     "missingValues": [""],

@@ -6,9 +6,26 @@ import datetime as dt
 
 from .. import answertypes
 from ..answertypes import listed, with_unit
-from ..model import Question
+from ..model import Basis, BasisKind, Question, Severity
 
-__all__ = ["answer", "date", "listed", "risk", "size"]
+__all__ = ["answer", "basis", "basis_kind", "date", "listed", "risk", "severity", "size"]
+
+BASIS_KINDS: dict[BasisKind, str] = {
+    "law": "Law",
+    "contract": "GP contract",
+    "cqc-guidance": "CQC guidance",
+    "national-guidance": "National guidance",
+    "good-practice": "Good practice",
+    "icb-choice": "The ICB's own choice",
+}
+"""How each kind of basis is named to a practice."""
+
+SEVERITIES: dict[Severity, str] = {
+    "high": "high: a risk to patients now; on its own it rates the domain red",
+    "medium": "medium",
+    "low": "low",
+}
+"""How each severity is described beside a question that can flag a risk."""
 
 
 def answer(question: Question) -> str:
@@ -29,6 +46,21 @@ def risk(question: Question) -> str:
         months = question.risk_older_than_months
         parts.append(f"a date more than {months} month{'' if months == 1 else 's'} before your return")
     return listed(parts)
+
+
+def basis_kind(value: Basis | None) -> str:
+    """The kind of a basis as a practice reads it, such as 'Law' or 'Good practice'; '' for none."""
+    return "" if value is None else BASIS_KINDS[value.kind]
+
+
+def basis(value: Basis | None) -> str:
+    """A basis in one line, such as 'Law: Regulation 13 of the 2014 Regulations'; '' for none."""
+    return "" if value is None else f"{BASIS_KINDS[value.kind]}: {value.source}"
+
+
+def severity(question: Question) -> str:
+    """How much a flag on the question weighs, such as 'medium'; '' where it has no severity."""
+    return "" if question.severity is None else SEVERITIES[question.severity]
 
 
 def size(size_bytes: int) -> str:
