@@ -154,3 +154,23 @@ def test_the_list_says_when_first_contact_is_due(store: Path, capsys: pytest.Cap
     assert main([*args, "--target-days", "11", "list", "--domain", "beta"]) == 0
     assert capsys.readouterr().out.rstrip("\n").split("\t")[-1] == "first contact due by 2031-06-30"
     assert main([*args, "--target-days", "-1", "list"]) == 2
+
+
+def test_without_the_option_the_target_is_the_settings(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """toolkit.yml beside the standards sets the target (here 11 working days); the option still wins."""
+    from generator.report.helpgiven import target_working_days
+
+    project = tmp_path / "project"
+    shutil.copytree(data.FIXTURE, project / "standards")
+    settings = (Path(__file__).parent.parent / "toolkit.yml").read_text(encoding="utf-8")
+    assert "target_working_days: 10" in settings
+    (project / "toolkit.yml").write_text(settings.replace("target_working_days: 10", "target_working_days: 11"))
+    assert target_working_days(project) == 11 and target_working_days(project, 3) == 3
+    assert target_working_days(tmp_path) == 10  # no settings here
+    args = ["support", "--store", str(store), "--standards", str(project / "standards")]
+    assert main([*args, "list", "--domain", "beta"]) == 0
+    assert capsys.readouterr().out.rstrip("\n").split("\t")[-1] == "first contact due by 2031-06-30"
+    assert main([*args, "--target-days", "10", "list", "--domain", "beta"]) == 0
+    assert capsys.readouterr().out.rstrip("\n").split("\t")[-1] == "first contact due by 2031-06-27"

@@ -47,11 +47,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target-days",
         type=int,
-        default=10,
+        default=None,
         metavar="DAYS",
-        help="the ICB's target for first contact on a support request, in working days (default: 10)",
+        help="the ICB's target for first contact on a support request, in working days (default: toolkit.yml's support: target_working_days, else 10)",
     )
-    parser.add_argument("--icb", help="the ICB's code (such as QK1): keeps its active practices from an epraccur register")
+    parser.add_argument(
+        "--icb", help="the ICB's code (such as QK1): keeps its active practices from an epraccur register"
+    )
     parser.add_argument(
         "--cqc",
         type=Path,
@@ -70,10 +72,11 @@ def run(args: argparse.Namespace) -> int:
     from ..check import check
     from ..problems import errors
     from ..report.build import ReportError, check_out, make
+    from ..report.helpgiven import target_working_days
     from ..report.inputs import read_register
     from ..returns.register import RegisterError
 
-    if args.target_days < 0:
+    if args.target_days is not None and args.target_days < 0:
         print("toolkit report: --target-days must be 0 or more working days", file=sys.stderr)
         return 2
     out: Path = args.out or args.store / "report"
@@ -112,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
             previous_id=args.previous,
             cqc=args.cqc,
             places=listed.places if listed is not None else None,
-            target_days=args.target_days,
+            target_days=target_working_days(args.standards.absolute().parent, args.target_days),
         )
     except ReportError as error:
         print(f"toolkit report: {error}", file=sys.stderr)

@@ -33,9 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target-days",
         type=int,
-        default=10,
+        default=None,
         metavar="DAYS",
-        help="the ICB's target for first contact, in working days (default: 10): the list shows when each new "
+        help="the ICB's target for first contact, in working days (default: toolkit.yml's support: target_working_days, else 10): the list shows when each new "
         "case's first contact is due",
     )
     actions = parser.add_subparsers(
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from ..load import load_library
-    from ..report.helpgiven import due_by
+    from ..report.helpgiven import due_by, target_working_days
     from ..support import SupportError, cases, history, sync, update
 
     if not (args.store / "ledger.sqlite").is_file():
@@ -85,11 +85,11 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if args.target_days < 0:
+    if args.target_days is not None and args.target_days < 0:
         print("toolkit support: --target-days must be 0 or more working days", file=sys.stderr)
         return 2
     try:
-        target: int = args.target_days
+        target = target_working_days(args.standards.absolute().parent, args.target_days)
         sync(args.store, load_library(args.standards).library)
         if args.action in ("export", "import"):
             return workbook(args)

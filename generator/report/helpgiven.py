@@ -46,6 +46,17 @@ def working_days(start: dt.date, end: dt.date) -> int:
     return days
 
 
+def target_working_days(project: Path, given: int | None = None) -> int:
+    """The first-contact target: ``given`` (a command's --target-days), else the ICB's settings (toolkit.yml's
+    ``support: target_working_days:`` in the ``project`` folder), else :data:`TARGET_WORKING_DAYS`."""
+    if given is not None:
+        return given
+    from ..settings import load_settings
+
+    settings, _ = load_settings(project)
+    return settings.support.target_working_days if settings is not None else TARGET_WORKING_DAYS
+
+
 def due_by(start: dt.date, target: int) -> dt.date:
     """The last day of first contact within ``target`` working days after ``start``."""
     day = start
