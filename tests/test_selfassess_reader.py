@@ -112,9 +112,12 @@ def json_documents() -> st.SearchStrategy[str]:
 
 
 def as_read(value: Any) -> Any:
-    """A JSON value with each number as the text the collector takes from it (an int exact, however long)."""
+    """A JSON value with each number as the text the collector takes from it (an int exact, however long), and its
+    text as the collector keeps it (a lone surrogate or NUL written out)."""
+    if isinstance(value, str):
+        return cell_text(value)
     if isinstance(value, dict):
-        return {k: as_read(v) for k, v in value.items()}
+        return {cell_text(k): as_read(v) for k, v in value.items()}
     if isinstance(value, list):
         return [as_read(v) for v in value]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -139,14 +142,22 @@ def test_json_is_read_as_the_collector_reads_it(page: Page, text: str) -> None:
             const R = GPQS_READ;
             const walk = (v) => Array.isArray(v) ? v.map(walk)
                 : v !== null && typeof v === "object" && "source" in v ? {number: R.cellText(v)}
-                : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]))
-                : v;
+                : v !== null && typeof v === "object"
+                    ? Object.fromEntries(Object.entries(v).map(([k, x]) => [R.cellText(k), walk(x)]))
+                : typeof v === "string" ? R.cellText(v) : v;
             const value = R.parseJson(t);
             return {value: value === null ? null : walk(value)};
         }""",
         text,
     )
     assert got == expected
+
+
+def test_odd_text_in_json_is_shown_as_the_collector_shows_it(page: Page) -> None:
+    """A lone surrogate or a NUL (which JSON can hold and nothing can write) is written out as its escape."""
+    text = json.dumps({"a": "\ud800", "b": "x\x00\udce9", "c": "\U0001f600"})
+    got = page.evaluate("(t) => { const v = GPQS_READ.parseJson(t); return [v.a, v.b, v.c].map(GPQS_READ.cellText); }", text)
+    assert got == ["\\ud800", "x\\x00\\xe9", "\U0001f600"]
 
 
 # --- whole returns, judged alike ---------------------------------------------------------------------------------

@@ -389,7 +389,18 @@
       var x = value.value;
       return Number.isFinite(x) && Number.isInteger(x) ? BigInt(x).toString() : floatRepr(x);
     }
-    return String(value);
+    return validText(String(value));
+  }
+
+  /** returns/text.valid_text: each NUL and lone surrogate written out as its escape ('\\x00', '\\ud800'; a byte
+      that was no UTF-8 as '\\xe9'), so that the page shows what the collector shows. */
+  function validText(text) {
+    // eslint-disable-next-line no-control-regex -- the NUL is what is looked for
+    return text.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, function (c) {
+      var code = c.charCodeAt(0);
+      if (code === 0) { return "\\x00"; }
+      return code >= 0xdc80 && code <= 0xdcff ? "\\x" + (code - 0xdc00).toString(16) : "\\u" + code.toString(16);
+    });
   }
 
   /** read._json_text: a value given once for the whole return; a list or a set of names is no text. */
