@@ -68,7 +68,7 @@ def check_edition(edition: Edition, source: EditionSource) -> list[Problem]:
     problems += _references(edition, source)
     problems += _unique_ids(edition, source)
     for domain in edition.domains:
-        problems += _domain(domain, source.domains[domain.id], edition)
+        problems += _domain(domain, source.domains[domain.id], edition, _contacts_written_in(source))
     problems += _basis_and_severity(edition, source)
     return problems
 
@@ -116,11 +116,13 @@ def _references(edition: Edition, source: EditionSource) -> list[Problem]:
     assert doc is not None
     problems: list[Problem] = []
     refs = edition.references
+    # Contacts are checked where they are written: here only when references.yml lists its own (else toolkit.yml's).
+    own_contacts = refs.contacts if isinstance(doc.data, dict) and "contacts" in doc.data else ()
     lists: tuple[tuple[str, str, list[str]], ...] = (
         ("key question", "key_questions", [k.id for k in refs.key_questions]),
         ("quality statement", "quality_statements", [s.id for s in refs.quality_statements]),
         ("regulation", "regulations", [r.id for r in refs.regulations]),
-        ("contact", "contacts", [c.id for c in refs.contacts]),
+        ("contact", "contacts", [c.id for c in own_contacts]),
     )
     for kind, field, ids in lists:
         seen: dict[str, int] = {}
@@ -133,7 +135,7 @@ def _references(edition: Edition, source: EditionSource) -> list[Problem]:
             seen.setdefault(ident, index)
     for index, regulation in enumerate(refs.regulations):
         problems += _url(doc, ("regulations", index, "url"), regulation.url)
-    for index, contact in enumerate(refs.contacts):
+    for index, contact in enumerate(own_contacts):
         if not EMAIL.match(contact.email):
             problems.append(
                 doc.problem(doc.at("contacts", index, "email"), f"'email' is not an email address: {contact.email!r}")
@@ -176,7 +178,13 @@ def _unique_ids(edition: Edition, source: EditionSource) -> list[Problem]:
     return problems
 
 
-def _domain(domain: Domain, doc: Document, edition: Edition) -> list[Problem]:
+def _contacts_written_in(source: EditionSource) -> str:
+    """Where an edition's contacts are written: its references.yml when it lists them, else toolkit.yml."""
+    data = source.references.data if source.references is not None else None
+    return "references.yml" if isinstance(data, dict) and "contacts" in data else "toolkit.yml 'contacts'"
+
+
+def _domain(domain: Domain, doc: Document, edition: Edition, contacts_in: str = "references.yml") -> list[Problem]:
     problems: list[Problem] = []
     refs = edition.references
     regulations = {r.id for r in refs.regulations}
@@ -193,7 +201,10 @@ def _domain(domain: Domain, doc: Document, edition: Edition) -> list[Problem]:
             problems.append(doc.problem(doc.at("regulations", index), _unknown("regulation", reg, regulations)))
     if edition.contact(domain.contact) is None:
         problems.append(
-            doc.problem(doc.at("contact"), _unknown("contact", domain.contact, {c.id for c in refs.contacts}))
+            doc.problem(
+                doc.at("contact"),
+                _unknown("contact", domain.contact, {c.id for c in refs.contacts}, contacts_in),
+            )
         )
     problems += _markdown(doc, (), domain.why_it_matters, "why_it_matters")
     problems += _markdown(doc, (), domain.summary, "summary")
@@ -272,12 +283,12 @@ def _question(q: Question, doc: Document, at: tuple[str | int, ...]) -> list[Pro
     return problems
 
 
-def _unknown(kind: str, ident: str, known: set[str]) -> str:
+def _unknown(kind: str, ident: str, known: set[str], where: str = "references.yml") -> str:
     import difflib
 
     close = difflib.get_close_matches(ident, sorted(known), n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown {kind} '{ident}'{hint}: define it in references.yml or use one that is there"
+    return f"unknown {kind} '{ident}'{hint}: define it in {where} or use one that is there"
 
 
 def _url(doc: Document, path: tuple[str | int, ...], url: str) -> list[Problem]:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .model import Domain, Edition, EditionInfo, Library, References
+from .model import Contact, Domain, Edition, EditionInfo, Library, References
 from .problems import Problem
 from .yamldoc import Document, read_file
 
@@ -84,8 +84,11 @@ def validate(doc: Document, model: type[M]) -> tuple[M | None, Document, list[Pr
         return None, doc, [describe(e, doc, model) for e in details]
 
 
-def load_edition(folder: Path) -> tuple[Edition | None, EditionSource, list[Problem]]:
-    """Load one edition folder: edition.yml, references.yml and domains/*.yml."""
+def load_edition(
+    folder: Path, contacts: tuple[Contact, ...] = ()
+) -> tuple[Edition | None, EditionSource, list[Problem]]:
+    """Load one edition folder: edition.yml, references.yml and domains/*.yml; ``contacts`` (the ICB's, from
+    toolkit.yml) are the edition's when its references.yml lists none."""
     source = EditionSource(folder)
     problems: list[Problem] = []
 
@@ -102,6 +105,8 @@ def load_edition(folder: Path) -> tuple[Edition | None, EditionSource, list[Prob
     if references_path.exists():
         references, source.references, found = load_model(references_path, References)
         problems += found
+        if references is not None and not references.contacts:
+            references = references.model_copy(update={"contacts": contacts})
     else:
         problems.append(Problem(display(references_path), 0, 0, "missing: every edition folder needs a references.yml"))
 
@@ -144,7 +149,10 @@ def load_edition(folder: Path) -> tuple[Edition | None, EditionSource, list[Prob
 
 
 def load_library(standards: Path) -> Loaded:
-    """Load every edition folder under ``standards``."""
+    """Load every edition folder under ``standards``, with the ICB's contacts from toolkit.yml beside it."""
+    from .settings import contacts_of
+
+    contacts = contacts_of(standards.parent)
     editions: dict[str, Edition] = {}
     sources: dict[str, EditionSource] = {}
     problems: list[Problem] = []
@@ -154,7 +162,7 @@ def load_library(standards: Path) -> Loaded:
     if not folders:
         problems.append(Problem(display(standards), 0, 0, "no edition folders in the standards folder"))
     for folder in folders:
-        edition, source, found = load_edition(folder)
+        edition, source, found = load_edition(folder, contacts)
         sources[folder.name] = source
         problems += found
         if edition is None:

@@ -267,7 +267,10 @@ class References(_Node):
     key_questions: tuple[KeyQuestion, ...] = Field(min_length=1, description="CQC's key questions.")
     quality_statements: tuple[QualityStatement, ...] = Field((), description="CQC's quality statements.")
     regulations: tuple[Regulation, ...] = Field(min_length=1, description="Regulations standards evidence.")
-    contacts: tuple[Contact, ...] = Field(min_length=1, description="ICB contacts who support practices.")
+    contacts: tuple[Contact, ...] = Field(
+        (),
+        description="ICB contacts who support practices. Leave out to use the contacts written once in toolkit.yml.",
+    )
 
 
 class EditionInfo(_Node):

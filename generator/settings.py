@@ -178,7 +178,7 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Problem]]:
     if not path.is_file():
         message = (
             f"missing: the ICB's settings file {SETTINGS_FILE} (its name, ODS code, contacts and where returns go) "
-            f"is not in {display(root.resolve()) or '.'}; write one as the README's 'Settings' section shows"
+            f"is not in {_folder(root)}; write one as the README's 'Settings' section shows"
         )
         return None, [Problem(shown, 0, 0, message)]
     doc, problems = read_file(path, shown)
@@ -188,8 +188,15 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Problem]]:
         return None, [doc.problem(doc.at(), "the file must be a mapping of keys to values (key: value lines)")]
     reader = _Reader(doc, root)
     settings = reader.settings(path)
-    problems = reader.problems
+    problems = sorted(reader.problems, key=lambda p: (p.line, p.column, p.message))
     return (None if errors(problems) else settings), problems
+
+
+def _folder(root: Path) -> str:
+    from .load import display
+
+    shown = display(root.resolve())
+    return "this folder" if shown in ("", ".") else shown
 
 
 def require_settings(root: Path) -> Settings:
@@ -250,6 +257,8 @@ class _Reader:
         self.doc = doc
         self.root = root
         self.problems: list[Problem] = []
+        self.absent: set[tuple[str, ...]] = set()
+        """Sections missing or not mappings: their keys are not reported again one by one."""
 
     def _problem(self, where: Location, message: str, severity: str = "error") -> None:
         self.problems.append(self.doc.problem(where, message, severity))
@@ -260,9 +269,11 @@ class _Reader:
             value = value.get(part) if isinstance(value, dict) else None
         if value is None and path:
             self._problem(self.doc.at(*path[:-1]), f"missing required key '{path[-1]}'")
+            self.absent.add(tuple(path))
             return {}
         if not isinstance(value, dict):
             self._problem(self.doc.at(*path), f"'{path[-1]}' must be a mapping of keys to values")
+            self.absent.add(tuple(path))
             return {}
         allowed = _KEYS[tuple(path)]
         for key in value:
@@ -275,7 +286,7 @@ class _Reader:
     def _text(self, mapping: dict[str, Any], *path: str, required: bool = True) -> str | None:
         value = mapping.get(path[-1])
         if value is None:
-            if required:
+            if required and tuple(path[:-1]) not in self.absent:
                 self._problem(self.doc.at(*path[:-1]), f"missing required key '{path[-1]}'")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -374,7 +385,7 @@ class _Reader:
             submission_url=self._url(returns_map, "returns", "submission_url", required=False),
             phone=self._text(returns_map, "returns", "phone", required=False) or "",
         )
-        if returns_map and "email" not in returns_map and "submission_url" not in returns_map:
+        if ("returns",) not in self.absent and not {"email", "submission_url"} & set(returns_map):
             self._problem(
                 self.doc.at("returns"), "'returns' must say where returns go: an 'email', a 'submission_url' or both"
             )

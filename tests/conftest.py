@@ -29,9 +29,11 @@ ROOT = Path(__file__).parent.parent
 
 @pytest.fixture
 def standards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A standards folder holding the minimal edition 2030-31; the working folder is its parent."""
+    """A standards folder holding the minimal edition 2030-31, with the test ICB's toolkit.yml beside it; the
+    working folder is its parent."""
     folder = tmp_path / "standards"
     shutil.copytree(FIXTURES / "minimal", folder / "2030-31")
+    shutil.copyfile(FIXTURES / "toolkit.yml", tmp_path / "toolkit.yml")
     monkeypatch.chdir(tmp_path)
     return folder
 

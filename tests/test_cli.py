@@ -62,7 +62,11 @@ def test_missing_standards_folder(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["check"]) == 1
-    assert capsys.readouterr().out == "standards:0:0: no standards folder here\n"
+    assert capsys.readouterr().out.splitlines() == [
+        "standards:0:0: no standards folder here",
+        "toolkit.yml:0:0: missing: the ICB's settings file toolkit.yml (its name, ODS code, contacts and where returns "
+        "go) is not in this folder; write one as the README's 'Settings' section shows",
+    ]
 
 
 def test_every_command_has_help_text() -> None:

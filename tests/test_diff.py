@@ -381,6 +381,7 @@ def _question_block(edition: Edition, question_id: str) -> str:
 def test_a_new_edition_from_the_default_one_changed_in_known_ways(default: Library, tmp_path: Path) -> None:
     standards = tmp_path / "standards"
     shutil.copytree(ROOT / "standards", standards)
+    shutil.copy(ROOT / "toolkit.yml", tmp_path / "toolkit.yml")
     new_edition(standards, "2026-27", "2025-26")
     current = default.editions["2025-26"]
     first, second = current.domains[0], current.domains[1]

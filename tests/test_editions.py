@@ -232,6 +232,7 @@ def test_toolkit_edition_refusals(small: Path, capsys: pytest.CaptureFixture[str
 def test_next_year_from_the_default_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     standards = tmp_path / "standards"
     shutil.copytree(ROOT / "standards", standards)
+    shutil.copy(ROOT / "toolkit.yml", tmp_path / "toolkit.yml")
     monkeypatch.chdir(tmp_path)
     _, before = check(standards)
     assert [p.format() for p in before if p.severity == "error"] == []

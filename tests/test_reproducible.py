@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-PROJECT = ("generator", "site_templates", "standards", "content", "mkdocs.yml", "schema")
+PROJECT = ("generator", "site_templates", "standards", "content", "mkdocs.yml", "toolkit.yml", "schema")
 
 
 def copy_project(to: Path) -> Path:

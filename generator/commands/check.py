@@ -1,4 +1,5 @@
-"""toolkit check: load every edition, report every problem as path:line:column: message.
+"""toolkit check: load every edition and the ICB's settings (toolkit.yml beside the standards folder), and
+report every problem as path:line:column: message.
 
 Example:
     toolkit check
@@ -30,8 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..check import check
     from ..problems import errors, summary
+    from ..settings import load_settings
 
     library, problems = check(args.standards)
+    _, settings_problems = load_settings(args.standards.parent)
+    problems = sorted(problems + settings_problems, key=lambda p: (p.path, p.line, p.column, p.message))
     if args.links:
         from ..links import check_links, find_links, link_problems
 
