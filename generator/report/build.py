@@ -199,7 +199,9 @@ def make(
     held = cqc_ratings(store, cqc)
     beside = cqcview.view(found, edition, held) if held else None
     helped = helpgiven.help_given(store, edition, target_days)
-    laid_out = tables.tables(found, comparison.result, held[-1][1] if held else None, helped)
+    laid_out = tables.tables(
+        found, comparison.result, held[-1][1] if held else None, helped, beside
+    )
     timings.compute = time.perf_counter() - started
 
     started = time.perf_counter()

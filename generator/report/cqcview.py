@@ -4,6 +4,9 @@
   share of practices rated good or outstanding overall, and the share rated inadequate, for the
   practices that sent a valid return and for those that did not. This is association, not proof of
   cause: the report says so beside it.
+* **Beside each practice**: its CQC overall and key-question ratings with the dates they were
+  published, and beside each key question its own ratings on the domains that bear on it (counted
+  red, amber and green), from the standards' mapping of domains to key questions.
 * **Look again**: a practice with a valid return whose own ratings on the domains that bear on one
   of CQC's key questions are all green while CQC rated that key question requires improvement or
   inadequate, or whose ratings there include a red while CQC rated it good or outstanding.
@@ -57,9 +60,37 @@ class LookAgain:
 
 
 @dataclass(frozen=True)
+class Against:
+    """One of CQC's ratings of a practice, and the practice's own ratings of the domains bearing on it."""
+
+    key_question: str
+    """'overall' or a key question as the ratings name it ('safe', …, 'well_led')."""
+    cqc: str | None
+    published: str
+    """YYYY-MM-DD, or '' when CQC has published no rating of it."""
+    red: int
+    amber: int
+    green: int
+    domains: str
+    """The bearing domains' codes with the practice's rating in each, such as 'SG red, IPC green'."""
+
+
+@dataclass(frozen=True)
+class PracticeBeside:
+    practice_code: str
+    practice_name: str
+    status: str
+    location_id: str
+    against: tuple[Against, ...]
+    """Overall first, then the five key questions in CQC's order."""
+
+
+@dataclass(frozen=True)
 class CqcView:
     years: tuple[Year, ...]
     look_again: tuple[LookAgain, ...]
+    beside: tuple[PracticeBeside, ...] = ()
+    """Each practice that CQC rates, in the figures' order."""
 
 
 def shares(codes: Sequence[str], ratings: Mapping[str, PracticeRatings]) -> Shares:
@@ -74,7 +105,47 @@ def view(figures: Figures, edition: Edition, history: Sequence[tuple[str, Mappin
     others = [p.practice_code for p in figures.practices if p.status != "valid"]
     years = tuple(Year(as_of, shares(returned, held), shares(others, held)) for as_of, held in history)
     newest = history[-1][1] if history else {}
-    return CqcView(years, tuple(look_again(figures, edition, newest)))
+    return CqcView(years, tuple(look_again(figures, edition, newest)), tuple(beside(figures, edition, newest)))
+
+
+def bearing_domains(edition: Edition) -> dict[str, list[int]]:
+    """For 'overall' and each key question, the indexes of the domains that bear on it (every domain for overall)."""
+    found = {"overall": list(range(len(edition.domains)))}
+    for kq in KEY_QUESTIONS:
+        found[kq] = [i for i, d in enumerate(edition.domains) if KEY_QUESTION_IDS[kq] in d.key_questions]
+    return found
+
+
+def beside(figures: Figures, edition: Edition, ratings: Mapping[str, PracticeRatings]) -> list[PracticeBeside]:
+    """Each practice CQC rates: CQC's ratings with their dates beside its own ratings of the bearing domains."""
+    bearing = bearing_domains(edition)
+    rows = []
+    for practice in figures.practices:
+        held = ratings.get(practice.practice_code)
+        if held is None:
+            continue
+        against = []
+        for kq in ("overall", *KEY_QUESTIONS):
+            own = [(figures.domains[i].code, practice.ratings[i]) for i in bearing[kq]]
+            given = [r for _, r in own if r != "none"]
+            day = held.dates.get(kq)
+            against.append(
+                Against(
+                    kq,
+                    held.ratings.get(kq),
+                    day.isoformat() if day is not None and held.ratings.get(kq) is not None else "",
+                    given.count("red"),
+                    given.count("amber"),
+                    given.count("green"),
+                    ", ".join(f"{code} {r}" for code, r in own if r != "none"),
+                )
+            )
+        rows.append(
+            PracticeBeside(
+                practice.practice_code, practice.practice_name, practice.status, held.location_id, tuple(against)
+            )
+        )
+    return rows
 
 
 def look_again(figures: Figures, edition: Edition, ratings: Mapping[str, PracticeRatings]) -> list[LookAgain]:

@@ -21,8 +21,9 @@ from .helpgiven import TARGET_WORKING_DAYS, HelpGiven
 from .inputs import Answer
 from .yearonyear import Comparison, YearOnYear
 
-LOOK_AGAIN_LIMIT = 200
-"""The most key questions the HTML lists to look at again (the page says when there are more)."""
+LOOK_AGAIN_LIMIT = 15
+"""The most key questions the HTML lists to look at again (the page says when there are more; cqc_look_again.csv
+holds them all)."""
 
 NO_COMPARISON = Comparison()
 """A report shown without a comparison with last year (and no reason given)."""
@@ -292,6 +293,17 @@ def _headline(figures: Figures, comparison: Comparison) -> dict[str, str]:
     return {"who": who, "where": where, "support": support, "better": better}
 
 
+CQC_SHORT = {"Outstanding": "O", "Good": "G", "Requires improvement": "RI", "Inadequate": "I"}
+CQC_TITLES = ("Overall", "Safe", "Effective", "Caring", "Responsive", "Well-led")
+
+
+def cqc_short(rating: str | None) -> Markup:
+    """A CQC rating in a table cell: its initials, its name on hover and for screen readers; a dash for none."""
+    if rating is None:
+        return Markup('<span aria-hidden="true">–</span><span class="sr">none published</span>')
+    return Markup('<abbr title="{0}">{1}</abbr>').format(rating, CQC_SHORT.get(rating, rating))
+
+
 RATING_CELLS: dict[str, str] = {
     r: f'<td class="rag {r}"><span aria-hidden="true">{"–" if r == "none" else r[0].upper()}</span>'
     f'<span class="sr">{rag.LABELS[r]}</span></td>'
@@ -319,6 +331,8 @@ def render(
         f=figures,
         comparison=comparison,
         cqc=cqc,
+        cqc_short=cqc_short,
+        cqc_titles=CQC_TITLES,
         helped=helped,
         missing_by_place=_by_place(missing, places or {}),
         help_target=help_target,

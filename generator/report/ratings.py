@@ -16,7 +16,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Mapping, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cqc import Rating, RatingsFile
@@ -58,6 +58,8 @@ class PracticeRatings:
     inherited: bool
     locations: int
     """How many CQC locations carry the practice's code."""
+    dates: Mapping[str, dt.date | None] = field(default_factory=dict)
+    """By domain: when that rating was published (key questions may be rated at other times than overall)."""
 
 
 def keep(store: Path, found: RatingsFile, source: str) -> str:
@@ -137,5 +139,6 @@ def by_practice(ratings: list[Rating]) -> dict[str, PracticeRatings]:
             published=whole.published if whole is not None else None,
             inherited=any(r.inherited for r in places[chosen]),
             locations=len(places),
+            dates={r.domain: r.published for r in places[chosen]},
         )
     return found

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .cqcview import Against, CqcView, PracticeBeside
 from .figures import SHARE_ANSWERS, Figures
 from .helpgiven import HelpGiven
 from .ratings import KEY_QUESTIONS, PracticeRatings
@@ -49,14 +50,60 @@ def tables(
     year_on_year: YearOnYear | None = None,
     ratings: Mapping[str, PracticeRatings] | None = None,
     helped: Sequence[HelpGiven] | None = None,
+    cqc: CqcView | None = None,
 ) -> list[Table]:
     """Every table of the report, in the order of the HTML: the figures', the help given on support requests
     when the store keeps cases (``help.csv``), the comparison's with last year, then CQC's ratings beside each
-    practice when the store keeps some (``cqc.csv``)."""
+    practice when the store keeps some (``cqc.csv``), each rating beside the practice's own ratings of the
+    domains bearing on it (``cqc_beside.csv``) and the key questions to look again at (``cqc_look_again.csv``)."""
     own = [make(figures) for make in FIGURE_TABLES]
     own += [_help(helped)] if helped is not None else []
     own += [make(year_on_year) for make in YEAR_TABLES] if year_on_year is not None else []
-    return own + ([_cqc(figures, ratings)] if ratings is not None else [])
+    own += [_cqc(figures, ratings)] if ratings is not None else []
+    return own + ([_cqc_beside(cqc.beside), _cqc_look_again(cqc)] if cqc is not None and ratings is not None else [])
+
+
+def _against(a: Against) -> tuple[Cell, ...]:
+    return (a.key_question, a.cqc or "", a.published, a.red, a.amber, a.green, a.domains)
+
+
+def _cqc_look_again(cqc: CqcView) -> Table:
+    return Table(
+        "cqc_look_again",
+        "Key questions where a practice's own ratings and CQC's disagree",
+        (
+            Column("practice_code", width=12),
+            Column("practice_name", width=30),
+            Column("key_question", width=14),
+            Column("own_ratings", width=50),
+            Column("cqc_rating", width=20),
+            Column("published", width=12),
+        ),
+        [(a.practice_code, a.practice_name, a.key_question, a.own, a.cqc, a.published) for a in cqc.look_again],
+    )
+
+
+def _cqc_beside(beside: Sequence[PracticeBeside]) -> Table:
+    """One row per practice CQC rates and rating (overall, then each key question): CQC's rating, when it was
+    published, and how many of the domains bearing on it the practice rated itself red, amber and green."""
+    return Table(
+        "cqc_beside",
+        "CQC ratings beside the practice's own",
+        (
+            Column("practice_code", width=12),
+            Column("practice_name", width=30),
+            Column("status", width=10),
+            Column("cqc_location_id", width=14),
+            Column("key_question", width=12),
+            Column("cqc_rating", width=20),
+            Column("published", width=12),
+            Column("own_red", "number", 8),
+            Column("own_amber", "number", 8),
+            Column("own_green", "number", 8),
+            Column("own_domains", width=50),
+        ),
+        [(b.practice_code, b.practice_name, b.status, b.location_id, *_against(a)) for b in beside for a in b.against],
+    )
 
 
 def _help(helped: Sequence[HelpGiven]) -> Table:
