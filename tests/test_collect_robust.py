@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.returns.read import MAX_ROWS, read_return
+from generator.returns.read import MAX_JSON_DEPTH, MAX_ROWS, read_return
 from generator.returns.store import LEDGER_FILE, Record, Store, put_raw
 from generator.returns.text import valid_data, valid_text
 
@@ -169,10 +169,19 @@ def test_a_csv_far_longer_than_a_return_is_refused_unread() -> None:
     assert at_the_limit.format == "csv" and len(at_the_limit.rows) == MAX_ROWS - 1
 
 
-def test_json_nested_too_deeply_is_a_problem_not_a_crash() -> None:
-    found = read_return(b"[" * 100_000 + b"]" * 100_000)
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 500, 100_000])
+def test_json_nested_too_deeply_is_a_problem_not_a_crash(depth: int) -> None:
+    found = read_return(b"[" * depth + b"]" * depth)
     assert [p.code for p in found.problems] == ["json_invalid"]
     assert "it is damaged, or it is not a file the online form exported" in found.problems[0].message
+
+
+def test_json_nested_to_the_limit_is_read() -> None:
+    inner = b'"x"'
+    for _ in range(MAX_JSON_DEPTH - 1):
+        inner = b"[" + inner + b"]"
+    found = read_return(b'{"format": "other", "nested": ' + inner + b"}")
+    assert [p.code for p in found.problems] == ["json_not_ours"]
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from generator.load import load_library
 from generator.model import Edition, Library, Question
 from generator.returnformat import ALL_COLUMNS, WORKBOOK_COLUMNS, number_text
 from generator.returns.messages import format_problem, grouped
-from generator.returns.read import cell_text, iso_date, read_return
+from generator.returns.read import MAX_JSON_DEPTH, cell_text, iso_date, read_return
 from generator.returns.validate import Rulebook, rulebook, validate
 from generator.risk import months_before, risk_test
 from generator.selfassess.render import section_files, write_section
@@ -158,6 +158,14 @@ def test_odd_text_in_json_is_shown_as_the_collector_shows_it(page: Page) -> None
     text = json.dumps({"a": "\ud800", "b": "x\x00\udce9", "c": "\U0001f600"})
     got = page.evaluate("(t) => { const v = GPQS_READ.parseJson(t); return [v.a, v.b, v.c].map(GPQS_READ.cellText); }", text)
     assert got == ["\\ud800", "x\\x00\\xe9", "\U0001f600"]
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH - 1, MAX_JSON_DEPTH, MAX_JSON_DEPTH + 1, 5_000])
+def test_json_nested_deeply_is_judged_as_the_collector_judges_it(page: Page, rules: Rulebook, depth: int) -> None:
+    """Both refuse JSON nested beyond the same limit, rather than wherever their parsers give up."""
+    nested = "[" * (depth - 1) + "]" * (depth - 1)
+    data = ('{"format": "gp-quality-return/1", "answers": [], "x": ' + nested + "}").encode()
+    assert_the_page_agrees(page, rules, data, generated=False)
 
 
 # --- whole returns, judged alike ---------------------------------------------------------------------------------

@@ -47,6 +47,9 @@ MAX_RATIO = 200
 """The most any member of a workbook may be compressed: ordinary XML compresses 5 to 20 times."""
 MAX_MEMBERS = 2_000
 """The most files a workbook's zip may hold."""
+MAX_JSON_DEPTH = 32
+"""The deepest a JSON file's lists and objects may nest: a return nests three deep. Deeper is no return, refused
+alike by the collector and by the browser (whose parsers would otherwise give up at different depths)."""
 MAX_ROWS = 10_000
 """The most rows a file may have (a CSV's lines, a sheet's rows, the JSON's answers): a return has one for each
 question, about 200, and the workbook's longest sheet about 250. Reading stops there, so a huge file inside the
@@ -338,7 +341,10 @@ def read_json(text: str) -> ReadReturn:
     found = ReadReturn("json", declared_once=True)
     try:
         data = json.loads(text, parse_constant=_no_constant)
+        readable = _nesting(data) <= MAX_JSON_DEPTH
     except (ValueError, RecursionError):  # not JSON (NaN and Infinity are not), or nested thousands deep
+        readable = False
+    if not readable:
         found.format = "unknown"
         found.problems.append(problem("json_invalid"))
         return found
@@ -381,6 +387,17 @@ def read_json(text: str) -> ReadReturn:
     if not found.rows and not found.problems:
         found.problems.append(problem("no_answers"))
     return found
+
+
+def _nesting(value: Any) -> int:
+    """How deep lists and objects nest in ``value`` (0 for a plain value), looked at no deeper than the limit."""
+    most, stack = 0, [(value, 1)]
+    while stack and most <= MAX_JSON_DEPTH:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            most = max(most, depth)
+            stack.extend((inner, depth + 1) for inner in (item.values() if isinstance(item, dict) else item))
+    return most
 
 
 def _no_constant(name: str) -> None:

@@ -18,6 +18,8 @@
   var FIELD_LIMIT = 131072;
   /** read.MAX_ROWS: a file of more rows (a CSV's records, a sheet's rows, the JSON's answers) is refused unread. */
   var MAX_ROWS = 10000;
+  /** read.MAX_JSON_DEPTH: JSON nested deeper than this is no return. */
+  var MAX_JSON_DEPTH = 32;
 
   // --- Python's idea of text --------------------------------------------------------------------
 
@@ -364,14 +366,29 @@
   /** JSON text → its value, numbers as PyNumber; null when it is no JSON. Where the browser tells a number's own
       digits (JSON.parse's source text), a whole number of any length is kept exact, as Python keeps it. */
   function parseJson(text) {
+    var data;
     try {
-      return JSON.parse(text, function (key, value, context) {
+      data = JSON.parse(text, function (key, value, context) {
         if (typeof value !== "number") { return value; }
         return new PyNumber(value, context && typeof context.source === "string" ? context.source : null);
       });
     } catch (error) {
       return null;
     }
+    return data === null || nesting(data) > MAX_JSON_DEPTH ? null : data;
+  }
+
+  /** read._nesting: how deep lists and objects nest in a value, looked at no deeper than the limit. */
+  function nesting(value) {
+    var most = 0, stack = [[value, 1]];
+    while (stack.length && most <= MAX_JSON_DEPTH) {
+      var top = stack.pop(), item = top[0], depth = top[1];
+      if (Array.isArray(item) || isMapping(item)) {
+        most = Math.max(most, depth);
+        Object.keys(item).forEach(function (k) { stack.push([item[k], depth + 1]); });
+      }
+    }
+    return most;
   }
 
   function isMapping(value) {
