@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import answertypes, markdown_safety
+from . import answertypes, markdown_safety, readability
 from .lineage import REWORDING_THRESHOLD, text_similarity
 from .load import EditionSource, Loaded, display, load_library
 from .model import Domain, Edition, Library, Question
@@ -31,8 +31,11 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def check_library(loaded: Loaded) -> list[Problem]:
     """Every problem of meaning in every edition, and across editions."""
     problems: list[Problem] = []
+    followed = {e.info.follows for e in loaded.library.editions.values()}
     for edition_id, edition in loaded.library.editions.items():
         problems += check_edition(edition, loaded.sources[edition_id])
+        if edition_id not in followed:  # an edition a later one follows is history: its wording stays as it was
+            problems += _readability(edition, loaded.sources[edition_id])
     problems += _across_editions(loaded.library, loaded.sources)
     return problems
 
@@ -70,6 +73,21 @@ def check_edition(edition: Edition, source: EditionSource) -> list[Problem]:
     for domain in edition.domains:
         problems += _domain(domain, source.domains[domain.id], edition, _contacts_written_in(source))
     problems += _basis_and_severity(edition, source)
+    return problems
+
+
+def _readability(edition: Edition, source: EditionSource) -> list[Problem]:
+    """Warnings of questions that are hard to read or answer, each placed at the field it is about (for an
+    edition that sets 'reading_ease_below')."""
+    threshold = edition.info.reading_ease_below
+    if threshold is None:
+        return []
+    known = frozenset(edition.info.known_abbreviations)
+    problems: list[Problem] = []
+    for placed in _placed_questions(edition, source):
+        for found in readability.findings(placed.question, threshold, known):
+            where = placed.doc.at(*placed.path, found.field)
+            problems.append(placed.doc.problem(where, found.message, "warning"))
     return problems
 
 

@@ -291,6 +291,26 @@ class EditionInfo(_Node):
     action_plan_required: bool = Field(
         False, description="Whether an answer that flags a risk must come with an action plan (else it is asked for)."
     )
+    reading_ease_below: float | None = Field(
+        None,
+        ge=0,
+        le=100,
+        description=(
+            "Set it to have toolkit check read each question as a practice would: it warns of a question whose "
+            "Flesch reading ease is below this (60 and above is plain English; below 30 is hard going even for "
+            "graduates), a very long sentence, several asks in one question, an abbreviation not spelled out, and "
+            "a question with no help text."
+        ),
+        examples=[50],
+    )
+    known_abbreviations: tuple[Text, ...] = Field(
+        (),
+        description=(
+            "Abbreviations the edition's readers know without explanation, such as CQC or DBS; toolkit check "
+            "warns of any other a question uses without spelling it out."
+        ),
+        examples=[["CQC", "ICB", "DBS"]],
+    )
     domains: tuple[Text, ...] = Field(
         min_length=1, description="The ids of the edition's domains, in the order practices see them."
     )
