@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 from . import answertypes, markdown_safety, readability
 from .lineage import REWORDING_THRESHOLD, text_similarity
 from .load import EditionSource, Loaded, display, load_library
-from .model import Domain, Edition, Library, Question
-from .problems import Problem
+from .model import Domain, Edition, Library, Question, Standard
+from .problems import Problem, errors
 from .yamldoc import MAX_BYTES, Document
 
 RAW_HTML = markdown_safety.RAW_HTML
@@ -59,6 +59,12 @@ class _Placed:
 
 
 def _placed_questions(edition: Edition, source: EditionSource) -> Iterator[_Placed]:
+    if source.places:  # an edition that builds on a core: each question where it was written, core or local
+        for _, standard, question in edition.questions():
+            if standard is not None:
+                doc, path = source.places[question.id]
+                yield _Placed(question, doc, path)
+        return
     for domain in edition.domains:
         doc = source.domains[domain.id]
         for si, standard in enumerate(domain.standards):
@@ -67,11 +73,14 @@ def _placed_questions(edition: Edition, source: EditionSource) -> Iterator[_Plac
 
 
 def check_edition(edition: Edition, source: EditionSource) -> list[Problem]:
+    if edition.local is not None:
+        return _overlay(edition, source)
     problems: list[Problem] = []
     problems += _references(edition, source)
     problems += _unique_ids(edition, source)
     for domain in edition.domains:
         problems += _domain(domain, source.domains[domain.id], edition, _contacts_written_in(source))
+        problems += _no_namespace(domain, source.domains[domain.id])
     problems += _basis_and_severity(edition, source)
     return problems
 
@@ -89,6 +98,99 @@ def _readability(edition: Edition, source: EditionSource) -> list[Problem]:
             where = placed.doc.at(*placed.path, found.field)
             problems.append(placed.doc.problem(where, found.message, "warning"))
     return problems
+
+
+def _overlay(edition: Edition, source: EditionSource) -> list[Problem]:
+    """An ICB's edition that builds on a core: the core checked as it is, then what is local, each in its own file."""
+    local, core, doc = edition.local, source.core_edition, source.overlay
+    assert local is not None and core is not None and source.core is not None and doc is not None
+    # The core's errors stop the build, so they are shown, in the core's files; its warnings are for its own editors.
+    problems = errors(check_edition(core, source.core))
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for index, contact in enumerate(data.get("contacts") or []):
+        email = contact.get("email") if isinstance(contact, dict) else None
+        if isinstance(email, str) and not EMAIL.match(email):
+            problems.append(
+                doc.problem(doc.at("contacts", index, "email"), f"'email' is not an email address: {email!r}")
+            )
+    for index, added in enumerate(data.get("standards") or []):
+        at: tuple[str | int, ...] = ("standards", index)
+        if not isinstance(added, dict):
+            continue
+        if isinstance(added.get("guidance"), str):
+            problems += _markdown(doc, at, added["guidance"], "guidance")
+        for ei, item in enumerate(added.get("evidence") or []):
+            problems += _markdown(doc, (*at, "evidence"), str(item), ei)
+        for li, link in enumerate(added.get("links") or []):
+            if isinstance(link, dict):
+                problems += _url(doc, (*at, "links", li, "url"), str(link.get("url", "")))
+                problems += _markdown(doc, (*at, "links", li), str(link.get("title", "")), "title")
+    contacts_in = f"toolkit.yml 'contacts' or {Path(doc.path).name} 'contacts'"
+    for domain in edition.domains:
+        if domain.id in local.ids:
+            problems += _domain(domain, source.domains[domain.id], edition, contacts_in)
+            continue
+        for standard in domain.standards:
+            if standard.id in local.ids:
+                place, at = source.places[standard.id]
+                problems += _standard(standard, place, at, domain, edition)
+    problems += _unique_local_ids(edition, source)
+    return problems
+
+
+def _unique_local_ids(edition: Edition, source: EditionSource) -> list[Problem]:
+    """Local ids given twice (a local id cannot match a core id: only local ids have a namespace)."""
+    local = edition.local
+    assert local is not None
+    problems: list[Problem] = []
+    seen: dict[str, tuple[Document, tuple[int, int]]] = {}
+    for doc in source.domain_files:  # local domain codes, which the merged edition keeps only once
+        code = doc.data.get("code") if isinstance(doc.data, dict) else None
+        if isinstance(code, str):
+            if code in seen:
+                other, where = seen[code]
+                problems.append(
+                    doc.problem(
+                        doc.at("code"),
+                        f"duplicate domain code '{code}': already used at {other.path}:{where[0]}:{where[1]}",
+                    )
+                )
+            seen.setdefault(code, (doc, doc.at("code")))
+    claimed: dict[str, tuple[Document, tuple[int, int]]] = {}
+    for domain in edition.domains:
+        for standard in domain.standards:
+            for ident, sub in ((standard.id, None), *((q.id, qi) for qi, q in enumerate(standard.questions))):
+                if ident not in local.ids:
+                    continue
+                doc, at = source.places[standard.id]
+                where = doc.at(*at, "id") if sub is None else doc.at(*at, "questions", sub, "id")
+                if ident in claimed:
+                    other, first = claimed[ident]
+                    kind = "standard" if sub is None else "question"
+                    problems.append(
+                        doc.problem(
+                            where, f"duplicate {kind} id '{ident}': already used at {other.path}:{first[0]}:{first[1]}"
+                        )
+                    )
+                claimed.setdefault(ident, (doc, where))
+    return problems
+
+
+def _no_namespace(domain: Domain, doc: Document) -> list[Problem]:
+    """Ids with a namespace (QK1-LD1.2) are for an ICB's local additions, in an edition that builds on a core."""
+    found: list[tuple[tuple[str | int, ...], str]] = [(("code",), domain.code)]
+    for si, standard in enumerate(domain.standards):
+        found.append((("standards", si, "id"), standard.id))
+        found += [(("standards", si, "questions", qi, "id"), q.id) for qi, q in enumerate(standard.questions)]
+    return [
+        doc.problem(
+            doc.at(*path),
+            f"'{ident}' has an ICB's namespace, which only the local additions of an edition that builds on a core "
+            "may have; core ids have none",
+        )
+        for path, ident in found
+        if "-" in ident
+    ]
 
 
 def _basis_and_severity(edition: Edition, source: EditionSource) -> list[Problem]:
@@ -206,7 +308,6 @@ def _domain(domain: Domain, doc: Document, edition: Edition, contacts_in: str = 
     problems: list[Problem] = []
     refs = edition.references
     regulations = {r.id for r in refs.regulations}
-    statements = {s.id for s in refs.quality_statements}
     key_questions = {k.id for k in refs.key_questions}
 
     for index, kq in enumerate(domain.key_questions):
@@ -229,48 +330,57 @@ def _domain(domain: Domain, doc: Document, edition: Edition, contacts_in: str = 
     problems += _markdown(doc, (), domain.title, "title")
 
     for si, standard in enumerate(domain.standards):
-        at = ("standards", si)
-        if re.fullmatch(r"[A-Z]+0", standard.id):
+        problems += _standard(standard, doc, ("standards", si), domain, edition)
+    return problems
+
+
+def _standard(
+    standard: Standard, doc: Document, at: tuple[str | int, ...], domain: Domain, edition: Edition
+) -> list[Problem]:
+    """One standard of ``domain``, written at ``at`` in ``doc``."""
+    problems: list[Problem] = []
+    refs = edition.references
+    regulations = {r.id for r in refs.regulations}
+    statements = {s.id for s in refs.quality_statements}
+    if re.fullmatch(r"(?:[A-Z][A-Z0-9]{2}-)?[A-Z]+0", standard.id):
+        problems.append(
+            doc.problem(doc.at(*at, "id"), f"'{standard.id}': number 0 is kept for the domain's support question")
+        )
+    for index, reg in enumerate(standard.regulations):
+        if reg not in regulations:
+            problems.append(doc.problem(doc.at(*at, "regulations", index), _unknown("regulation", reg, regulations)))
+        elif reg not in domain.regulations:
             problems.append(
-                doc.problem(doc.at(*at, "id"), f"'{standard.id}': number 0 is kept for the domain's support question")
+                doc.problem(
+                    doc.at(*at, "regulations", index),
+                    f"regulation '{reg}' is used by this standard but not listed in the domain's 'regulations'",
+                    "warning",
+                )
             )
-        for index, reg in enumerate(standard.regulations):
-            if reg not in regulations:
-                problems.append(
-                    doc.problem(doc.at(*at, "regulations", index), _unknown("regulation", reg, regulations))
+    for index, qs in enumerate(standard.quality_statements):
+        if qs not in statements:
+            problems.append(
+                doc.problem(doc.at(*at, "quality_statements", index), _unknown("quality statement", qs, statements))
+            )
+    for index, link in enumerate(standard.links):
+        problems += _url(doc, (*at, "links", index, "url"), link.url)
+        problems += _markdown(doc, (*at, "links", index), link.title, "title")
+    problems += _markdown(doc, at, standard.guidance, "guidance")
+    problems += _markdown(doc, at, standard.title, "title")
+    if standard.basis is not None:
+        problems += _markdown(doc, (*at, "basis"), standard.basis.source, "source")
+    for index, item in enumerate(standard.evidence):
+        problems += _markdown(doc, (*at, "evidence"), item, index)
+    for qi, question in enumerate(standard.questions):
+        qat = (*at, "questions", qi)
+        if not question.id.startswith(standard.id + "."):
+            problems.append(
+                doc.problem(
+                    doc.at(*qat, "id"),
+                    f"question id '{question.id}' must start with its standard's id '{standard.id}.'",
                 )
-            elif reg not in domain.regulations:
-                problems.append(
-                    doc.problem(
-                        doc.at(*at, "regulations", index),
-                        f"regulation '{reg}' is used by this standard but not listed in the domain's 'regulations'",
-                        "warning",
-                    )
-                )
-        for index, qs in enumerate(standard.quality_statements):
-            if qs not in statements:
-                problems.append(
-                    doc.problem(doc.at(*at, "quality_statements", index), _unknown("quality statement", qs, statements))
-                )
-        for index, link in enumerate(standard.links):
-            problems += _url(doc, (*at, "links", index, "url"), link.url)
-            problems += _markdown(doc, (*at, "links", index), link.title, "title")
-        problems += _markdown(doc, at, standard.guidance, "guidance")
-        problems += _markdown(doc, at, standard.title, "title")
-        if standard.basis is not None:
-            problems += _markdown(doc, (*at, "basis"), standard.basis.source, "source")
-        for index, item in enumerate(standard.evidence):
-            problems += _markdown(doc, (*at, "evidence"), item, index)
-        for qi, question in enumerate(standard.questions):
-            qat = (*at, "questions", qi)
-            if not question.id.startswith(standard.id + "."):
-                problems.append(
-                    doc.problem(
-                        doc.at(*qat, "id"),
-                        f"question id '{question.id}' must start with its standard's id '{standard.id}.'",
-                    )
-                )
-            problems += _question(question, doc, qat)
+            )
+        problems += _question(question, doc, qat)
     return problems
 
 
@@ -390,6 +500,8 @@ def _across_editions(library: Library, sources: dict[str, EditionSource]) -> lis
                 earlier_questions[question.id] = (older.id, question)
         for placed in _placed_questions(edition, source):
             q = placed.question
+            if edition.local is not None and q.id not in edition.local.ids:
+                continue  # a core question: its history is checked with the core's own editions
             if q.id in earlier_questions:
                 older_id, old = earlier_questions[q.id]
                 if old.type != q.type:

@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Check every edition of the standards and report each problem with its place.",
     ),
     "schema": ("generator.commands.schema", "Write the JSON Schema of the YAML files into schema/ for editors."),
+    "init": (
+        "generator.commands.init",
+        "Start a new ICB's project that builds on the core edition shipped with the toolkit.",
+    ),
     "build": ("generator.commands.build", "Check the standards, then build the guidance site into site/."),
     "serve": (
         "generator.commands.serve",
@@ -47,6 +51,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "support": (
         "generator.commands.support",
         "Work the practices' support requests as cases: list them, move one on with a note, see its history.",
+    ),
+    "remind": (
+        "generator.commands.remind",
+        "Write to each practice: reminders, corrections, acknowledgements of support requests and thanks.",
     ),
 }
 

@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 
 from .model import Contact, Domain, Edition, EditionInfo, Library, References
 from .problems import Problem
-from .yamldoc import Document, read_file
+from .yamldoc import Document, PathKey, read_file
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -37,6 +37,15 @@ class EditionSource:
     """Domain id → its document (for domains that loaded)."""
     domain_files: list[Document] = field(default_factory=list)
     """Every domain file read, loaded or not."""
+    places: dict[str, tuple[Document, PathKey]] = field(default_factory=dict)
+    """For an edition that builds on a core: domain, standard or question id → where it was written, core or local
+    (see ``overlay.py``); empty for other editions, whose items are where ``domains`` says."""
+    overlay: Document | None = None
+    """For an edition that builds on a core: its overlay.yml."""
+    core: EditionSource | None = None
+    """For an edition that builds on a core: the core edition's documents."""
+    core_edition: Edition | None = None
+    """For an edition that builds on a core: the core edition, as loaded."""
 
 
 @dataclass
@@ -99,6 +108,16 @@ def load_edition(
         problems += found
     else:
         problems.append(Problem(display(edition_path), 0, 0, "missing: every edition folder needs an edition.yml"))
+
+    if info is not None and source.edition is not None and info.builds_on is not None:
+        from .overlay import load_overlay
+
+        edition, found = load_overlay(folder, info, source, contacts)
+        return edition, source, problems + found
+    if info is not None and source.edition is not None and not info.domains:
+        doc = source.edition
+        message = "'domains' needs at least 1 item" if "domains" in doc.data else "missing required key 'domains'"
+        problems.append(doc.problem(doc.at("domains"), message))
 
     references: References | None = None
     references_path = folder / REFERENCES_FILE

@@ -28,9 +28,13 @@ KeyQuestionId = Literal["safe", "effective", "caring", "responsive", "well-led"]
 ANSWERS: dict[str, tuple[str, ...]] = answertypes.fixed_answers()
 """The fixed answers of the answer types that have them, as a return gives them."""
 
-QUESTION_ID = r"^[A-Z]{2,4}[0-9]{1,2}\.[0-9]{1,2}$"
-STANDARD_ID = r"^[A-Z]{2,4}[0-9]{1,2}$"
-DOMAIN_CODE = r"^[A-Z]{2,4}$"
+NAMESPACE = r"[A-Z][A-Z0-9]{2}"
+"""An ICB's namespace for its local ids: its ODS code, such as QK1. Core ids never have one."""
+_LOCAL = rf"(?:{NAMESPACE}-)?"
+QUESTION_ID = rf"^{_LOCAL}[A-Z]{{2,4}}[0-9]{{1,2}}\.[0-9]{{1,2}}$"
+STANDARD_ID = rf"^{_LOCAL}[A-Z]{{2,4}}[0-9]{{1,2}}$"
+DOMAIN_CODE = rf"^{_LOCAL}[A-Z]{{2,4}}$"
+CORE_NAME = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*/[0-9]{4}-[0-9]{2}$"
 SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 EDITION_ID = r"^[0-9]{4}-[0-9]{2}$"
 
@@ -111,6 +115,13 @@ class Question(_Node):
         None,
         pattern=QUESTION_ID,
         description="The id of the question from an earlier edition that this one replaces, when its meaning changed.",
+    )
+    required_for_every_icb: bool = Field(
+        False,
+        description=(
+            "In a core edition: every ICB that builds on the core must ask this question, so an ICB's overlay "
+            "cannot leave it out."
+        ),
     )
     severity: Severity | None = Field(
         None,
@@ -288,6 +299,15 @@ class EditionInfo(_Node):
         None, description="The date by which practices send their return, YYYY-MM-DD."
     )
     follows: str | None = Field(None, pattern=EDITION_ID, description="The id of the edition this one follows.")
+    builds_on: str | None = Field(
+        None,
+        pattern=CORE_NAME,
+        description=(
+            "For an ICB's edition: the core edition it builds on, as <core name>/<edition>; 'core' is the core that "
+            "comes with the toolkit. The edition then holds only what is local, in overlay.yml and domains/."
+        ),
+        examples=["core/2025-26"],
+    )
     action_plan_required: bool = Field(
         False, description="Whether an answer that flags a risk must come with an action plan (else it is asked for)."
     )
@@ -312,18 +332,100 @@ class EditionInfo(_Node):
         examples=[["CQC", "ICB", "DBS"]],
     )
     domains: tuple[Text, ...] = Field(
-        min_length=1, description="The ids of the edition's domains, in the order practices see them."
+        (),
+        description=(
+            "The ids of the edition's domains, in the order practices see them (required unless the edition builds "
+            "on a core; then the core's order is kept, with local domains last, unless listed here)."
+        ),
     )
+
+
+class StandardAdditions(_Node):
+    """An ICB's local additions to one standard of the core."""
+
+    id: str = Field(pattern=STANDARD_ID, description="The core standard's id.", examples=["SG1"])
+    guidance: str = Field(
+        "", description="Local guidance in Markdown, shown after the core's guidance as the ICB's own. No raw HTML."
+    )
+    evidence: tuple[Text, ...] = Field((), description="Local examples of evidence, listed after the core's.")
+    links: tuple[Link, ...] = Field((), description="Local links, listed after the core's (or instead of them).")
+    replace_links: bool = Field(False, description="Whether the local links replace the core standard's links.")
+
+
+class DomainAdditions(_Node):
+    """An ICB's local changes to one domain of the core."""
+
+    id: str = Field(pattern=SLUG, description="The core domain's id.", examples=["safeguarding"])
+    contact: Text | None = Field(
+        None, description="Id of the contact (from the core's references.yml or this overlay) who replaces the core's."
+    )
+    standards: tuple[Standard, ...] = Field(
+        (), description="Local standards added at the end of the domain, with ids in the ICB's namespace (QK1-SG9)."
+    )
+
+
+class Overlay(_Node):
+    """overlay.yml: what an ICB's edition changes in the core edition it builds on; only what is local."""
+
+    namespace: str = Field(
+        pattern=f"^{NAMESPACE}$",
+        description=(
+            "The ICB's ODS code, such as QK1. Every local domain code, standard id and question id starts with it "
+            "and a hyphen (QK1-LD1.2), and every local domain id with it in lower case (qk1-learning-disability), "
+            "so local ids never collide with the core's."
+        ),
+        examples=["QK1"],
+    )
+    leave_out: tuple[Text, ...] = Field(
+        (),
+        description=(
+            "Ids of core questions, standards or domains the ICB does not ask; not those the core marks "
+            "'required_for_every_icb'."
+        ),
+    )
+    contacts: tuple[Contact, ...] = Field(
+        (), description="Contacts replacing the core's contacts of the same id, or new ones for local domains."
+    )
+    domains: tuple[DomainAdditions, ...] = Field((), description="Local changes to core domains.")
+    standards: tuple[StandardAdditions, ...] = Field((), description="Local additions to core standards.")
+
+
+@dataclass(frozen=True)
+class LocalParts:
+    """What an ICB's edition adds to or takes from the core edition it builds on."""
+
+    builds_on: str
+    """The core edition, as <core name>/<edition>."""
+    namespace: str
+    """The ICB's namespace (its ODS code)."""
+    ids: frozenset[str]
+    """Ids of the local domains, standards and questions."""
+    guidance: dict[str, str]
+    """Core standard id → the ICB's own guidance, shown after the core's."""
+    core_guidance: dict[str, str]
+    """Core standard id → the core's guidance alone, for standards with local guidance."""
+    evidence: dict[str, tuple[str, ...]]
+    """Core standard id → the ICB's own evidence examples, listed after the core's."""
+    left_out: tuple[str, ...]
+    """Ids of the core questions, standards and domains the ICB does not ask."""
+
+    def is_local(self, ident: str) -> bool:
+        return ident in self.ids
 
 
 @dataclass(frozen=True)
 class Edition:
-    """A loaded edition: its edition.yml, its references and its domains in order."""
+    """A loaded edition: its edition.yml, its references and its domains in order.
+
+    An ICB's edition that builds on a core is the combined edition: the core's domains, standards
+    and questions with the ICB's local changes merged in; ``local`` says which parts are the ICB's.
+    """
 
     info: EditionInfo
     references: References
     domains: tuple[Domain, ...]
     folder: Path = field(compare=False)
+    local: LocalParts | None = field(default=None, compare=False)
 
     @property
     def id(self) -> str:

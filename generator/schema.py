@@ -8,11 +8,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model import Domain, EditionInfo, References
+from .model import Domain, EditionInfo, Overlay, References
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "domain.schema.json": Domain,
     "edition.schema.json": EditionInfo,
+    "overlay.schema.json": Overlay,
     "references.schema.json": References,
 }
 

@@ -50,12 +50,22 @@ def print_result(result: BuildResult, site: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..outputs import check_folder, places
+    from ..overlay_sources import site_sources
     from ..site.build import BuildOptions, build
 
     refused = check_folder(args.site, "site", places(args.standards))
     if refused:
         print(refused.format("build", "--site"), file=sys.stderr)
         return 2
-    result = build(BuildOptions(standards=args.standards, site=args.site, include_drafts=args.include_drafts))
+    sources = site_sources(args.standards.parent)  # an ICB's project made by toolkit init uses the toolkit's own
+    options = BuildOptions(
+        standards=args.standards,
+        site=args.site,
+        include_drafts=args.include_drafts,
+        config=sources.config,
+        content=sources.content,
+        templates=sources.templates,
+    )
+    result = build(options)
     print_result(result, args.site)
     return 0 if result.ok else 1
