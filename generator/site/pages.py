@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .. import paths
+from ..forms import returnfiles
 from ..model import Domain, Edition, Standard
 from ..selfassess.site import self_assessment
 from . import escape
@@ -164,11 +165,17 @@ def changes(context: PageContext, templates: Templates) -> list[Page]:
     return [Page(page, templates.render("changes.md.j2", page, values))]
 
 
+OPEN_DATA = frozenset({returnfiles.QUESTIONS, returnfiles.SCHEMA, returnfiles.DATAPACKAGE})
+"""The whole-edition files that are for the ICB and software, not for a practice answering: listed apart."""
+
+
 def downloads(context: PageContext, templates: Templates) -> list[Page]:
     page = "downloads.md"
+    whole = [d for d in context.downloads if d.domain_id is None]
     values = {
         **_common(context, page),
-        "whole": [d for d in context.downloads if d.domain_id is None],
+        "whole": [d for d in whole if d.path.name not in OPEN_DATA],
+        "open_data": [d for d in whole if d.path.name in OPEN_DATA],
         "by_domain": [
             (domain, [d for d in context.downloads if d.domain_id == domain.id]) for domain in context.edition.domains
         ],
