@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,16 +129,9 @@ class Settings:
         return edition.info.return_deadline
 
     def where_to_send(self, edition: Edition | None = None) -> str:
-        """One sentence: how and by when a practice sends its return, such as
-        'Send your return to x@y.nhs.uk, or with the online form's "Send to the ICB" button, by 30 September 2025.'"""
-        ways = []
-        if self.returns.email:
-            ways.append(f"by email to {self.returns.email}")
-        if self.returns.submission_url:
-            ways.append('with the online self-assessment\'s "Send to the ICB" button')
-        due = self.deadline(edition) if edition is not None else None
-        when = f" by {due.day} {due:%B %Y}" if due else ""
-        return f"Send your return to {self.icb.name} {' or '.join(ways)}{when}."
+        """One sentence: how and by when a practice sends its return, such as 'Send your return to NHS Example
+        Integrated Care Board by email to x@y.nhs.uk by 30 September 2025.'"""
+        return where_to_send(self.as_data(), self.deadline(edition) if edition is not None else None)
 
     def as_data(self) -> dict[str, Any]:
         """The settings practices may see, as plain data for templates and the online form."""
@@ -155,6 +149,17 @@ class Settings:
             "support_phone": self.support.phone,
             "support_target_working_days": self.support.target_working_days,
         }
+
+
+def where_to_send(icb: Mapping[str, Any], deadline: dt.date | None) -> str:
+    """How and by when a practice sends its return, from the settings as data (:meth:`Settings.as_data`)."""
+    ways = []
+    if icb.get("returns_email"):
+        ways.append(f"by email to {icb['returns_email']}")
+    if icb.get("submission_url"):
+        ways.append('with the online self-assessment\'s "Send to the ICB" button')
+    when = f" by {deadline.day} {deadline:%B %Y}" if deadline else ""
+    return f"Send your return to {icb['name']} {' or '.join(ways)}{when}."
 
 
 class SettingsError(Exception):

@@ -17,11 +17,13 @@ is ``SOURCE_DATE_EPOCH`` when it is set, else the edition's publication date.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Edition
+from ..settings import Settings
 from . import returnfiles
 from .cache import Cache, code_digest, edition_digest, key
 
@@ -72,39 +74,48 @@ def _write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def _pdfs(edition: Edition, cache: Cache, base: str, created: dt.datetime) -> dict[str, bytes]:
+def _pdfs(edition: Edition, cache: Cache, base: str, created: dt.datetime, icb: Settings | None) -> dict[str, bytes]:
     from . import pdf  # WeasyPrint itself is imported only if a PDF must be rendered
 
     names = [pdf.whole_name(edition)] + [pdf.domain_name(d) for d in edition.domains]
     entry = key(base, "pdf")
     files = cache.get(f"{edition.id}/pdf", entry, names)
     if files is None:
-        files = pdf.render_pdfs(edition, created.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        files = pdf.render_pdfs(edition, created.strftime("%Y-%m-%dT%H:%M:%SZ"), icb=icb)
         cache.put(f"{edition.id}/pdf", entry, files)
     return files
 
 
-def _workbook(edition: Edition, cache: Cache, base: str, created: dt.datetime) -> tuple[str, bytes]:
+def _workbook(
+    edition: Edition, cache: Cache, base: str, created: dt.datetime, icb: Settings | None
+) -> tuple[str, bytes]:
     from . import workbook
 
     name = workbook.workbook_name(edition)
     entry = key(base, "xlsx")
     files = cache.get(f"{edition.id}/xlsx", entry, [name])
     if files is None:
-        files = {name: workbook.render_workbook(edition, created)}
+        files = {name: workbook.render_workbook(edition, created, icb)}
         cache.put(f"{edition.id}/xlsx", entry, files)
     return name, files[name]
 
 
-def build_downloads(edition: Edition, out_dir: Path, cache_dir: Path) -> list[Download]:
-    """Write every download of ``edition`` into ``out_dir``; return them in the order a page lists them."""
+def build_downloads(
+    edition: Edition, out_dir: Path, cache_dir: Path, settings: Settings | None = None
+) -> list[Download]:
+    """Write every download of ``edition`` into ``out_dir``; return them in the order a page lists them.
+
+    ``settings`` (toolkit.yml) name the ICB on the forms and say where to send the return; without them the
+    forms name no ICB.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = Cache(cache_dir)
     created = stamp(edition)
-    base = key(code_digest(), edition_digest(edition), created.isoformat())
+    icb = json.dumps(settings.as_data(), sort_keys=True) if settings is not None else ""
+    base = key(code_digest(), edition_digest(edition), created.isoformat(), icb)
 
-    pdfs = _pdfs(edition, cache, base, created)
-    workbook_name, workbook_bytes = _workbook(edition, cache, base, created)
+    pdfs = _pdfs(edition, cache, base, created, settings)
+    workbook_name, workbook_bytes = _workbook(edition, cache, base, created, settings)
     whole_pdf = f"self-assessment-{edition.id}.pdf"
 
     written: list[tuple[str, bytes, str, str, str | None]] = [

@@ -22,13 +22,29 @@ from .. import answertypes
 from ..answertypes import number_text
 from ..model import Domain, Edition, Question
 from ..paths import anchor
+from ..settings import Settings
 from . import fonts
 from .templates import environment
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged and accessible: the public-sector accessibility rules cover published PDFs."""
 
-OWNER = "Integrated Care Board · Primary care quality team"
+PRODUCT = "GP Quality and Safety Toolkit"
+"""What the forms say they are from when no ICB's settings are given (a form built outside a project)."""
+
+
+def owner(icb: Settings | None) -> str:
+    """Who the form is from, as its cover and metadata say: the ICB and its team, from toolkit.yml."""
+    return icb.icb.owner if icb is not None else PRODUCT
+
+
+def howto(edition: Edition, icb: Settings | None) -> tuple[str, ...]:
+    """The cover's instructions, ending with where and by when to send the return (from toolkit.yml)."""
+    if icb is None:
+        return HOWTO
+    contact = f"Questions about the form: {icb.support.email}" + (f", {icb.support.phone}" if icb.support.phone else "")
+    return (*HOWTO, icb.where_to_send(edition), contact + ".")
+
 
 HOWTO = (
     "Work through the form at a practice meeting, or give each section to the lead for that area: "
@@ -130,20 +146,21 @@ def dates_line(edition: Edition) -> str:
     return " · ".join(parts)
 
 
-def form_html(edition: Edition, created: str | None) -> str:
+def form_html(edition: Edition, created: str | None, icb: Settings | None = None) -> str:
     """The HTML of the whole form: a cover, then every domain's section."""
     env = environment()
     context = {
         "title": f"Self-assessment form: {edition.info.title}",
         "description": f"The self-assessment form of {edition.info.title}, to print and fill in.",
-        "author": OWNER,
+        "author": owner(icb),
         "created": created,
         "css": env.loader.get_source(env, "print.css")[0] if env.loader else "",
-        "owner": OWNER,
+        "owner": owner(icb),
         "edition_title": edition.info.title,
         "dates": dates_line(edition),
         "footer": f"{edition.info.title} · {publication(edition)}",
-        "howto": HOWTO,
+        "howto": howto(edition, icb),
+        "send": icb.where_to_send(edition) if icb is not None else "",
         "domains": [domain_view(edition, d) for d in edition.domains],
     }
     return env.get_template("form.html.j2").render(context)
@@ -192,33 +209,35 @@ def _write_domains(jobs: list[tuple[str, int, int, str]]) -> dict[str, bytes]:
     return {name: _write(slice(first, last + 1), title) for name, first, last, title in jobs}
 
 
-def render_pdfs(edition: Edition, created: str | None, parallel: bool = True) -> dict[str, bytes]:
-    """Every PDF form of ``edition``, by file name: the whole edition's and each domain's."""
+def render_pdfs(
+    edition: Edition, created: str | None, parallel: bool = True, icb: Settings | None = None
+) -> dict[str, bytes]:
+    """Every PDF form of ``edition``, by file name: the whole edition's and each domain's, naming ``icb``."""
     # WeasyPrint makes a few hundred thousand objects and few reference cycles: the cyclic garbage
     # collector would walk them again and again, and after the fork below it would also copy every
     # page of memory into the writing process. Reference counting frees what is needed meanwhile.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _render_pdfs(edition, created, parallel)
+        return _render_pdfs(edition, created, parallel, icb)
     finally:
         if collecting:
             gc.enable()
 
 
-def lay_out(edition: Edition, created: str | None) -> Any:
+def lay_out(edition: Edition, created: str | None, icb: Settings | None = None) -> Any:
     """The whole form of ``edition`` laid out by WeasyPrint (a ``weasyprint.Document``), in the shipped fonts."""
     import weasyprint
 
-    html = form_html(edition, created)
+    html = form_html(edition, created, icb)
     document = weasyprint.HTML(string=html, url_fetcher=fonts.fetcher()).render(pdf_variant=PDF_VARIANT)
     document.metadata.lang = "en-GB"
     return document
 
 
-def _render_pdfs(edition: Edition, created: str | None, parallel: bool) -> dict[str, bytes]:
+def _render_pdfs(edition: Edition, created: str | None, parallel: bool, icb: Settings | None) -> dict[str, bytes]:
     global _LAID_OUT
-    document = lay_out(edition, created)
+    document = lay_out(edition, created, icb)
     jobs = [
         (
             domain_name(domain),

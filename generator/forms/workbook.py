@@ -22,7 +22,8 @@ from .. import answertypes
 from ..answertypes import FIRST_DAY, LAST_DAY, number_text
 from ..model import Domain, Edition, Question
 from ..returnformat import JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
-from .pdf import dates_line, risk_text
+from ..settings import Settings
+from .pdf import dates_line, owner, risk_text
 from .text import plain
 
 START_SHEET = "Start"
@@ -111,18 +112,19 @@ def _risk_formula(question: Question, cell: str) -> str | None:
 
 
 class _Builder:
-    def __init__(self, edition: Edition, created: dt.datetime) -> None:
+    def __init__(self, edition: Edition, created: dt.datetime, icb: Settings | None = None) -> None:
         import xlsxwriter
 
         self.edition = edition
+        self.icb = icb
         self.buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(self.buffer, {"in_memory": True, "strings_to_numbers": False})
         self.book.set_properties(
             {
                 "title": f"Self-assessment workbook: {edition.info.title}",
                 "subject": "GP practice self-assessment return",
-                "author": "Integrated Care Board",
-                "company": "Integrated Care Board",
+                "author": owner(icb),
+                "company": icb.icb.name if icb is not None else owner(icb),
                 "created": created,
                 "comments": f"Edition {edition.id}. Fill in and send as the return.",
             }
@@ -220,6 +222,8 @@ class _Builder:
             ws.write_string(row, 2, line, self.text)
             ws.set_row(row, 15 * _rows_for(line, 80))
             row += 1
+        if self.icb is not None:
+            row = self.sending(ws, row + 1, self.icb)
         row += 1
         ws.write_string(row, 1, "Sheets", self.subtitle)
         row += 1
@@ -232,6 +236,20 @@ class _Builder:
         ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
         ws.activate()
         ws.set_first_sheet()
+
+    def sending(self, ws: Any, row: int, icb: Settings) -> int:
+        """The Start sheet's 'Sending your return' block from toolkit.yml: where and by when, and whom to ask.
+        Returns the row after it."""
+        ws.write_string(row, 1, "Sending your return", self.subtitle)
+        lines = [icb.where_to_send(self.edition)]
+        ask = f"Questions about the return: {icb.icb.team}, {icb.icb.name}, {icb.support.email}"
+        lines.append(ask + (f", {icb.support.phone}." if icb.support.phone else "."))
+        for line in lines:
+            row += 1
+            ws.write_string(row, 1, "\u2022", self.text)
+            ws.write_string(row, 2, line, self.text)
+            ws.set_row(row, 15 * _rows_for(line, 80))
+        return row + 1
 
     def domain_sheet(self, domain: Domain, name: str) -> list[tuple[str, int]]:
         """Write one domain's sheet; return each question's id and the 1-based row of its answer."""
@@ -380,6 +398,6 @@ def _date_rule(title: str) -> dict[str, Any]:
     }
 
 
-def render_workbook(edition: Edition, created: dt.datetime) -> bytes:
-    """The workbook's bytes: the same for the same edition and ``created`` date."""
-    return _Builder(edition, created).build()
+def render_workbook(edition: Edition, created: dt.datetime, icb: Settings | None = None) -> bytes:
+    """The workbook's bytes: the same for the same edition, ``created`` date and ICB settings."""
+    return _Builder(edition, created, icb).build()

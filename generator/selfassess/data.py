@@ -97,8 +97,10 @@ def form_data(
     *,
     submission_url: str | None = None,
     check_pages: Mapping[str, str] | None = None,
+    icb: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The edition as the pages' scripts see it."""
+    """The edition as the pages' scripts see it; ``icb`` is the ICB's settings from toolkit.yml (``Settings.as_data``),
+    with ``where_to_send``, the sentence saying how and by when to send the return."""
     rules = question_rules(edition)
     questions = []
     for rule, (_, _, model) in zip(rules["questions"], edition.questions(), strict=True):
@@ -125,6 +127,7 @@ def form_data(
         "action_columns": list(ACTION_COLUMNS),
         "all_columns": list(ALL_COLUMNS),
         "submission_url": submission_url or None,
+        "icb": dict(icb) if icb else None,
         "domains": [
             {"id": d.id, "title": d.title, "page": domain_file(d), "questions": by_domain.get(d.id, [])}
             for d in edition.domains

@@ -200,6 +200,7 @@ def section_files(
     submission_url: str | None = None,
     check_pages: Mapping[str, str] | None = None,
     form: bool = True,
+    icb: Mapping[str, Any] | None = None,
 ) -> list[SectionFile]:
     """Every file of ``edition``'s self-assessment section, pages in navigation order, then the scripts and styles.
 
@@ -217,7 +218,7 @@ def section_files(
         raise SectionRefused(f"extra: submission_url must start with https:// (or http://); it is {submission_url!r}")
     library = library or Library({edition.id: edition})
     env = _environment()
-    data = form_data(edition, library, guidance_href, submission_url=submission_url, check_pages=check_pages)
+    data = form_data(edition, library, guidance_href, submission_url=submission_url, check_pages=check_pages, icb=icb)
     count = len(edition.domains)
     domains = [_domain_view(d, n, count, guidance_href) for n, d in enumerate(edition.domains, start=1)] if form else []
     common: dict[str, Any] = {
@@ -229,6 +230,7 @@ def section_files(
         "domains": domains,
         "submission_url": submission_url or "",
         "form": form,
+        "icb": icb or {},
     }
     files: list[SectionFile] = []
 

@@ -3,11 +3,12 @@
 The current edition (and a draft, when drafts are built) gets the whole section; an
 archived edition, which practices no longer answer, gets only its "check a return" page,
 so that a return naming it can still be checked against its own rules. ``extra:
-submission_url`` in mkdocs.yml, when set, adds the "Send to the ICB" button.
+submission_url`` (from toolkit.yml's ``returns``), when set, adds the "Send to the ICB" button.
 """
 
 from __future__ import annotations
 
+from ..settings import where_to_send
 from ..site.context import Page, PageContext
 from ..site.templates import TemplateProblem, Templates
 from .render import CHECK_RETURN, SECTION, SectionRefused, section_files
@@ -26,6 +27,9 @@ def self_assessment(context: PageContext, templates: Templates) -> list[Page]:
         if built is not context.target
     }
     url = context.extra.get("submission_url")
+    icb = context.extra.get("icb")
+    if isinstance(icb, dict):
+        icb = {**icb, "where_to_send": where_to_send(icb, context.edition.info.return_deadline)}
     try:
         files = section_files(
             context.edition,
@@ -33,6 +37,7 @@ def self_assessment(context: PageContext, templates: Templates) -> list[Page]:
             submission_url=str(url) if url else None,
             check_pages=check_pages,
             form=context.target.kind != "archived",
+            icb=icb if isinstance(icb, dict) else None,
         )
     except SectionRefused as refused:
         raise TemplateProblem(CONFIG_FILE, 0, str(refused)) from None

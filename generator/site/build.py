@@ -33,8 +33,9 @@ from ..load import display
 from ..model import Edition, Library
 from ..outputs import mark, not_replaceable, reason
 from ..problems import Problem, errors
+from ..settings import Settings, load_settings, settings_path
 from . import files, htmlguard, uptodate
-from .config import SettingsProblem, dump, edition_config, read_settings
+from .config import SettingsProblem, brand_assets, dump, edition_config, read_settings, with_icb
 from .mkdocs_build import SiteBuilderFailed, build_site
 from .pages import BuiltEdition, Kind, PageContext, navigation, render_pages
 from .redirects import redirect_pages
@@ -157,10 +158,14 @@ def _build(options: BuildOptions) -> BuildResult:
     if not_ours:
         return BuildResult([Problem(display(options.site), 0, 0, not_ours)])
     timer = _Timer()
+    # The ICB's settings (toolkit.yml beside the standards): a build that cannot name the ICB does not start.
+    icb, icb_problems = load_settings(options.standards.parent)
+    if icb is None:
+        return BuildResult(icb_problems)
     with timer.step("fingerprint"):
         stamp = uptodate.inputs(
             [options.standards, options.content, options.templates],
-            [options.config],
+            [options.config, settings_path(options.standards.parent), *([icb.icb.logo] if icb.icb.logo else [])],
             str(options.include_drafts),
             getattr(options.downloads, "__qualname__", ""),
         )
@@ -171,6 +176,7 @@ def _build(options: BuildOptions) -> BuildResult:
     uptodate.forget(options.work)
     with timer.step("check"), heap.loading():
         library, problems = check(options.standards, options.content)
+    problems = [*problems, *icb_problems]
     if errors(problems):
         return BuildResult(problems, seconds=timer.seconds)
     built = plan(library, options.include_drafts)
@@ -182,7 +188,7 @@ def _build(options: BuildOptions) -> BuildResult:
     options.site.resolve().parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{options.site.name}-new-", dir=options.site.resolve().parent))
     try:
-        reports = _build_into(staging, library, built, options, timer)
+        reports = _build_into(staging, library, built, options, timer, icb)
         with timer.step("assemble"):
             mark(staging, "site")
             try:
@@ -198,17 +204,17 @@ def _build(options: BuildOptions) -> BuildResult:
 
 
 def _build_into(
-    staging: Path, library: Library, built: list[BuiltEdition], options: BuildOptions, timer: _Timer
+    staging: Path, library: Library, built: list[BuiltEdition], options: BuildOptions, timer: _Timer, icb: Settings
 ) -> list[EditionReport]:
     try:
-        settings = read_settings(options.config)
+        settings = with_icb(read_settings(options.config), icb)
     except SettingsProblem as error:
         raise _Refused([error.problem]) from None
     templates = Templates(options.templates, options.content)
     downloads: dict[str, tuple[Download, ...]] = {}
     with timer.step("downloads"):
         for target in built:
-            downloads[target.edition.id] = _downloads(target.edition, staging, options)
+            downloads[target.edition.id] = _downloads(target.edition, staging, options, icb)
 
     root = next((b for b in built if not b.prefix), None)
     # Every edition's pages first, then the site builder: a page that cannot be rendered
@@ -216,7 +222,7 @@ def _build_into(
     # builder's leftovers around.
     prepared: list[_Prepared] = []
     with timer.step("pages"):
-        assets = _assets(options, templates)
+        assets = {**_assets(options, templates), **brand_assets(icb)}
         versions = _builder_versions()
         for target in built:
             context = PageContext(
@@ -307,13 +313,15 @@ def _prepare(
     return _Prepared(target, folder, stamp, len(pages), written)
 
 
-def _downloads(edition: Edition, staging: Path, options: BuildOptions) -> tuple[Download, ...]:
+def _downloads(edition: Edition, staging: Path, options: BuildOptions, icb: Settings) -> tuple[Download, ...]:
     from .. import paths
 
     if options.downloads is None:
+        from functools import partial
+
         from ..forms import build_downloads
 
-        builder: DownloadBuilder = build_downloads
+        builder: DownloadBuilder = partial(build_downloads, settings=icb)
     else:
         builder = options.downloads
     out_dir = staging / paths.downloads(edition.id)

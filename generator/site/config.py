@@ -17,7 +17,13 @@ import yaml
 
 from ..load import display
 from ..problems import Problem
+from ..settings import Settings
 from .pages import BuiltEdition
+
+BRAND_CSS = "assets/toolkit/brand.css"
+"""The stylesheet that sets the ICB's colour, written by the build from toolkit.yml."""
+LOGO = "assets/toolkit/logo"
+"""Where the ICB's logo goes in the site (its suffix added): a name the toolkit chooses, never the settings."""
 
 
 class SettingsProblem(Exception):
@@ -46,6 +52,52 @@ def read_settings(config_file: Path) -> dict[str, Any]:
     if not isinstance(settings, dict):
         raise SettingsProblem(Problem(shown, 1, 1, "the site settings must be a mapping of keys to values"))
     return settings
+
+
+def with_icb(config: dict[str, Any], icb: Settings) -> dict[str, Any]:
+    """mkdocs.yml's settings with the ICB's from toolkit.yml: its name, contacts and where returns go in ``extra``
+    (for the pages and the theme's footer), its name in the copyright line, its logo and colour."""
+    config = copy.deepcopy(config)
+    extra = dict(config.get("extra") or {})
+    extra.update(
+        icb=icb.as_data(),
+        icb_name=icb.icb.name,
+        icb_email=icb.support.email,
+        submission_url=icb.returns.submission_url,
+    )
+    config["extra"] = extra
+    config["site_author"] = f"{icb.icb.team}, {icb.icb.name}"
+    licence = str(config.get("copyright") or "").strip()
+    config["copyright"] = f"\u00a9 {icb.icb.name}." + (f" {licence}" if licence else "")
+    css = [str(c) for c in config.get("extra_css") or []]
+    config["extra_css"] = [*css, BRAND_CSS] if BRAND_CSS not in css else css
+    if icb.icb.logo is not None:
+        theme = config.get("theme", "material")
+        theme = dict(theme) if isinstance(theme, dict) else {"name": theme}
+        theme["logo"] = LOGO + icb.icb.logo.suffix.lower()
+        config["theme"] = theme
+    return config
+
+
+def brand_assets(icb: Settings) -> dict[str, bytes]:
+    """The docs files the ICB's branding adds: the colour as CSS custom properties, and the logo.
+
+    The colour is the theme's primary colour (header, and links on white); toolkit.yml's check has already
+    refused a colour on which white text falls short of WCAG AA's 4.5:1.
+    """
+    colour = icb.icb.colour
+    css = (
+        "/* The ICB's colour, from toolkit.yml: written by toolkit build. */\n"
+        '[data-md-color-primary="custom"] {\n'
+        f"  --toolkit-brand: {colour};\n"
+        f"  --md-primary-fg-color: {colour};\n"
+        f"  --md-typeset-a-color: {colour};\n"
+        "}\n"
+    )
+    found = {BRAND_CSS: css.encode()}
+    if icb.icb.logo is not None:
+        found[LOGO + icb.icb.logo.suffix.lower()] = icb.icb.logo.read_bytes()
+    return found
 
 
 def banner(built: BuiltEdition, current: BuiltEdition | None) -> dict[str, str] | None:
