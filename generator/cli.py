@@ -52,6 +52,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "generator.commands.support",
         "Work the practices' support requests as cases: list them, move one on with a note, see its history.",
     ),
+    "remind": (
+        "generator.commands.remind",
+        "Write to each practice: reminders, corrections, acknowledgements of support requests and thanks.",
+    ),
 }
 
 

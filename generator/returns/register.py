@@ -3,7 +3,9 @@
 A simple CSV has the columns ``practice_code,practice_name``, read as forgivingly as a
 return (UTF-8 with or without a byte order mark, else Windows-1252; column names in any
 case, ``ODS code`` or ``code`` for the code and ``name`` for the name). Its order is kept:
-status.csv lists practices in it.
+status.csv lists practices in it. Optional columns whose names start ``email`` (``email``,
+``email_2``, ``Email address``) give the addresses ``toolkit remind`` writes to; a cell may hold
+several, separated by ``;``.
 
 ``epraccur`` is the Organisation Data Service's file of GP practices (prescribing cost
 centres) as downloaded: a CSV with no header row and 27 columns, of which the toolkit reads
@@ -47,6 +49,8 @@ class Register:
     practices: dict[str, str] = field(default_factory=dict)
     places: dict[str, str] = field(default_factory=dict)
     left_out: dict[str, int] = field(default_factory=dict)
+    emails: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each practice's email addresses, from a simple CSV's email columns (none for a practice without)."""
 
 
 def read_register(path: Path, icb: str | None = None) -> dict[str, str]:
@@ -59,7 +63,7 @@ def read_register_file(path: Path, icb: str | None = None) -> Register:
     records = _records(path)
     if _is_epraccur(records):
         return _epraccur(path, records, icb)
-    return Register(_simple(path, records))
+    return Register(_simple(path, records), emails=_emails(records))
 
 
 def _is_epraccur(records: list[list[str]]) -> bool:
@@ -130,3 +134,18 @@ def _simple(path: Path, records: list[list[str]]) -> dict[str, str]:
         if code:
             register[code] = record[name_at].strip() if name_at is not None and name_at < len(record) else ""
     return register
+
+
+def _emails(records: list[list[str]]) -> dict[str, tuple[str, ...]]:
+    """Code → the addresses in the columns whose names start 'email', in column order, each once."""
+    names = [column_name(label) for label in records[0]]
+    code_at = next((names.index(c) for c in CODE_COLUMNS if c in names), 0)
+    columns = [i for i, name in enumerate(names) if name.startswith("email")]
+    found: dict[str, tuple[str, ...]] = {}
+    for record in records[1:]:
+        code = record[code_at].strip().upper() if code_at < len(record) else ""
+        cells = [record[i] for i in columns if i < len(record)]
+        addresses = dict.fromkeys(a.strip() for cell in cells for a in re.split(r"[;,]", cell) if a.strip())
+        if code and addresses:
+            found[code] = tuple(addresses)
+    return found
