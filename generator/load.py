@@ -114,6 +114,8 @@ def load_edition(
 
         edition, found = load_overlay(folder, info, source, contacts)
         return edition, source, problems + found
+    if source.edition is not None and isinstance(source.edition.data, dict) and "builds_on" in source.edition.data:
+        return None, source, problems  # builds on a core, but edition.yml has errors: nothing more to read
     if info is not None and source.edition is not None and not info.domains:
         doc = source.edition
         message = "'domains' needs at least 1 item" if "domains" in doc.data else "missing required key 'domains'"

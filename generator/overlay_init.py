@@ -57,7 +57,7 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def plan(name: str, code: str, core: Edition) -> dict[str, str]:
+def plan(name: str, code: str, core: Edition, dest: Path) -> dict[str, str]:
     """Path inside the project → text, for a new ICB called ``name`` with the ODS code ``code``."""
     edition_id = core.id
     builds_on = f"{SHIPPED_CORE_NAME}/{edition_id}"
@@ -81,7 +81,7 @@ support:
   phone: 0300 000 0000
 # register: registers/epraccur.csv    # NHS England's epraccur file, or the simple CSV of practices
 {contacts_yaml(core, name, slug)}""",
-        f"standards/{edition_id}/edition.yml": f"""# yaml-language-server: $schema={_schema_path("edition")}
+        f"standards/{edition_id}/edition.yml": f"""# yaml-language-server: $schema={_schema_path("edition", dest / "standards" / edition_id)}
 # {name}'s edition: the core edition {builds_on} with the ICB's own changes in {OVERLAY_FILE} and domains/.
 # To move to next year's core, start the next edition (toolkit edition new) and change builds_on.
 id: {edition_id}
@@ -89,7 +89,7 @@ title: {_quoted(core.info.title)}
 status: published
 {published}{deadline}builds_on: {builds_on}
 """,
-        f"standards/{edition_id}/{OVERLAY_FILE}": f"""# yaml-language-server: $schema={_schema_path("overlay")}
+        f"standards/{edition_id}/{OVERLAY_FILE}": f"""# yaml-language-server: $schema={_schema_path("overlay", dest / "standards" / edition_id)}
 # What {name} changes in the core edition {builds_on}: only what is local. See the README.
 namespace: {code}            # every local id starts with {code}- (domain ids with {slug}-)
 leave_out: []                # ids of core questions, standards or domains the ICB does not ask
@@ -126,8 +126,13 @@ def contacts_yaml(core: Edition, name: str, slug: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _schema_path(kind: str) -> str:
-    return (TOOLKIT_CORE.parent / "schema" / f"{kind}.schema.json").as_uri()
+def _schema_path(kind: str, folder: Path) -> str:
+    """The toolkit's JSON Schema of ``kind``, relative to ``folder`` (for editors' completion)."""
+    schema = TOOLKIT_CORE.parent / "schema" / f"{kind}.schema.json"
+    try:
+        return Path(os.path.relpath(schema, folder.resolve())).as_posix()
+    except ValueError:  # on another drive
+        return schema.as_uri()
 
 
 def readme(name: str, code: str, builds_on: str) -> str:
@@ -187,7 +192,7 @@ def make_project(dest: Path, name: str, code: str, core: Edition | None = None) 
     if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
         raise InitRefused(f"{dest} is not a folder; give a new folder, or an existing one without a project in it")
     core = core or newest_core()
-    files = plan(name, code, core)
+    files = plan(name, code, core, dest)
     there = [relative for relative in files if os.path.lexists(dest / relative)]
     if there:
         shown = ", ".join(there)
