@@ -306,13 +306,16 @@ def test_a_domain_page_lists_every_problem_and_puts_each_by_its_field(context: B
     page.click("#sa-continue")
     expect(page.locator("#sa-error-summary")).to_be_focused()
     assert summary_links(page) == [
-        ("Say what the practice will do about MN1.1", "#q-mn1-1-action"),
-        ("Say who will make sure the action on MN1.1 is done", "#q-mn1-1-owner"),
-        ("The date the action on MN1.1 is due must include a day and year", "#q-mn1-1-due"),
-        ("The answer to MN1.2 must be between 0 and 100", "#q-mn1-2"),
-        ("Select an answer to MN1.6", "#q-mn1-6"),
-        ("The date for MN1.7 must be a real date", "#q-mn1-7"),
-        ("Select an answer to MN0.1", "#q-mn0-1"),
+        ("Say what the practice will do about MN1.1 “Is there a policy?”", "#q-mn1-1-action"),
+        ("Say who will make sure the action on MN1.1 “Is there a policy?” is done", "#q-mn1-1-owner"),
+        ("The date the action on MN1.1 “Is there a policy?” is due must include a day and year", "#q-mn1-1-due"),
+        ("The answer to MN1.2 “What share of clinical staff are trained?” must be between 0 and 100", "#q-mn1-2"),
+        ("Select an answer to MN1.6 “How are safeguarding concerns recorded?”", "#q-mn1-6"),
+        ("The date for MN1.7 “When did the lead last attend training?” must be a real date", "#q-mn1-7"),
+        (
+            "Select an answer to MN0.1 “Would your practice like support from the ICB with a minimal domain?”",
+            "#q-mn0-1",
+        ),
     ]
     assert page.url.endswith("minimal.html")
     expect(page.locator("#q-mn1-2-error")).to_have_text("Error: The answer to MN1.2 must be between 0 and 100")
@@ -327,8 +330,10 @@ def test_a_domain_page_lists_every_problem_and_puts_each_by_its_field(context: B
     page.fill("#q-mn1-7", "")
     page.click("#sa-continue")
     messages = [text for text, _ in summary_links(page)]
-    assert "The answer to MN1.2 must be a number, like 12 or 12.5" in messages
-    assert "The date for MN1.7 must include a day" in messages
+    assert (
+        "The answer to MN1.2 “What share of clinical staff are trained?” must be a number, like 12 or 12.5" in messages
+    )
+    assert "The date for MN1.7 “When did the lead last attend training?” must include a day" in messages
 
     page.check("#q-mn1-1")  # yes: the action plan is no longer asked for, and hides
     expect(page.locator("#q-mn1-1-plan")).to_be_hidden()
@@ -349,7 +354,10 @@ def test_check_your_answers_shows_each_answer_with_a_change_link(context: Browse
     expect(row.locator("dd").first).to_contain_text('Comment: Course "Level 3", certificate filed')
     expect(page.locator('[data-value="MN1.2"]')).to_contain_text("95%")
     expect(page.locator('[data-value="PR1.1"]')).to_have_text("Not answered")
-    assert summary_links(page)[0] == ("Select an answer to PR1.1", "premises.html#q-pr1-1")
+    assert summary_links(page)[0] == (
+        "Not started: answer the 4 required questions in Premises and fire safety",
+        "premises.html",
+    )
     expect(page.locator("#sa-export-status")).to_contain_text("Your return is not finished")
     page.click('[data-question="MN1.2"] a')
     page.wait_for_url("**/minimal.html#q-mn1-2")
@@ -385,7 +393,7 @@ def test_the_exported_csv_and_json_are_accepted_by_toolkit_collect(
     page.goto((site / "check-answers.html").as_uri())
     expect(page.locator("#sa-error-summary")).to_be_hidden()
     expect(page.locator("#sa-export-status")).to_have_text(
-        "Your return is complete. Download it to send to the ICB or to keep a copy."
+        "Your return is complete. Send it to the ICB, or download it to email it or keep a copy."
     )
     saved = []
     for button in ("#sa-download-csv", "#sa-download-json"):
@@ -616,7 +624,10 @@ def test_last_years_return_is_carried_forward_as_toolkit_carry_forward_does(
     )
     assert page.input_value("#q-mn1-2") == "95"
     page.click("#sa-continue")
-    assert ("Check the answer carried forward to MN1.2, then keep it or change it", "#q-mn1-2") in summary_links(page)
+    assert (
+        "Check the answer carried forward to MN1.2 “What share of clinical staff are trained?”, then keep it or change it",
+        "#q-mn1-2",
+    ) in summary_links(page)
     page.click('[data-keep="MN1.2"]')
     expect(page.locator("#q-mn1-2-check-again")).to_be_hidden()
     page.check("#q-mn1-6")  # answering clears the mark too

@@ -310,6 +310,7 @@
   if (!root || root.getAttribute("data-sa-page") !== "check-a-return") { return; }
   var input = /** @type {HTMLInputElement} */ (document.getElementById("sa-check-file"));
   var result = document.getElementById("sa-check-result");
+  var VERDICTS = ["sa-verdict--accept", "sa-verdict--reject", "sa-verdict--other"];
 
   function element(tag, attributes, text) {
     var node = document.createElement(tag);
@@ -318,17 +319,43 @@
     return node;
   }
 
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
-  function show(name, verdict) {
+  /** One problem as a list item: the collector's line (the same words never repeated, its rows together), and its guidance. */
+  function problemItem(name, pair) {
+    var p = pair[0];
+    var item = element("li", { "class": p.severity === "warning" ? "sa-problem sa-problem--warning" : "sa-problem" });
+    item.appendChild(element("span", { "class": "sa-problem__text" }, formatProblem(name, p, pair[1])));
+    if (p.question_id && p.guidance) {
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(element("a", { href: p.guidance }, "Guidance for " + p.question_id));
+    }
+    return item;
+  }
+
+  /** Fill one of the two lists (problems to put right, warnings to look at) and show it only when it has any. */
+  function fillList(name, pairs, listId, sectionId, headingId, heading) {
+    var list = document.getElementById(listId);
+    clear(list);
+    pairs.forEach(function (pair) { list.appendChild(problemItem(name, pair)); });
+    document.getElementById(headingId).textContent = heading;
+    document.getElementById(sectionId).hidden = pairs.length === 0;
+  }
+
+  /** The verdict panel, then the problems to put right, then the warnings: each problem once, with all its rows. */
+  function show(name, verdict, focus) {
     var title = document.getElementById("sa-check-title");
     var summary = document.getElementById("sa-check-summary");
-    var list = document.getElementById("sa-check-problems");
-    while (list.firstChild) { list.removeChild(list.firstChild); }
-    while (summary.firstChild) { summary.removeChild(summary.firstChild); }
-    var errors = verdict.problems.filter(function (p) { return p.severity === "error"; }).length;
-    var warnings = verdict.problems.length - errors;
+    var panel = document.getElementById("sa-check-verdict");
+    clear(summary);
+    var pairs = grouped(verdict.problems);
+    var errors = pairs.filter(function (pair) { return pair[0].severity === "error"; });
+    var warnings = pairs.filter(function (pair) { return pair[0].severity !== "error"; });
+    var look;
     if (verdict.status === "other") {
+      look = "sa-verdict--other";
       title.textContent = "This return is for another edition";
       summary.appendChild(document.createTextNode(name + " is a return for " + verdict.edition + ". This page checks " +
         "returns for " + D.edition + ". "));
@@ -338,35 +365,41 @@
         summary.appendChild(document.createTextNode("."));
       }
     } else if (verdict.problems.length === 0) {
+      look = "sa-verdict--accept";
       title.textContent = "No problems found";
       summary.textContent = name + " is a complete return for " + verdict.practice_code + " that the ICB's collector " +
         "would accept.";
     } else {
-      title.textContent = errors ? "The collector would not accept this return" : "The collector would accept this return";
-      summary.textContent = name + ": " + (errors ? plural(errors, "problem", "problems") + " to put right" : "") +
-        (errors && warnings ? " and " : "") + (warnings ? plural(warnings, "warning", "warnings") + " to look at" : "") + ".";
+      look = errors.length ? "sa-verdict--reject" : "sa-verdict--accept";
+      title.textContent = errors.length ? "The collector would not accept this return" :
+        "The collector would accept this return";
+      summary.textContent = name + ": " + (errors.length ? plural(errors.length, "problem", "problems") + " to put right" : "") +
+        (errors.length && warnings.length ? " and " : "") +
+        (warnings.length ? plural(warnings.length, "warning", "warnings") + " to look at" : "") + ".";
     }
-    grouped(verdict.problems).forEach(function (pair) {
-      var p = pair[0];
-      var item = element("li", { "class": p.severity === "warning" ? "sa-problem sa-problem--warning" : "sa-problem" });
-      item.appendChild(element("span", { "class": "sa-problem__text" }, formatProblem(name, p, pair[1])));
-      if (p.question_id && p.guidance) {
-        item.appendChild(document.createTextNode(" "));
-        item.appendChild(element("a", { href: p.guidance }, "Guidance for " + p.question_id));
-      }
-      list.appendChild(item);
-    });
+    VERDICTS.forEach(function (kind) { panel.classList.toggle(kind, kind === look); });
+    fillList(name, errors, "sa-check-problems", "sa-check-errors", "sa-check-errors-heading",
+      plural(errors.length, "problem", "problems") + " to put right before you send it");
+    fillList(name, warnings, "sa-check-warnings", "sa-check-warnings-section", "sa-check-warnings-heading",
+      plural(warnings.length, "warning", "warnings") + " to look at: the ICB would still accept the return");
     result.hidden = false;
-    result.focus();
+    if (focus) { result.focus(); }
   }
 
-  input.addEventListener("change", function () {
+  /** Read and check the file chosen now; `focus` moves to the verdict (not when the page is only coming back). */
+  function checkChosen(focus) {
     var file = input.files && input.files[0];
     if (!file) { return; }
     file.arrayBuffer().then(function (buffer) {
       return checkBytes(new Uint8Array(buffer), RULES.today());
     }).then(function (verdict) {
-      show(file.name, verdict);
+      show(file.name, verdict, focus);
     });
+  }
+
+  input.addEventListener("change", function () { checkChosen(true); });
+  // Back from a guidance link: the browser keeps the chosen file but not what the page showed, so check it again.
+  window.addEventListener("pageshow", function () {
+    if (result.hidden) { checkChosen(false); }
   });
 }(window, document));

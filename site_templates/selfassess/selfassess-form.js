@@ -8,6 +8,7 @@
 
   var G = window.GPQS;
   var D = G.data;
+  var RULES = window.GPQS_RULES;
   var root = document.getElementById("sa");
   if (!root || !G) { return; }
   var kind = root.getAttribute("data-sa-page");
@@ -46,6 +47,133 @@
   function kept(ok) {
     show(byId("sa-storage-warning"), !ok);
     return ok;
+  }
+
+  /** A question by its id and its words, for a message read away from the question: 'SG1.2 “Does the practice…”'. */
+  function questionName(q) {
+    var words = String(q.text || "").trim();
+    if (words.length > 90) { words = words.slice(0, 90).replace(/\s+\S*$/, "") + "\u2026"; }
+    return words ? q.question_id + " \u201c" + words + "\u201d" : q.question_id;
+  }
+
+  /** A problem's message with its question named by its words as well as its id. */
+  function namedMessage(q, message) {
+    var at = message.indexOf(q.question_id);
+    return at < 0 ? message : message.slice(0, at) + questionName(q) + message.slice(at + q.question_id.length);
+  }
+
+  // --- a message for the next page (GOV.UK confirmation after a save) ------------------------------------
+
+  var FLASH_KEY = D.storage_prefix + "/" + D.edition + "/next-page-message";
+
+  /** Keep a confirmation for the page the practice goes to next (this tab only). */
+  function flashNext(message) {
+    try { window.sessionStorage.setItem(FLASH_KEY, JSON.stringify(message)); } catch (error) { /* not kept: no message */ }
+  }
+
+  /** The confirmation left by the page before, once. */
+  function takeFlash() {
+    try {
+      var text = window.sessionStorage.getItem(FLASH_KEY);
+      window.sessionStorage.removeItem(FLASH_KEY);
+      return text ? JSON.parse(text) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  /** A GOV.UK notification banner: a heading saying what happened, then what to do next. */
+  function notifyDone(heading, lines) {
+    var note = byId("sa-notification");
+    if (!note) { return; }
+    empty(note);
+    note.appendChild(element("h2", { "class": "sa-notification__heading" }, heading));
+    (lines || []).forEach(function (line) {
+      var p = element("p", {});
+      (Array.isArray(line) ? line : [line]).forEach(function (part) {
+        p.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+      });
+      note.appendChild(p);
+    });
+    show(note, true);
+    focusOn(note);
+  }
+
+  function showFlash() {
+    var flash = takeFlash();
+    if (flash && flash.heading) { notifyDone(flash.heading, flash.lines); }
+  }
+
+  // --- how and where to send the return -------------------------------------------------------------------
+
+  /** The guidance page that gives the ICB's address for returns, from the self-assessment's pages. */
+  var HOW_TO_USE = "../how-to-use.html";
+
+  /** Where the ICB takes returns: its settings (toolkit.yml) in the edition's data, else what the site gives. */
+  function sendingTo() {
+    var icb = D.icb || {};
+    return {
+      who: icb.name || "the ICB",
+      email: icb.returns_email || "",
+      phone: icb.returns_phone || icb.support_phone || "",
+      help: icb.support_email || "",
+      url: D.submission_url || icb.submission_url || ""
+    };
+  }
+
+  /** The return deadline as words, and whether it has passed by this computer's date. */
+  function deadline() {
+    var iso = D.return_deadline;
+    if (!iso || !RULES.parseIsoDate(iso)) { return null; }
+    return { text: G.dateText(iso), passed: RULES.isoDate(RULES.today()) > iso };
+  }
+
+  /** The sentence about the deadline: by when, or that it has passed and to send as soon as possible. */
+  function deadlineText() {
+    var due = deadline();
+    if (!due) { return ""; }
+    return due.passed ?
+      "The deadline for returns, " + due.text + ", has passed. Send your return as soon as possible." :
+      "Send your return by " + due.text + ".";
+  }
+
+  /** Fill a "how to send your return" block; `where` is the page ("start", "check-answers" or "downloaded"). */
+  function fillHowToSend(node, where, level) {
+    if (!node) { return; }
+    var to = sendingTo();
+    empty(node);
+    node.appendChild(element(level || "h2", { "class": "sa-how-to-send__heading" }, "How to send your return"));
+    var due = deadlineText();
+    if (due) { node.appendChild(element("p", { "class": "sa-how-to-send__deadline" }, due)); }
+    var steps = element("ol", { "class": "sa-list sa-list--number" });
+    if (where === "start") {
+      steps.appendChild(element("li", {}, "Answer every section below, then choose \u201cCheck your answers\u201d."));
+    }
+    if (to.url) {
+      steps.appendChild(element("li", {}, (where === "check-answers" ? "Choose" : "On \u201cCheck your answers\u201d, choose") +
+        " \u201cSend to the ICB\u201d: your return goes straight to " + to.who + " and you get a reference."));
+    }
+    var emailStep = element("li", {});
+    var downloadWords = (to.url ? "Or download" : "Download") + " the return (CSV)" +
+      (where === "check-answers" ? " above" : " from \u201cCheck your answers\u201d") + " and ";
+    if (to.email) {
+      emailStep.appendChild(document.createTextNode(downloadWords + "email it to "));
+      emailStep.appendChild(element("a", { href: "mailto:" + to.email }, to.email));
+      emailStep.appendChild(document.createTextNode(", with your practice's ODS code in the subject."));
+    } else {
+      emailStep.appendChild(document.createTextNode(downloadWords + "email it to " + to.who + " at the address given in "));
+      emailStep.appendChild(element("a", { href: HOW_TO_USE }, "how to use the toolkit"));
+      emailStep.appendChild(document.createTextNode(", with your practice's ODS code in the subject."));
+    }
+    steps.appendChild(emailStep);
+    node.appendChild(steps);
+    if (to.help || to.phone) {
+      var questions = element("p", {}, "Questions about your return: ");
+      if (to.help) { questions.appendChild(element("a", { href: "mailto:" + to.help }, to.help)); }
+      questions.appendChild(document.createTextNode((to.help && to.phone ? " or telephone " : "") +
+        (!to.help && to.phone ? "telephone " : "") + (to.phone || "") + "."));
+      node.appendChild(questions);
+    }
   }
 
   function domainOf(id) {
@@ -173,7 +301,11 @@
       return { value: G.readDateParts(parts).value, parts: parts };
     }
     var input = byId(q.field + PART_FIELDS[part]);
-    return { value: input ? input.value : "" };
+    var value = input ? input.value : "";
+    if (part === "answer" && q.answer_type.kind === "number" && q.unit === "%") {
+      value = value.replace(/^\s*([^%]*?)\s*%\s*$/, "$1");  // "75%" as a practice writes it is 75
+    }
+    return { value: value };
   }
 
   function writeParts(baseId, parts) {
@@ -325,7 +457,7 @@
         var q = G.question(id);
         var seen = {};
         questionProblems(q, current.answers[id]).forEach(function (problem) {
-          items.push({ href: "#" + partTarget(q, problem), message: problem.message });
+          items.push({ href: "#" + partTarget(q, problem), message: namedMessage(q, problem.message) });
           if (seen[problem.part]) { return; }
           seen[problem.part] = true;
           var group = container(id).querySelector("[data-group=\"" + problem.part + "\"]");
@@ -339,9 +471,35 @@
       hideErrorSummary();
       var index = D.domains.indexOf(domain);
       var next = D.domains[index + 1];
+      var after = G.loadDraft(code) || current;
+      var done = D.domains.filter(function (d) { return G.domainProgress(d, after).status === "complete"; }).length;
+      flashNext({
+        heading: "Your answers to " + domain.title + " are saved",
+        lines: ["You have completed " + done + " of " + plural(D.domains.length, "section", "sections") + ". " +
+          (next ? "This is the next section: " + next.title + "." :
+            "This was the last section: check your answers, then send your return.")]
+      });
       window.location.href = next ? next.page : "check-answers.html";
     });
 
+    var later = byId("sa-save-later");
+    if (later) {
+      later.addEventListener("click", function () {
+        var after = G.loadDraft(code) || draft;
+        var progress = G.domainProgress(domain, after);
+        flashNext({
+          heading: "Your answers have been saved",
+          lines: [
+            "You have answered " + progress.answered + " of " + plural(progress.required, "required question",
+              "required questions") + " in " + domain.title + ". They are kept in this browser on this computer.",
+            "To carry on, open the self-assessment again in this browser and choose a section. On a computer " +
+              "others use, download your answers from \u201cCheck your answers\u201d and clear them before you leave."
+          ]
+        });
+      });
+    }
+
+    showFlash();
     focusFromHash();
   }
 
@@ -411,6 +569,8 @@
     var current = G.currentPractice();
     fillPractice(current ? (G.loadDraft(current) || G.newDraft(current)) : null);
     renderOverview();
+    fillHowToSend(byId("sa-how-to-send"), "start", "h2");
+    showFlash();
 
     [nameInput, byInput].forEach(function (input) {
       input.addEventListener("input", function () {
@@ -710,17 +870,62 @@
     }
   }
 
-  function allProblems(draft) {
-    var items = [];
+  /** Every problem of the return by section, each naming its question by its words; only sections with any. */
+  function problemsBySection(draft) {
+    var groups = [];
     D.domains.forEach(function (domain) {
+      var items = [];
       domain.questions.forEach(function (id) {
         var q = G.question(id);
         questionProblems(q, draft.answers[id]).forEach(function (problem) {
-          items.push({ href: domain.page + "#" + partTarget(q, problem), message: problem.message });
+          items.push({ href: domain.page + "#" + partTarget(q, problem), message: namedMessage(q, problem.message) });
         });
       });
+      if (items.length) { groups.push({ domain: domain, progress: G.domainProgress(domain, draft), items: items }); }
     });
-    return items;
+    return groups;
+  }
+
+  function problemCount(groups) {
+    return groups.reduce(function (sum, group) { return sum + group.items.length; }, 0);
+  }
+
+  /**
+   * The error summary of the whole return, grouped by section (GOV.UK: each problem links to its question). A
+   * section not started is one line that leads to it, not a line for each of its questions.
+   */
+  function showGroupedProblems(groups, focus) {
+    var summary = byId("sa-error-summary");
+    var box = byId("sa-error-groups");
+    empty(box);
+    var notStarted = 0;
+    groups.forEach(function (group) {
+      var heading = element("h3", { "class": "sa-error-summary__section" }, group.domain.title);
+      var list = element("ul", { "class": "sa-error-summary__list" });
+      var items = group.items;
+      if (group.progress.status === "not started") {
+        notStarted += 1;
+        items = [{
+          href: group.domain.page,
+          message: "Not started: answer the " + plural(group.progress.required, "required question",
+            "required questions") + " in " + group.domain.title
+        }];
+      }
+      items.forEach(function (item) {
+        var li = element("li");
+        li.appendChild(element("a", { href: item.href }, item.message));
+        list.appendChild(li);
+      });
+      box.appendChild(heading);
+      box.appendChild(list);
+    });
+    var started = groups.length - notStarted;
+    byId("sa-error-summary-lead").textContent = "The ICB will not accept the return until these are put right: " +
+      [started ? plural(started, "section has", "sections have") + " answers missing or to correct" : "",
+        notStarted ? plural(notStarted, "section has", "sections have") + " not been started" : ""]
+        .filter(function (t) { return t; }).join("; ") + ".";
+    show(summary, groups.length > 0);
+    if (groups.length && focus) { focusOn(summary); }
   }
 
   function download(name, type, text) {
@@ -734,50 +939,117 @@
     window.setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
   }
 
-  function checkAnswersPage() {
-    var code = G.currentPractice();
-    if (!code) {
-      show(byId("sa-no-practice"), true);
-      Array.prototype.forEach.call(root.querySelectorAll("#sa-answers, #sa-answers ~ *"), function (node) {
-        show(node, false);
-      });
-      return;
+  /** The GOV.UK confirmation after a download: what was saved, then what to do next. */
+  function confirmDownload(name, draft) {
+    var groups = problemsBySection(draft);
+    var to = sendingTo();
+    /** @type {Array<string | Array<string | Node>>} */
+    var lines = [["Saved as ", element("strong", {}, name), " in this computer's downloads folder."]];
+    if (groups.length) {
+      lines.push("The return is not finished: the ICB will not accept it until the " +
+        plural(problemCount(groups), "problem", "problems") + " listed below are put right. Keep this copy, or load it " +
+        "on the start page to carry on.");
+    } else {
+      var next = ["Next, email it to "];
+      if (to.email) {
+        next.push(element("a", { href: "mailto:" + to.email }, to.email));
+      } else {
+        next.push(to.who + " at the address given in ", element("a", { href: HOW_TO_USE }, "how to use the toolkit"));
+      }
+      next.push(" with your practice's ODS code in the subject. " + deadlineText());
+      lines.push(next);
     }
-    var draft = G.loadDraft(code) || G.newDraft(code);
-    showPracticeBar(draft);
-    G.questions.forEach(function (q) {
-      var cell = root.querySelector("[data-value=\"" + q.question_id + "\"]");
-      if (cell) { fillValue(cell, q, draft.answers[q.question_id]); }
+    notifyDone("Your return has been downloaded", lines);
+  }
+
+  /** What the practice, edition, who completed it and when: the printed summary's header. */
+  function fillPrintHeader(draft) {
+    var details = byId("sa-print-details");
+    if (!details) { return; }
+    empty(details);
+    var savedDay = draft.updated_at ? G.dateText(String(draft.updated_at).slice(0, 10)) : "";
+    var sent = draft.submitted ? "Sent to the ICB on " + G.dateText(String(draft.submitted.at).slice(0, 10)) +
+      (draft.submitted.reference ? ", reference " + draft.submitted.reference : "") : "Not sent from this form";
+    [
+      ["Practice", practiceLabel(draft)],
+      ["Edition", D.title || D.edition],
+      ["Completed by", draft.completed_by || "Not given"],
+      ["Answers last saved", savedDay || "Not known"],
+      ["Sent", sent],
+      ["Printed", G.dateText(RULES.isoDate(RULES.today()))]
+    ].forEach(function (pair) {
+      var row = element("div", {});
+      row.appendChild(element("dt", {}, pair[0]));
+      row.appendChild(element("dd", {}, pair[1]));
+      details.appendChild(row);
     });
-    var problems = allProblems(draft);
-    var required = 0, answered = 0;
+    var by = byId("sa-sign-off-by");
+    if (by) { by.textContent = draft.completed_by || ""; }
+  }
+
+  function fillSections(draft) {
+    var complete = 0, required = 0, answered = 0;
     D.domains.forEach(function (domain) {
       var progress = G.domainProgress(domain, draft);
       required += progress.required;
       answered += progress.answered;
+      if (progress.status === "complete") { complete += 1; }
+      var look = STATUS_TAGS[progress.status];
+      var tag = byId("sa-section-" + domain.id + "-status");
+      if (tag) {
+        tag.textContent = look.text;
+        tag.className = "sa-tag " + look.tag;
+        byId("sa-section-" + domain.id + "-count").textContent = progress.answered + " of " + progress.required;
+      }
     });
-    byId("sa-progress").textContent = "You have answered " + answered + " of " +
+    byId("sa-progress").textContent = "You have completed " + complete + " of " +
+      plural(D.domains.length, "section", "sections") + " and answered " + answered + " of " +
       plural(required, "required question", "required questions") + ".";
-    showErrorSummary(problems, false);
+  }
+
+  function checkAnswersPage() {
+    var code = G.currentPractice();
+    if (!code) {
+      show(byId("sa-no-practice"), true);
+      show(byId("sa-finish"), false);
+      return;
+    }
+    var draft = G.loadDraft(code) || G.newDraft(code);
+    showPracticeBar(draft);
+    fillPrintHeader(draft);
+    G.questions.forEach(function (q) {
+      var cell = root.querySelector("[data-value=\"" + q.question_id + "\"]");
+      if (cell) { fillValue(cell, q, draft.answers[q.question_id]); }
+    });
+    fillSections(draft);
+    var groups = problemsBySection(draft);
+    showGroupedProblems(groups, false);
     var status = byId("sa-export-status");
-    status.textContent = problems.length ?
+    status.textContent = groups.length ?
       "Your return is not finished: the ICB will not accept it until the " +
-        plural(problems.length, "problem", "problems") + " listed at the top are put right. You can still download " +
+        plural(problemCount(groups), "problem", "problems") + " listed below are put right. You can still download " +
         "it to keep a copy or to carry on later." :
-      "Your return is complete. Download it to send to the ICB or to keep a copy.";
+      "Your return is complete. " + (D.submission_url ? "Send it to the ICB, or download it to email it or keep a copy." :
+        "Download it to send to the ICB or to keep a copy.");
+    fillHowToSend(byId("sa-how-to-send"), "check-answers", "h3");
 
     byId("sa-download-csv").addEventListener("click", function () {
       var now = G.loadDraft(code) || draft;
-      download(G.fileName(now, "csv"), "text/csv;charset=utf-8", G.returnCsv(now));
+      var name = G.fileName(now, "csv");
+      download(name, "text/csv;charset=utf-8", G.returnCsv(now));
+      confirmDownload(name, now);
     });
     byId("sa-download-json").addEventListener("click", function () {
       var now = G.loadDraft(code) || draft;
-      download(G.fileName(now, "json"), "application/json", JSON.stringify(G.returnJson(now), null, 2) + "\n");
+      var name = G.fileName(now, "json");
+      download(name, "application/json", JSON.stringify(G.returnJson(now), null, 2) + "\n");
+      confirmDownload(name, now);
     });
     byId("sa-print").addEventListener("click", function () { window.print(); });
 
     var send = byId("sa-send");
     if (send && D.submission_url) { setUpSending(send, code); }
+    showFlash();
   }
 
   function sendResult(outcome, heading, lines) {
@@ -795,9 +1067,9 @@
   function setUpSending(button, code) {
     button.addEventListener("click", function () {
       var draft = G.loadDraft(code) || G.newDraft(code);
-      var problems = allProblems(draft);
-      if (problems.length) {
-        showErrorSummary(problems);
+      var groups = problemsBySection(draft);
+      if (groups.length) {
+        showGroupedProblems(groups, true);
         return;
       }
       var body = JSON.stringify(G.returnJson(draft));
