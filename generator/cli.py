@@ -48,6 +48,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Collect practices' returns from folders and URLs, store every byte, check each and write status.csv.",
     ),
     "report": ("generator.commands.report", "Report on an edition's returns for the ICB: HTML, CSV and Excel."),
+    "export": (
+        "generator.commands.export",
+        "Export an ICB's returns to an edition as a bundle for the region (a Frictionless Data Package zip).",
+    ),
+    "rollup": ("generator.commands.rollup", "Combine several ICBs' bundles into a regional report: HTML and CSV."),
     "support": (
         "generator.commands.support",
         "Work the practices' support requests as cases: list them, move one on with a note, see its history.",
