@@ -33,6 +33,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--include-drafts", action="store_true", help="also build draft editions, each with a draft banner"
     )
+    parser.add_argument(
+        "--status-page",
+        action="store_true",
+        help="add the public status page (status/): each practice's return received and valid, and when; no answers",
+    )
+    parser.add_argument(
+        "--store", type=Path, default=Path("store"), help="with --status-page: the returns store (default: store)"
+    )
+    parser.add_argument("--register", type=Path, help="with --status-page: the register (default: toolkit.yml's)")
 
 
 def print_result(result: BuildResult, site: Path) -> None:
@@ -52,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from ..outputs import check_folder, places
     from ..overlay_sources import site_sources
     from ..site.build import BuildOptions, build
+    from ..site.statuspage import StatusSource
 
     refused = check_folder(args.site, "site", places(args.standards))
     if refused:
@@ -62,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         standards=args.standards,
         site=args.site,
         include_drafts=args.include_drafts,
+        status_page=StatusSource(args.store, args.register) if args.status_page else None,
         config=sources.config,
         content=sources.content,
         templates=sources.templates,

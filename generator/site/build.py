@@ -34,7 +34,7 @@ from ..model import Edition, Library
 from ..outputs import mark, not_replaceable, reason
 from ..problems import Problem, errors
 from ..settings import Settings, load_settings, settings_path
-from . import files, htmlguard, uptodate
+from . import files, htmlguard, statuspage, uptodate
 from .config import SettingsProblem, brand_assets, dump, edition_config, read_settings, with_icb
 from .mkdocs_build import SiteBuilderFailed, build_site
 from .pages import BuiltEdition, Kind, PageContext, navigation, render_pages
@@ -68,6 +68,8 @@ class BuildOptions:
     work: Path = Path("build/site")
     """Generated pages, each edition's configuration and built site, and the downloads cache."""
     include_drafts: bool = False
+    status_page: statuspage.StatusSource | None = None
+    """Where the public status page's facts come from; None (the default) for no status page."""
     downloads: DownloadBuilder | None = None
     """What builds the downloads; None for the forms (``generator.forms.build_downloads``)."""
 
@@ -165,7 +167,12 @@ def _build(options: BuildOptions) -> BuildResult:
     with timer.step("fingerprint"):
         stamp = uptodate.inputs(
             [options.standards, options.content, options.templates],
-            [options.config, settings_path(options.standards.parent), *([icb.icb.logo] if icb.icb.logo else [])],
+            [
+                options.config,
+                settings_path(options.standards.parent),
+                *([icb.icb.logo] if icb.icb.logo else []),
+                *statuspage.inputs(options.status_page, icb.register),
+            ],
             str(options.include_drafts),
             getattr(options.downloads, "__qualname__", ""),
         )
@@ -190,6 +197,8 @@ def _build(options: BuildOptions) -> BuildResult:
     try:
         reports = _build_into(staging, library, built, options, timer, icb)
         with timer.step("assemble"):
+            if refused := statuspage.write_into(staging, options.status_page, library, icb):
+                raise _Refused(refused)
             mark(staging, "site")
             try:
                 files.swap_into_place(staging, options.site)
