@@ -29,9 +29,9 @@ _ABBREVIATION = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*\b")
 _ASK = r"(?:is|are|does|do|has|have|can|did|was|were|will|would)"
 _COMPOUND = re.compile(
     rf"\?.*\S.*\?"  # two questions in one
-    rf"|,\s*(?:and|or)\s+{_ASK}\s"  # 'Does X, and is Y'
+    rf"|,\s*and\s+{_ASK}\s"  # 'Does X, and is Y' (', or is it' offers another way to say yes: one ask)
     rf"|\band\s+{_ASK}\s+(?:the|it|they|there|this|each|every|all|staff|its)\b"  # 'Does X and do they Y'
-    r"|\band\s+(?:have|keep|record|agree|act on|acted on|agreed|tell)\b",  # 'Does it do X and have Y'
+    r"|\band\s+(?:have|keep|record|agree|acted on|agreed|tell)\b",  # 'Does it do X and have Y'
     re.IGNORECASE,
 )
 

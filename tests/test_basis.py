@@ -67,7 +67,7 @@ def test_a_basis_and_severities_load_and_check_clean(standards: Path) -> None:
     assert (rows["MN0.1"]["severity"], rows["MN0.1"]["basis"]) == ("", "")
     assert describe.basis(standard.basis) == "Law: Regulation 13 of the 2014 Regulations"
     assert describe.basis_kind(standard.basis_of(standard.questions[3])) == "The ICB's own choice"
-    assert describe.severity(standard.questions[0]).startswith("high: ")
+    assert describe.severity(standard.questions[0]) == "high (a risk to patients now)"
     assert describe.severity(standard.questions[4]) == ""
 
 

@@ -21,7 +21,7 @@ BASIS_KINDS: dict[BasisKind, str] = {
 """How each kind of basis is named to a practice."""
 
 SEVERITIES: dict[Severity, str] = {
-    "high": "high: a risk to patients now; on its own it rates the domain red",
+    "high": "high (a risk to patients now)",
     "medium": "medium",
     "low": "low",
 }
