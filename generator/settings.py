@@ -162,11 +162,12 @@ def where_to_send(icb: Mapping[str, Any], deadline: dt.date | None) -> str:
     return f"Send your return to {icb['name']} {' or '.join(ways)}{when}."
 
 
-class SettingsError(Exception):
+class SettingsError(ValueError):
     """toolkit.yml is missing or has errors: the problems say where."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(p.format() for p in problems))
+        shown = "; ".join(p.format() for p in problems[:3]) + ("; …" if len(problems) > 3 else "")
+        super().__init__(f"the ICB's settings cannot be used (run 'toolkit check'): {shown}")
         self.problems = problems
 
 
@@ -210,6 +211,12 @@ def require_settings(root: Path) -> Settings:
     if settings is None:
         raise SettingsError(errors(problems))
     return settings
+
+
+def icb_settings(root: Path) -> Settings | None:
+    """The settings where ``root`` has a toolkit.yml, None where it has none; :class:`SettingsError` when it has
+    errors. For commands that also work on returns outside a project (collect, report)."""
+    return require_settings(root) if settings_path(root).is_file() else None
 
 
 def contacts_of(root: Path) -> tuple[Contact, ...]:

@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     from ..report.helpgiven import target_working_days
     from ..report.inputs import read_register
     from ..returns.register import RegisterError
+    from ..settings import SettingsError, icb_settings
 
     if args.target_days is not None and args.target_days < 0:
         print("toolkit report: --target-days must be 0 or more working days", file=sys.stderr)
@@ -85,9 +86,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         if outputs.resolved(out) is not None:  # (a symbolic link loop is refused below)
             check_out(out)
-        listed = read_register(args.register, args.icb) if args.register else None
+        # The ICB's settings (toolkit.yml beside the standards), when the project has them: its name, its register.
+        icb = icb_settings(args.standards.absolute().parent)
+        register_path = args.register or (icb.register if icb else None)
+        icb_code = args.icb or (icb.icb.ods_code if icb else None)
+        listed = read_register(register_path, icb_code) if register_path else None
         register = listed.practices if listed is not None else None
-    except (ReportError, RegisterError) as error:
+    except (ReportError, RegisterError, SettingsError) as error:
         print(f"toolkit report: {error}", file=sys.stderr)
         return 2
     if not_ours:
@@ -116,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
             cqc=args.cqc,
             places=listed.places if listed is not None else None,
             target_days=target_working_days(args.standards.absolute().parent, args.target_days),
+            icb_name=icb.icb.name if icb else "",
         )
     except ReportError as error:
         print(f"toolkit report: {error}", file=sys.stderr)

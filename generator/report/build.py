@@ -168,6 +168,7 @@ def make(
     cqc: Sequence[Path] = (),
     places: Mapping[str, str] | None = None,
     target_days: int = helpgiven.TARGET_WORKING_DAYS,
+    icb_name: str = "",
 ) -> Made:
     """Write the report on ``edition_id`` from the returns in ``store`` into ``out``.
 
@@ -213,7 +214,7 @@ def make(
         workbook = Beside(
             partial(exports.write_workbook, laid_out, staging / exports.WORKBOOK, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
         )
-        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store), cqc=beside, helped=helped, places=places, help_target=target_days), encoding="utf-8")
+        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store), cqc=beside, helped=helped, places=places, help_target=target_days, icb_name=icb_name), encoding="utf-8")
         timings.html = time.perf_counter() - started
         for table in laid_out:
             exports.write_csv(table, staging)

@@ -321,8 +321,10 @@ def render(
     helped: Sequence[HelpGiven] | None = None,
     places: Mapping[str, str] | None = None,
     help_target: int = TARGET_WORKING_DAYS,
+    icb_name: str = "",
 ) -> str:
-    """The report as one HTML document: the figures, and beside them the comparison with last year."""
+    """The report as one HTML document: the figures, and beside them the comparison with last year; ``icb_name``
+    (toolkit.yml's) says whose report it is."""
     template = _environment().get_template("report.html.j2")
     missing = [r for r in figures.returns if r.status == "missing"]
     invalid = [r for r in figures.returns if r.status == "invalid"]
@@ -336,6 +338,7 @@ def render(
         helped=helped,
         missing_by_place=_by_place(missing, places or {}),
         help_target=help_target,
+        icb_name=icb_name,
         look_again_limit=LOOK_AGAIN_LIMIT,
         store=store,
         confidential=CONFIDENTIAL,

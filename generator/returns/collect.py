@@ -288,6 +288,7 @@ def site_url_from(mkdocs: Path) -> str:
 def prepare(options: Options) -> tuple[Rulebook, str, dict[str, str], dict[str, str] | None]:
     """The rules, the edition collected, edition titles and the register; ConfigError when one cannot be had."""
     from ..load import load_library
+    from ..settings import icb_settings
 
     if not options.standards.is_dir():
         raise ConfigError(f"{options.standards}: no standards folder here; give --standards")
@@ -305,9 +306,14 @@ def prepare(options: Options) -> tuple[Rulebook, str, dict[str, str], dict[str, 
     if library.editions[collecting].info.status != "published":
         raise ConfigError(f"the edition {collecting} is a draft: returns are collected for published editions only")
     register = None
-    if options.register is not None:
+    try:
+        icb = icb_settings(options.standards.parent)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    register_path = options.register or (icb.register if icb else None)
+    if register_path is not None:
         try:
-            register = read_register(options.register, options.icb)
+            register = read_register(register_path, options.icb or (icb.icb.ods_code if icb else None))
         except RegisterError as error:
             raise ConfigError(str(error)) from None
     site_url = options.site_url if options.site_url is not None else site_url_from(options.mkdocs)
@@ -338,8 +344,22 @@ def collect(options: Options, progress: Progress | None = None) -> Outcome:
         _record(store, items, _results(items, context, jobs), outcome, progress)
         outcome.problems.extend(missing_raw(store))
         outcome.statuses = write_status(store, collecting, register)
-        write_feedback(store, register, titles, {n.id for n in outcome.new})
+        icb = _icb_words(options)
+        write_feedback(store, register, titles, {n.id for n in outcome.new}, *icb)
     return outcome
+
+
+def _icb_words(options: Options) -> tuple[dict[str, object] | None, dict[str, str]]:
+    """The ICB's settings as data for feedback pages, and each edition's 'send your return' sentence (toolkit.yml;
+    none when the project has no toolkit.yml)."""
+    from ..load import load_library
+    from ..settings import icb_settings
+
+    icb = icb_settings(options.standards.parent)
+    if icb is None:
+        return None, {}
+    editions = load_library(options.standards).library.editions.values()
+    return icb.as_data(), {e.id: icb.where_to_send(e) for e in editions}
 
 
 RESTORED = "its stored copy had gone from the store's raw/ folder, and has been put back from this file"

@@ -177,7 +177,8 @@ body { font-family: Arial, Helvetica, sans-serif; max-width: 60em; margin: 2em a
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.5em; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: .4em .6em; border-bottom: 1px solid #d8dde0; }
 th { background: #f0f4f5; } dl { display: grid; grid-template-columns: max-content auto; gap: .2em 1em; } dt { font-weight: bold; }
-a { color: #005eb8; } .value { font-family: monospace; }
+a { color: var(--toolkit-brand, #005eb8); } .value { font-family: monospace; }
+.from { border-left: .4em solid var(--toolkit-brand, #005eb8); padding-left: .6em; font-weight: bold; }
 """
 
 
@@ -211,8 +212,18 @@ def _table(problems: list[ReturnProblem]) -> str:
     )
 
 
-def feedback_page(sub: Submission, practice_name: str, edition_title: str) -> str:
-    """The page the ICB sends back to a practice: every problem of its return, in words it can act on."""
+def feedback_page(
+    sub: Submission,
+    practice_name: str,
+    edition_title: str,
+    icb: Mapping[str, object] | None = None,
+    send: str = "",
+) -> str:
+    """The page the ICB sends back to a practice: every problem of its return, in words it can act on.
+
+    ``icb`` is the ICB's settings as data (toolkit.yml, ``Settings.as_data``): the page says who it is from, in
+    the ICB's colour, and whom to ask; ``send`` says how and by when to send the return again.
+    """
     found = [ReturnProblem.from_json(p) for p in sub.problems]
     errors = [p for p in found if p.severity == "error"]
     warnings = [p for p in found if p.severity == "warning"]
@@ -237,21 +248,56 @@ def feedback_page(sub: Submission, practice_name: str, edition_title: str) -> st
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}: {html.escape(sub.file_name)}</title>",
-        f"<style>{_STYLE}</style></head><body><main>",
+        f"<style>{_brand(icb)}{_STYLE}</style></head><body><main>",
+        *_from(icb),
         f"<h1>{html.escape(title)}</h1>",
         "<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts) + "</dl>",
         f"<p>{html.escape(lead)}</p>",
     ]
+    if send and sub.status == "invalid":
+        parts.append(f"<p>{html.escape(send)}</p>")
     if errors:
         parts += [f"<h2>To correct ({len(errors)})</h2>", _table(errors)]
     if warnings:
         parts += [f"<h2>Worth a look ({len(warnings)})</h2>", _table(warnings)]
+    parts += _ask(icb)
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
 
 
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _brand(icb: Mapping[str, object] | None) -> str:
+    colour = str((icb or {}).get("colour") or "")
+    return f":root {{ --toolkit-brand: {colour}; }}" if _COLOUR.match(colour) else ""
+
+
+def _from(icb: Mapping[str, object] | None) -> list[str]:
+    if not icb:
+        return []
+    return [f'<p class="from">{html.escape(str(icb["team"]))}, {html.escape(str(icb["name"]))}</p>']
+
+
+def _ask(icb: Mapping[str, object] | None) -> list[str]:
+    if not icb:
+        return []
+    email = html.escape(str(icb["support_email"]))
+    phone = f", telephone {html.escape(str(icb['support_phone']))}" if icb.get("support_phone") else ""
+    return [
+        "<h2>Questions</h2>",
+        f"<p>Ask {html.escape(str(icb['team']))} at {html.escape(str(icb['name']))}: "
+        f'<a href="mailto:{email}">{email}</a>{phone}.</p>',
+    ]
+
+
 def write_feedback(
-    store: Store, register: Mapping[str, str] | None, titles: Mapping[str, str], new: Collection[int]
+    store: Store,
+    register: Mapping[str, str] | None,
+    titles: Mapping[str, str],
+    new: Collection[int],
+    icb: Mapping[str, object] | None = None,
+    sending: Mapping[str, str] | None = None,
 ) -> int:
     """A feedback page and a problems CSV for each submission with problems: those in ``new`` and any whose page
     or CSV is missing (earlier ones stand: a submission never changes). How many were written.
@@ -268,6 +314,7 @@ def write_feedback(
             continue
         write_whole(table, problems_csv(sub), scratch)
         name = (register or {}).get(sub.practice_code, "")
-        write_whole(page, feedback_page(sub, name, titles.get(sub.edition, "")), scratch)
+        send = (sending or {}).get(sub.edition, "")
+        write_whole(page, feedback_page(sub, name, titles.get(sub.edition, ""), icb, send), scratch)
         written += 1
     return written
