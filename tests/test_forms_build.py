@@ -15,7 +15,7 @@ import openpyxl
 import pypdf
 import pytest
 
-from generator.forms import build_downloads, pdf, stamp, workbook
+from generator.forms import Workers, build_downloads, parts, pdf, stamp, workbook
 from generator.load import load_edition
 from generator.model import Edition
 
@@ -92,7 +92,7 @@ def refuse_to_render(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("rendered again although nothing changed")
 
-    monkeypatch.setattr(pdf, "render_pdfs", refuse)
+    monkeypatch.setattr(parts, "write", refuse)
     monkeypatch.setattr(workbook, "render_workbook", refuse)
 
 
@@ -113,7 +113,7 @@ def test_changed_content_renders_again(
     edition = load(TWO_DOMAINS)
     retitled = dataclasses.replace(edition, info=edition.info.model_copy(update={"title": "Retitled standards"}))
     rendered: list[str] = []
-    real_pdfs, real_workbook = pdf.render_pdfs, workbook.render_workbook
+    real_pdfs, real_workbook = parts.write, workbook.render_workbook
 
     def count_pdfs(*args: Any, **kwargs: Any) -> Any:
         rendered.append("pdf")
@@ -123,10 +123,11 @@ def test_changed_content_renders_again(
         rendered.append("xlsx")
         return real_workbook(*args, **kwargs)
 
-    monkeypatch.setattr(pdf, "render_pdfs", count_pdfs)
+    monkeypatch.setattr(parts, "write", count_pdfs)
     monkeypatch.setattr(workbook, "render_workbook", count_workbook)
     build_downloads(retitled, tmp_path / "out", tmp_path / "cache")
-    assert rendered == ["pdf", "xlsx"]
+    # The title is on every page: each domain's form, the cover and each section again; then the workbook.
+    assert sorted(rendered) == ["pdf"] * (2 * len(edition.domains) + 1) + ["xlsx"]
     text = pypdf.PdfReader(tmp_path / "out" / "first-aid.pdf").pages[0].extract_text()
     assert "Retitled standards" in text
     rendered.clear()
@@ -171,12 +172,12 @@ def test_check_and_forms_import_never_load_weasyprint(standards: Path) -> None:
     assert done.stdout == "0 False False\n", done.stderr
 
 
-def test_writing_in_one_process_gives_the_same_pdfs(first_build: tuple[Path, Path]) -> None:
-    """The two-process writing is only a matter of speed: one process writes the same bytes."""
+def test_two_processes_make_the_same_files(tmp_path: Path, first_build: tuple[Path, Path]) -> None:
+    """Laying out the parts on two processes is only a matter of speed: the files are the same bytes."""
     out, _ = first_build
-    edition = load(TWO_DOMAINS)
-    serial = pdf.render_pdfs(edition, stamp(edition).strftime("%Y-%m-%dT%H:%M:%SZ"), parallel=False)
-    assert serial == {name: data for name, data in files(out).items() if name.endswith(".pdf")}
+    with Workers(2) as workers:
+        build_downloads(load(TWO_DOMAINS), tmp_path / "out", tmp_path / "cache", workers=workers)
+    assert files(tmp_path / "out") == files(out)
 
 
 @pytest.mark.parametrize(

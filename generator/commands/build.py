@@ -4,9 +4,13 @@ The current edition (the newest published) is at the site's root; every earlier 
 edition is at site/<edition>/ with an "archived edition" banner; drafts are built only with
 --include-drafts, with a "draft" banner on every page. A build that fails leaves site/ as it was.
 
+The forms of each edition, and the editions, are made side by side on every core; --jobs 1
+makes them in one process. The files are the same, byte for byte, whichever is used.
+
 Example:
     toolkit build
     toolkit build --include-drafts --site preview-site
+    toolkit build --jobs 1
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .arguments import whole
 
 if TYPE_CHECKING:
     from ..site.build import BuildResult
@@ -42,6 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--store", type=Path, default=Path("store"), help="with --status-page: the returns store (default: store)"
     )
     parser.add_argument("--register", type=Path, help="with --status-page: the register (default: toolkit.yml's)")
+    parser.add_argument(
+        "--jobs",
+        type=whole(1, 256),
+        default=None,
+        metavar="N",
+        help="processes to make the forms and editions on (default: one per core; 1: this process alone)",
+    )
 
 
 def print_result(result: BuildResult, site: Path) -> None:
@@ -73,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         site=args.site,
         include_drafts=args.include_drafts,
         status_page=StatusSource(args.store, args.register) if args.status_page else None,
+        jobs=args.jobs,
         config=sources.config,
         content=sources.content,
         templates=sources.templates,

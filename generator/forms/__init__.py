@@ -8,10 +8,13 @@ says what it wrote, for the pages that link them:
 - ``return-template.csv``, ``example-return.csv``, ``return.schema.json``,
   ``datapackage.json``, ``questions.csv``: the return format (``returnfiles.py``).
 
-The PDFs and the workbook are kept in ``cache_dir`` under a hash of what they are made
-from (``cache.py``): a build with nothing changed renders nothing again. Every file is the
-same, byte for byte, for the same content; the one date inside the PDFs and the workbook
-is ``SOURCE_DATE_EPOCH`` when it is set, else the edition's publication date.
+The PDFs (part by part, ``printed.py``) and the workbook are kept in ``cache_dir`` under a
+hash of what they are made from (``cache.py``): a build with nothing changed renders nothing
+again, and an edit lays out only the parts it touched. The parts and the workbook are made
+on the given :class:`~.workers.Workers`, in parallel processes when it has more than one.
+Every file is the same, byte for byte, for the same content however many processes made it;
+the one date inside the PDFs and the workbook is ``SOURCE_DATE_EPOCH`` when it is set, else
+the edition's publication date.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from ..model import Edition
 from ..settings import Settings
 from . import returnfiles
 from .cache import Cache, code_digest, edition_digest, key
+from .workers import Workers
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class Download:
     """Its size, for the link's '(PDF, 412 KB)'."""
     domain_id: str | None
     """The domain it is for, or None for a whole-edition file."""
+    stale: bool = False
+    """True when it is the file made last, shown while the one for the current content is made."""
 
 
 RETURN_FILES: tuple[tuple[str, str, str], ...] = (
@@ -74,49 +80,83 @@ def _write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def _pdfs(edition: Edition, cache: Cache, base: str, created: dt.datetime, icb: Settings | None) -> dict[str, bytes]:
-    from . import pdf  # WeasyPrint itself is imported only if a PDF must be rendered
-
-    names = [pdf.whole_name(edition)] + [pdf.domain_name(d) for d in edition.domains]
-    entry = key(base, "pdf")
-    files = cache.get(f"{edition.id}/pdf", entry, names)
-    if files is None:
-        files = pdf.render_pdfs(edition, created.strftime("%Y-%m-%dT%H:%M:%SZ"), icb=icb)
-        cache.put(f"{edition.id}/pdf", entry, files)
-    return files
+def _created(created: dt.datetime) -> str:
+    return created.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _workbook(
-    edition: Edition, cache: Cache, base: str, created: dt.datetime, icb: Settings | None
-) -> tuple[str, bytes]:
-    from . import workbook
+def _last_pdfs(edition: Edition, cache: Cache) -> dict[str, bytes] | None:
+    """The PDFs made last for ``edition``, whatever they were made from; None if any was never made."""
+    from .pdf import domain_name, whole_name
 
-    name = workbook.workbook_name(edition)
-    entry = key(base, "xlsx")
-    files = cache.get(f"{edition.id}/xlsx", entry, [name])
-    if files is None:
-        files = {name: workbook.render_workbook(edition, created, icb)}
-        cache.put(f"{edition.id}/xlsx", entry, files)
-    return name, files[name]
+    found = cache.latest(f"{edition.id}/whole", [whole_name(edition)])
+    if found is None:
+        return None
+    for domain in edition.domains:
+        part = cache.latest(f"{edition.id}/domain/{domain.id}", ["part.pdf"])
+        if part is None:
+            return None
+        found[domain_name(domain)] = part["part.pdf"]
+    return found
+
+
+def _code(icb: Settings | None) -> str:
+    """What the forms are made by beyond the edition: the code, templates and libraries, and the ICB's settings."""
+    return key(code_digest(), json.dumps(settings.as_data(), sort_keys=True) if (settings := icb) else "")
 
 
 def build_downloads(
-    edition: Edition, out_dir: Path, cache_dir: Path, settings: Settings | None = None
+    edition: Edition,
+    out_dir: Path,
+    cache_dir: Path,
+    settings: Settings | None = None,
+    workers: Workers | None = None,
+    reuse: bool = False,
 ) -> list[Download]:
     """Write every download of ``edition`` into ``out_dir``; return them in the order a page lists them.
 
     ``settings`` (toolkit.yml) name the ICB on the forms and say where to send the return; without them the
-    forms name no ICB.
+    forms name no ICB. ``workers`` lay out the forms' parts (default: this process alone). With ``reuse``,
+    forms made before are not made again: those made last are written, marked ``stale`` when they were made
+    from other content (a preview shows them while it brings them up to date).
     """
+    from . import workbook
+    from .printed import is_current, render_printed
+
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = Cache(cache_dir)
     created = stamp(edition)
-    icb = json.dumps(settings.as_data(), sort_keys=True) if settings is not None else ""
-    base = key(code_digest(), edition_digest(edition), created.isoformat(), icb)
-
-    pdfs = _pdfs(edition, cache, base, created, settings)
-    workbook_name, workbook_bytes = _workbook(edition, cache, base, created, settings)
+    code = _code(settings)
+    workbook_name = workbook.workbook_name(edition)
+    workbook_key = key(code, edition_digest(edition), created.isoformat(), "xlsx")
     whole_pdf = f"self-assessment-{edition.id}.pdf"
+    stale: set[str] = set()
+
+    pdfs: dict[str, bytes] | None = None
+    workbook_files = cache.get(f"{edition.id}/xlsx", workbook_key, [workbook_name])
+    if reuse:
+        if workbook_files is None:
+            workbook_files = cache.latest(f"{edition.id}/xlsx", [workbook_name])
+            stale.update(workbook_files or ())
+        pdfs = _last_pdfs(edition, cache)
+        if pdfs is not None and not is_current(edition, cache, code, _created(created), settings):
+            stale.update(pdfs)
+    own = workers is None
+    workers = workers or Workers(1)
+    try:
+        pending = None
+        if workbook_files is None:
+            pending = workers.submit((workbook.render_workbook, (edition, created, settings)))
+        if pdfs is None:
+            pdfs = render_printed(edition, cache, code, _created(created), workers, settings)
+        if pending is not None:
+            workbook_files = {workbook_name: pending.result()}
+            cache.put(f"{edition.id}/xlsx", workbook_key, workbook_files)
+    finally:
+        if own:
+            workers.close()
+    if workbook_files is None:  # pragma: no cover - rendered above when not found
+        raise RuntimeError(f"the workbook of {edition.id} was not made")
+    workbook_bytes = workbook_files[workbook_name]
 
     written: list[tuple[str, bytes, str, str, str | None]] = [
         (
@@ -137,8 +177,8 @@ def build_downloads(
     downloads = []
     for name, data, title, kind, domain_id in written:
         _write(out_dir / name, data)
-        downloads.append(Download(Path(name), title, kind, len(data), domain_id))
+        downloads.append(Download(Path(name), title, kind, len(data), domain_id, name in stale))
     return downloads
 
 
-__all__ = ["Download", "build_downloads"]
+__all__ = ["Download", "Workers", "build_downloads"]

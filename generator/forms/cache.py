@@ -1,9 +1,12 @@
 """Hash-keyed reuse of built forms: a build with nothing changed renders nothing again.
 
-Each output group (the PDFs of an edition, its workbook) is keyed by a hash of what it is
-made from: the edition's content, the date stamped inside, and the code and templates that
-make it (with the versions of the libraries that write it). An entry is a folder of files
-named by its key; storing a new entry for a group drops that group's older ones.
+Each output group (each part of the printed forms, the joined whole form, the workbook of an
+edition) is keyed by a hash of what it is made from: for a part of the printed forms, its HTML
+(which holds the content, the date stamped inside and the page numbers); for the workbook, the
+edition's content and date; and for both the code and templates that make them (with the
+versions of the libraries that write them). An entry is a folder of files named by its key;
+storing a new entry for a group drops that group's older ones, so the one left is the latest
+made, which a preview may show while the new one is made (:meth:`Cache.latest`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ SOURCES = (
     PACKAGE.parent / "returnformat.py",
     PACKAGE.parent / "paths.py",
 )
-LIBRARIES = ("weasyprint", "pydyf", "XlsxWriter", "Jinja2")
+LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "XlsxWriter", "Jinja2")
 
 
 def _library_version(name: str) -> str:
@@ -72,6 +75,18 @@ class Cache:
             return {name: (entry / name).read_bytes() for name in names}
         except OSError:
             return None
+
+    def latest(self, group: str, names: list[str]) -> dict[str, bytes] | None:
+        """The files of the group's one complete entry, whatever its key (the last made), or None."""
+        try:
+            entries = sorted(p for p in (self.folder / group).iterdir() if not p.name.startswith("."))
+        except OSError:
+            return None
+        for entry in entries:
+            found = self.get(group, entry.name, names)
+            if found is not None:
+                return found
+        return None
 
     def put(self, group: str, entry_key: str, files: dict[str, bytes]) -> None:
         """Store an entry whole (written aside, then moved in) and drop the group's other entries."""

@@ -1,21 +1,15 @@
-"""The printable self-assessment forms: one PDF for the whole edition and one per domain, laid out once.
+"""The printable self-assessment forms: the HTML of the whole form or of a part of it, and what it says.
 
-The whole edition is laid out a single time by WeasyPrint. Each domain is a section of
-that document on its own named page, numbered from 1 to its own end, and opening with
-its own boxes for the practice's details; so a domain's PDF is simply its section's
-pages, written from the same layout. Writing is split over two processes (the whole
-form in one, the domain forms in the other) so that both cores work.
+Each domain is a section on its own named page, opening with its own boxes for the
+practice's details, so that it stands alone as the domain's own form. How the forms are
+laid out part by part, and joined into the whole form, is in ``parts.py`` and ``printed.py``;
+:func:`lay_out` lays the whole form out at once (for tests and benchmarks).
 
-WeasyPrint takes over a second to import: it is imported only inside :func:`render_pdfs`.
+WeasyPrint takes over a second to import: it is imported only inside :func:`lay_out` and ``parts.write``.
 """
 
 from __future__ import annotations
 
-import copy
-import gc
-import multiprocessing
-import threading
-from dataclasses import dataclass
 from typing import Any
 
 from .. import answertypes
@@ -146,10 +140,15 @@ def dates_line(edition: Edition) -> str:
     return " · ".join(parts)
 
 
-def form_html(edition: Edition, created: str | None, icb: Settings | None = None) -> str:
-    """The HTML of the whole form: a cover, then every domain's section."""
+def form_html(edition: Edition, created: str | None, icb: Settings | None = None, **part: Any) -> str:
+    """The HTML of the whole form: a cover, then every domain's section, numbered through.
+
+    ``part`` replaces entries of the template's context to make a part of it instead (see
+    ``parts.py`` and ``site_templates/forms/form.html.j2``): ``title``, ``cover``, ``sections``, ``domains``
+    (views from :func:`domain_view`), ``first``, ``total`` and ``starts``.
+    """
     env = environment()
-    context = {
+    context: dict[str, Any] = {
         "title": f"Self-assessment form: {edition.info.title}",
         "description": f"The self-assessment form of {edition.info.title}, to print and fill in.",
         "author": owner(icb),
@@ -161,68 +160,15 @@ def form_html(edition: Edition, created: str | None, icb: Settings | None = None
         "footer": f"{edition.info.title} · {publication(edition)}",
         "howto": howto(edition, icb),
         "send": icb.where_to_send(edition) if icb is not None else "",
-        "domains": [domain_view(edition, d) for d in edition.domains],
+        "domains": part.pop("domains", None) or [domain_view(edition, d) for d in edition.domains],
+        "cover": True,
+        "sections": True,
+        "first": 1,
+        "total": None,
+        "starts": None,
     }
+    context.update(part)
     return env.get_template("form.html.j2").render(context)
-
-
-@dataclass(frozen=True)
-class Section:
-    """Where one domain's section lies in the laid-out whole form: pages[first:last + 1]."""
-
-    domain_id: str
-    title: str
-    first: int
-    last: int
-
-
-def sections(pages: list[Any], edition: Edition) -> list[Section]:
-    """Each domain's pages in the laid-out form, found by the anchors that open and close its section."""
-    where: dict[str, int] = {}
-    for index, page in enumerate(pages):
-        for name in page.anchors:
-            where.setdefault(name, index)
-    found = []
-    for domain in edition.domains:
-        start, end = where.get(f"domain-{domain.id}"), where.get(f"end-{domain.id}")
-        if start is None or end is None:
-            raise RuntimeError(f"the laid-out form has no section for the domain '{domain.id}'")
-        found.append(Section(domain.id, domain.title, start, end))
-    return found
-
-
-# The laid-out document, shared with the writing process through fork (it cannot be pickled).
-_LAID_OUT: Any = None
-
-
-def _write(pages: slice | None, title: str | None) -> bytes:
-    document = _LAID_OUT
-    if pages is not None:
-        document = document.copy(document.pages[pages])
-        document.metadata = copy.copy(document.metadata)
-        document.metadata.title = title
-    data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
-    return data
-
-
-def _write_domains(jobs: list[tuple[str, int, int, str]]) -> dict[str, bytes]:
-    return {name: _write(slice(first, last + 1), title) for name, first, last, title in jobs}
-
-
-def render_pdfs(
-    edition: Edition, created: str | None, parallel: bool = True, icb: Settings | None = None
-) -> dict[str, bytes]:
-    """Every PDF form of ``edition``, by file name: the whole edition's and each domain's, naming ``icb``."""
-    # WeasyPrint makes a few hundred thousand objects and few reference cycles: the cyclic garbage
-    # collector would walk them again and again, and after the fork below it would also copy every
-    # page of memory into the writing process. Reference counting frees what is needed meanwhile.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _render_pdfs(edition, created, parallel, icb)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def lay_out(edition: Edition, created: str | None, icb: Settings | None = None) -> Any:
@@ -233,34 +179,3 @@ def lay_out(edition: Edition, created: str | None, icb: Settings | None = None) 
     document = weasyprint.HTML(string=html, url_fetcher=fonts.fetcher()).render(pdf_variant=PDF_VARIANT)
     document.metadata.lang = "en-GB"
     return document
-
-
-def _render_pdfs(edition: Edition, created: str | None, parallel: bool, icb: Settings | None) -> dict[str, bytes]:
-    global _LAID_OUT
-    document = lay_out(edition, created, icb)
-    jobs = [
-        (
-            domain_name(domain),
-            section.first,
-            section.last,
-            f"Self-assessment form: {domain.title} ({edition.info.title})",
-        )
-        for domain, section in zip(edition.domains, sections(document.pages, edition), strict=True)
-    ]
-    _LAID_OUT = document
-    try:
-        # Fork only a single-threaded process: a forked copy of other threads' held locks could hang.
-        if parallel and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-            # The first PDF written pays for one-off set-up (cffi parses the C types of font subsetting,
-            # about 0.8 s): write one domain's form before forking so that both processes inherit it.
-            by_domain = _write_domains(jobs[:1])
-            with multiprocessing.get_context("fork").Pool(1) as pool:
-                pending = pool.apply_async(_write_domains, (jobs[1:],))
-                whole = _write(None, None)
-                by_domain.update(pending.get())
-        else:
-            whole = _write(None, None)
-            by_domain = _write_domains(jobs)
-    finally:
-        _LAID_OUT = None
-    return {whole_name(edition): whole, **by_domain}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,9 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+@cache
 def environment() -> jinja2.Environment:
+    """The print templates' environment, made once: its compiled templates serve every part of every form."""
     import jinja2  # imported here: the cache key needs TEMPLATES, not Jinja2
 
     env = jinja2.Environment(
@@ -37,5 +40,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["css_string"] = css_string
     env.filters["lower_first"] = lower_first
-    env.filters["inline_markdown"] = inline_html
+    # A form is made of parts that repeat the same texts (a domain's own form and its section of the whole
+    # form): each text is converted from Markdown once.
+    env.filters["inline_markdown"] = lru_cache(maxsize=8192)(inline_html)
     return env

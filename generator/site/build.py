@@ -5,10 +5,12 @@ The steps, in order:
 1. check the standards; refuse to build on any error (the problems are those of ``toolkit check``);
 2. choose the editions: the current one (newest published) at the site's root, every other
    published edition at ``<edition>/`` with an archived banner, drafts only when asked;
-3. build each edition's downloads into a fresh staging folder (``downloads/<edition>/``);
+3. build each edition's downloads into a fresh staging folder (``downloads/<edition>/``), the
+   editions side by side and the forms' parts on ``jobs`` processes;
 4. render each edition's pages into its own folder under ``build/site/`` (unchanged pages are
    not rewritten) and write its mkdocs configuration beside them;
-5. run the site builder for each edition whose inputs changed since its last build;
+5. run the site builder for each edition whose inputs changed since its last build (on the
+   same processes, side by side, when more than one must be built);
 6. put the built editions together in the staging folder and swap it into place as ``site/``.
 
 A build that fails at any step leaves ``site/`` exactly as it was.
@@ -22,6 +24,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import heap
 from ..check import check
+from ..forms.workers import Workers, available_cores
 from ..load import display
 from ..model import Edition, Library
 from ..outputs import mark, not_replaceable, reason
@@ -36,7 +40,7 @@ from ..problems import Problem, errors
 from ..settings import Settings, load_settings, settings_path
 from . import files, htmlguard, statuspage, uptodate
 from .config import SettingsProblem, brand_assets, dump, edition_config, read_settings, with_icb
-from .mkdocs_build import SiteBuilderFailed, build_site
+from .mkdocs_build import site_builder_messages
 from .pages import BuiltEdition, Kind, PageContext, navigation, render_pages
 from .redirects import redirect_pages
 from .templates import TemplateProblem, Templates
@@ -72,6 +76,10 @@ class BuildOptions:
     """Where the public status page's facts come from; None (the default) for no status page."""
     downloads: DownloadBuilder | None = None
     """What builds the downloads; None for the forms (``generator.forms.build_downloads``)."""
+    jobs: int | None = None
+    """Processes to lay out forms and build editions on; None for every core, 1 for this process alone."""
+    reuse_forms: bool = False
+    """Write the forms made last instead of making them again (a preview's first step; see ``serve.py``)."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,7 @@ def _build(options: BuildOptions) -> BuildResult:
             ],
             str(options.include_drafts),
             getattr(options.downloads, "__qualname__", ""),
+            "reuse forms" if options.reuse_forms else "",
         )
         last = uptodate.recall(options.work, options.site, stamp)
     if last is not None:
@@ -220,10 +229,27 @@ def _build_into(
     except SettingsProblem as error:
         raise _Refused([error.problem]) from None
     templates = Templates(options.templates, options.content)
-    downloads: dict[str, tuple[Download, ...]] = {}
-    with timer.step("downloads"):
-        for target in built:
-            downloads[target.edition.id] = _downloads(target.edition, staging, options, icb)
+    with Workers(options.jobs or available_cores()) as workers:
+        return _build_with(staging, library, built, options, timer, icb, settings, templates, workers)
+
+
+def _build_with(
+    staging: Path,
+    library: Library,
+    built: list[BuiltEdition],
+    options: BuildOptions,
+    timer: _Timer,
+    icb: Settings,
+    settings: dict[str, Any],
+    templates: Templates,
+    workers: Workers,
+) -> list[EditionReport]:
+    # Each edition's forms from a thread of its own: their parts share the workers, so the editions' forms
+    # are laid out side by side, and the output does not depend on which finishes first.
+    threads = ThreadPoolExecutor(max_workers=max(1, min(len(built), workers.jobs)))
+    with timer.step("downloads"), threads:
+        made = [threads.submit(_downloads, t.edition, staging, options, icb, workers) for t in built]
+        downloads = {t.edition.id: future.result() for t, future in zip(built, made, strict=True)}
 
     root = next((b for b in built if not b.prefix), None)
     # Every edition's pages first, then the site builder: a page that cannot be rendered
@@ -246,21 +272,24 @@ def _build_into(
 
     reports = []
     outputs: dict[str, Path] = {}
+    stale = [e for e in prepared if _read(e.folder / "out.fingerprint") != e.stamp or not (e.folder / "out").is_dir()]
+    with timer.step("mkdocs"):
+        for edition in stale:
+            (edition.folder / "out.fingerprint").unlink(missing_ok=True)
+            if not (edition.folder / "out").is_dir():  # a file where the built site goes: the work is the toolkit's own
+                files.clear(edition.folder / "out")
+        # One edition is built here; several side by side on the workers (mkdocs is imported by each process once).
+        calls = [(site_builder_messages, (e.folder / "mkdocs.yml",)) for e in stale]
+        results = workers.run(calls) if len(stale) > 1 else [site_builder_messages(*call[1]) for call in calls]
+        for edition, messages in zip(stale, results, strict=True):
+            if messages:
+                shown = display(edition.folder / "mkdocs.yml")
+                raise _Refused([Problem(shown, 0, 0, message) for message in messages])
+            (edition.folder / "out.fingerprint").write_text(edition.stamp)
     for edition in prepared:
-        folder, target = edition.folder, edition.target
-        rebuilt = _read(folder / "out.fingerprint") != edition.stamp or not (folder / "out").is_dir()
-        if rebuilt:
-            with timer.step("mkdocs"):
-                (folder / "out.fingerprint").unlink(missing_ok=True)
-                if not (folder / "out").is_dir():  # a file where the built site goes: the work is the toolkit's own
-                    files.clear(folder / "out")
-                try:
-                    build_site(folder / "mkdocs.yml")
-                except SiteBuilderFailed as failed:
-                    shown = display(folder / "mkdocs.yml")
-                    raise _Refused([Problem(shown, 0, 0, message) for message in failed.messages]) from None
-                (folder / "out.fingerprint").write_text(edition.stamp)
-        outputs[target.prefix] = folder / "out"
+        target = edition.target
+        rebuilt = edition in stale
+        outputs[target.prefix] = edition.folder / "out"
         reports.append(
             EditionReport(target.prefix, target.edition.id, target.kind, edition.pages, edition.written, rebuilt)
         )
@@ -322,7 +351,9 @@ def _prepare(
     return _Prepared(target, folder, stamp, len(pages), written)
 
 
-def _downloads(edition: Edition, staging: Path, options: BuildOptions, icb: Settings) -> tuple[Download, ...]:
+def _downloads(
+    edition: Edition, staging: Path, options: BuildOptions, icb: Settings, workers: Workers
+) -> tuple[Download, ...]:
     from .. import paths
 
     if options.downloads is None:
@@ -330,7 +361,7 @@ def _downloads(edition: Edition, staging: Path, options: BuildOptions, icb: Sett
 
         from ..forms import build_downloads
 
-        builder: DownloadBuilder = partial(build_downloads, settings=icb)
+        builder: DownloadBuilder = partial(build_downloads, settings=icb, workers=workers, reuse=options.reuse_forms)
     else:
         builder = options.downloads
     out_dir = staging / paths.downloads(edition.id)

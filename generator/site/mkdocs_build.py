@@ -76,3 +76,12 @@ def build_site(config_file: Path) -> None:
         raise SiteBuilderFailed([f"could not read the built pages to check them: {error}"]) from None
     if violations:
         raise SiteBuilderFailed([violation.message for violation in violations])
+
+
+def site_builder_messages(config_file: Path) -> list[str]:
+    """:func:`build_site` for another process: every warning and error it gave, or [] when the site was built."""
+    try:
+        build_site(config_file)
+    except SiteBuilderFailed as failed:
+        return failed.messages
+    return []
