@@ -134,6 +134,9 @@ def _overlay(edition: Edition, source: EditionSource) -> list[Problem]:
             if standard.id in local.ids:
                 place, at = source.places[standard.id]
                 problems += _standard(standard, place, at, domain, edition)
+    # A local standard or question is held to the rules the core keeps: a basis, a severity where it can flag a risk.
+    core_files = {doc.path for doc in source.core.domains.values()}
+    problems += [p for p in _basis_and_severity(edition, source) if p.path not in core_files]
     problems += _unique_local_ids(edition, source)
     return problems
 
@@ -201,10 +204,10 @@ def _basis_and_severity(edition: Edition, source: EditionSource) -> list[Problem
     if any(standard.basis is not None for _, _, standard in standards):
         for domain, si, standard in standards:
             if standard.basis is None:
-                doc = source.domains[domain.id]
+                doc, at = source.places.get(standard.id) or (source.domains[domain.id], ("standards", si))
                 problems.append(
                     doc.problem(
-                        doc.at("standards", si, "id"),
+                        doc.at(*at, "id"),
                         f"standard '{standard.id}' has no 'basis': other standards of this edition say what their "
                         "expectation rests on, so every standard must",
                     )

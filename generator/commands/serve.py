@@ -31,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..outputs import not_replaceable
+    from ..overlay_sources import site_sources
     from ..site.build import BuildOptions
     from ..site.serve import Preview
     from .build import print_result
@@ -40,11 +41,15 @@ def run(args: argparse.Namespace) -> int:
     if not_ours:
         print(f"toolkit serve: {site}: {not_ours}", file=sys.stderr)
         return 1
+    sources = site_sources(args.standards.parent)  # an ICB's project made by toolkit init uses the toolkit's own
     options = BuildOptions(
         standards=args.standards,
         site=site,
         work=Path("build/preview/work"),
         include_drafts=not args.published_only,
+        config=sources.config,
+        content=sources.content,
+        templates=sources.templates,
     )
     try:
         preview = Preview(options, port=args.port, on_build=lambda result: print_result(result, site))
