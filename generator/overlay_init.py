@@ -5,6 +5,7 @@
     DEST/
       toolkit.yml                     the ICB's settings (name, ODS code, where returns go, colour, contacts)
       README.md                       how this ICB edits, builds, collects and moves to next year's core
+      .gitignore                      the built site, the build's work and the returns store kept out of version control
       standards/<edition>/edition.yml builds_on: core/<edition>, the newest published core edition
       standards/<edition>/overlay.yml the ICB's namespace (its ODS code) and nothing left out or added yet
       standards/<edition>/domains/    for local domains
@@ -101,6 +102,8 @@ standards: []                # per core standard: local guidance, evidence examp
 starting `{slug}-` and its code, standard ids and question ids starting `{code}-`.
 """,
         "README.md": readme(name, code, builds_on),
+        ".gitignore": "# What the toolkit builds and keeps: made again from the sources, or holding practices' returns.\n"
+        "/site/\n/build/\n/.cache/\n/store/\n",
     }
     for folder in FOLDERS:
         files[f"{folder}/README.md"] = {

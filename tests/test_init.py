@@ -17,6 +17,7 @@ from generator.settings import load_settings
 MADE = (
     "toolkit.yml",
     "README.md",
+    ".gitignore",
     "standards/2025-26/edition.yml",
     "standards/2025-26/overlay.yml",
     "standards/2025-26/domains/README.md",
