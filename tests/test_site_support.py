@@ -19,9 +19,12 @@ MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
 
 def add_edition(standards: Path, edition_id: str, *, status: str = "published", follows: str | None = None) -> Path:
-    """Copy the minimal edition into ``standards/<edition_id>`` as that edition; return its folder."""
+    """Copy the minimal edition into ``standards/<edition_id>`` as that edition, with the test ICB's toolkit.yml
+    beside the standards folder when it has none; return its folder."""
     folder = standards / edition_id
     shutil.copytree(MINIMAL, folder)
+    if not (standards.parent / "toolkit.yml").exists():
+        shutil.copyfile(MINIMAL.parent / "toolkit.yml", standards.parent / "toolkit.yml")
     year = int(edition_id[:4])
     lines = [
         f"id: {edition_id}",
