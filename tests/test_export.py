@@ -130,3 +130,38 @@ def test_an_existing_file_is_kept_without_force_and_the_icb_must_be_named(
     assert main(args) == 2
     assert capsys.readouterr().err.startswith("toolkit export: the bundle must say whose it is")
     assert not (root / "other.zip").exists()
+
+
+def epraccur_row(code: str, name: str, icb: str, status: str, sub_icb: str) -> list[str]:
+    row = [""] * 27
+    row[0], row[1], row[2], row[3], row[12], row[14], row[25] = code, name, "Y56", icb, status, sub_icb, "RO76"
+    return row
+
+
+def test_an_epraccur_register_gives_places_and_regions_and_the_folder_rolls_up(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [epraccur_row(c, n, "QA1", "A", "04C" if i % 2 else "05D") for i, (c, n) in enumerate(data.register_rows())]
+    rows += [
+        epraccur_row("Z99999", "Elsewhere", "QB2", "A", "99X"),
+        epraccur_row("Z99998", "Closed", "QA1", "C", "04C"),
+    ]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    (root / "epraccur.csv").write_text(out.getvalue())
+    args = ["--register", str(root / "epraccur.csv"), "--icb", "QA1", "--icb-name", "NHS Example ICB"]
+    assert export(root, "qa1.zip", *args) == 0
+    files = members(root / "qa1.zip")
+    register = table(files, "register.csv")
+    assert len(register) == len(data.register_rows())  # the ICB's active practices only
+    assert {(r["region_code"], r["icb_code"]) for r in register} == {("Y56", "QA1")}
+    assert {r["sub_icb_code"] for r in register} == {"04C", "05D"}
+    places = {p["sub_icb_code"]: p for p in table(files, "places.csv")}
+    assert sorted(places) == ["04C", "05D"]
+    assert sum(int(p["active_practices"]) for p in places.values()) == len(data.register_rows())
+    # The bundle unzipped into a folder reads the same.
+    with zipfile.ZipFile(root / "qa1.zip") as z:
+        z.extractall(root / "qa1")
+    capsys.readouterr()
+    assert main(["rollup", "--from", str(root / "qa1"), "--out", str(root / "region")]) == 0
+    assert capsys.readouterr().out.startswith("1 ICB: 30 valid returns from 40 active practices")

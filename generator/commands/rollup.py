@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"toolkit rollup: {args.out}: cannot write the report ({outputs.reason(error)})", file=sys.stderr)
         return 1
     print(
-        f"{len(bundles)} ICBs: {regional.total('valid'):,} valid returns from {regional.total('active'):,} active "
+        f"{len(bundles)} {'ICB' if len(bundles) == 1 else 'ICBs'}: {regional.total('valid'):,} valid returns from {regional.total('active'):,} active "
         f"practices; regional report written to {args.out / 'report.html'} with {len(written) - 1} CSV files"
     )
     for note in regional.notes:
