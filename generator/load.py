@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .model import Contact, Domain, Edition, EditionInfo, Library, References
+from .model import Contact, Domain, Edition, EditionInfo, Library, Overlay, References
+from .overlay import OVERLAY_FILE, core_folder, merge
 from .problems import Problem
 from .yamldoc import Document, PathKey, read_file
 
@@ -110,9 +111,7 @@ def load_edition(
         problems.append(Problem(display(edition_path), 0, 0, "missing: every edition folder needs an edition.yml"))
 
     if info is not None and source.edition is not None and info.builds_on is not None:
-        from .overlay import load_overlay
-
-        edition, found = load_overlay(folder, info, source, contacts)
+        edition, found = _load_overlay(folder, info, source, contacts)
         return edition, source, problems + found
     if source.edition is not None and isinstance(source.edition.data, dict) and "builds_on" in source.edition.data:
         return None, source, problems  # builds on a core, but edition.yml has errors: nothing more to read
@@ -167,6 +166,99 @@ def load_edition(
         return None, source, problems
     ordered = tuple(domains[d] for d in dict.fromkeys(info.domains) if d in domains)
     return Edition(info=info, references=references, domains=ordered, folder=folder), source, problems
+
+
+def _load_overlay(
+    folder: Path, info: EditionInfo, source: EditionSource, contacts: tuple[Contact, ...] = ()
+) -> tuple[Edition | None, list[Problem]]:
+    """Load the ICB's edition in ``folder`` (whose edition.yml names the core it builds on) as the combined edition.
+
+    ``contacts`` (the ICB's, from toolkit.yml) replace the core's contacts of the same id; the overlay's own
+    contacts replace both."""
+    info_doc = source.edition
+    assert info_doc is not None and info.builds_on is not None
+    problems: list[Problem] = []
+    core_path = core_folder(info.builds_on, folder.parent)
+    if (folder / REFERENCES_FILE).exists():
+        problems.append(
+            Problem(
+                display(folder / REFERENCES_FILE),
+                1,
+                1,
+                f"an edition that builds on a core takes its references from the core; put the ICB's contacts in "
+                f"toolkit.yml or {OVERLAY_FILE}, and remove this file",
+            )
+        )
+    core: Edition | None = None
+    if not (core_path / "edition.yml").is_file():
+        problems.append(
+            info_doc.problem(
+                info_doc.at("builds_on"),
+                f"no core edition '{info.builds_on}': {display(core_path)} holds no edition.yml",
+            )
+        )
+    else:
+        core, core_source, found = load_edition(core_path, contacts)
+        source.core = core_source
+        problems += found
+        if core is not None and core.info.builds_on is not None:
+            problems.append(
+                info_doc.problem(
+                    info_doc.at("builds_on"), f"'{info.builds_on}' itself builds on a core; build on a core edition"
+                )
+            )
+            core = None
+        elif core is None and not found:
+            problems.append(
+                info_doc.problem(info_doc.at("builds_on"), f"the core edition '{info.builds_on}' could not be loaded")
+            )
+        source.core_edition = core
+
+    overlay: Overlay | None = None
+    overlay_path = folder / OVERLAY_FILE
+    if overlay_path.exists():
+        overlay, source.overlay, found = load_model(overlay_path, Overlay)
+        problems += found
+    else:
+        problems.append(
+            Problem(
+                display(overlay_path),
+                0,
+                0,
+                f"missing: an edition that builds on a core needs an {OVERLAY_FILE}, with at least the ICB's namespace",
+            )
+        )
+
+    local: list[tuple[Domain, Document]] = []
+    for path in sorted((folder / DOMAINS_FOLDER).glob("*.y*ml")):
+        domain, doc, found = load_model(path, Domain)
+        source.domain_files.append(doc)
+        problems += found
+        if domain is None:
+            continue
+        if path.stem != domain.id:
+            problems.append(
+                doc.problem(doc.at("id"), f"the domain id '{domain.id}' must match its file name '{path.stem}'")
+            )
+            continue
+        local.append((domain, doc))
+
+    if core is None or overlay is None or source.overlay is None or source.core is None or problems:
+        return None, problems
+    if contacts:
+        by_id = {c.id: c for c in core.references.contacts} | {c.id: c for c in contacts}
+        core = Edition(
+            core.info,
+            core.references.model_copy(update={"contacts": tuple(by_id.values())}),
+            core.domains,
+            core.folder,
+        )
+    merged, found = merge(info, info_doc, folder, core, source.core.domains, overlay, source.overlay, local)
+    if merged is None:
+        return None, found
+    source.places = merged.places
+    source.domains = {**{d: doc for d, doc in source.core.domains.items()}, **merged.local_domains}
+    return merged.edition, found
 
 
 def load_library(standards: Path) -> Loaded:

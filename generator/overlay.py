@@ -31,11 +31,12 @@ Moving to next year's core is changing ``builds_on``, never merging files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .model import (
+    CORE_NAME,
     Contact,
     Domain,
     Edition,
@@ -46,9 +47,6 @@ from .model import (
 )
 from .problems import Problem
 from .yamldoc import Document, PathKey
-
-if TYPE_CHECKING:
-    from .load import EditionSource
 
 OVERLAY_FILE = "overlay.yml"
 TOOLKIT_CORE = Path(__file__).resolve().parent.parent / "standards"
@@ -68,6 +66,25 @@ def core_folder(builds_on: str, standards: Path) -> Path:
     return base / edition_id
 
 
+def core_folders(standards: Path) -> list[Path]:
+    """The core edition folders the editions under ``standards`` build on: what a build reads beyond them, so that
+    a changed core (a new toolkit) builds the ICB's site again."""
+    found: list[Path] = []
+    try:
+        folders = sorted(p for p in standards.iterdir() if p.is_dir())
+    except OSError:
+        return []
+    for folder in folders:
+        try:
+            text = (folder / "edition.yml").read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        match = re.search(r"^builds_on:\s*['\"]?([^\s'\"#]+)", text, re.MULTILINE)
+        if match and re.match(CORE_NAME, match.group(1)):
+            found.append(core_folder(match.group(1), standards))
+    return list(dict.fromkeys(found))
+
+
 @dataclass
 class Merged:
     """The combined edition and where each of its items was written."""
@@ -76,101 +93,6 @@ class Merged:
     places: dict[str, Place]
     """Domain id, standard id or question id → where it was written (core or local file)."""
     local_domains: dict[str, Document] = field(default_factory=dict)
-
-
-def load_overlay(
-    folder: Path, info: EditionInfo, source: EditionSource, contacts: tuple[Contact, ...] = ()
-) -> tuple[Edition | None, list[Problem]]:
-    """Load the ICB's edition in ``folder`` (whose edition.yml names the core it builds on) as the combined edition.
-
-    ``contacts`` (the ICB's, from toolkit.yml) replace the core's contacts of the same id; the overlay's own
-    contacts replace both."""
-    from .load import DOMAINS_FOLDER, REFERENCES_FILE, display, load_edition, load_model
-
-    info_doc = source.edition
-    assert info_doc is not None and info.builds_on is not None
-    problems: list[Problem] = []
-    core_path = core_folder(info.builds_on, folder.parent)
-    if (folder / REFERENCES_FILE).exists():
-        problems.append(
-            Problem(
-                display(folder / REFERENCES_FILE),
-                1,
-                1,
-                f"an edition that builds on a core takes its references from the core; put the ICB's contacts in "
-                f"toolkit.yml or {OVERLAY_FILE}, and remove this file",
-            )
-        )
-    core: Edition | None = None
-    if not (core_path / "edition.yml").is_file():
-        problems.append(
-            info_doc.problem(
-                info_doc.at("builds_on"),
-                f"no core edition '{info.builds_on}': {display(core_path)} holds no edition.yml",
-            )
-        )
-    else:
-        core, core_source, found = load_edition(core_path, contacts)
-        source.core = core_source
-        problems += found
-        if core is not None and core.info.builds_on is not None:
-            problems.append(
-                info_doc.problem(
-                    info_doc.at("builds_on"), f"'{info.builds_on}' itself builds on a core; build on a core edition"
-                )
-            )
-            core = None
-        elif core is None and not found:
-            problems.append(
-                info_doc.problem(info_doc.at("builds_on"), f"the core edition '{info.builds_on}' could not be loaded")
-            )
-        source.core_edition = core
-
-    overlay: Overlay | None = None
-    overlay_path = folder / OVERLAY_FILE
-    if overlay_path.exists():
-        overlay, source.overlay, found = load_model(overlay_path, Overlay)
-        problems += found
-    else:
-        problems.append(
-            Problem(
-                display(overlay_path),
-                0,
-                0,
-                f"missing: an edition that builds on a core needs an {OVERLAY_FILE}, with at least the ICB's namespace",
-            )
-        )
-
-    local: list[tuple[Domain, Document]] = []
-    for path in sorted((folder / DOMAINS_FOLDER).glob("*.y*ml")):
-        domain, doc, found = load_model(path, Domain)
-        source.domain_files.append(doc)
-        problems += found
-        if domain is None:
-            continue
-        if path.stem != domain.id:
-            problems.append(
-                doc.problem(doc.at("id"), f"the domain id '{domain.id}' must match its file name '{path.stem}'")
-            )
-            continue
-        local.append((domain, doc))
-
-    if core is None or overlay is None or source.overlay is None or source.core is None or problems:
-        return None, problems
-    if contacts:
-        by_id = {c.id: c for c in core.references.contacts} | {c.id: c for c in contacts}
-        core = Edition(
-            core.info,
-            core.references.model_copy(update={"contacts": tuple(by_id.values())}),
-            core.domains,
-            core.folder,
-        )
-    merged, found = merge(info, info_doc, folder, core, source.core.domains, overlay, source.overlay, local)
-    if merged is None:
-        return None, found
-    source.places = merged.places
-    source.domains = {**{d: doc for d, doc in source.core.domains.items()}, **merged.local_domains}
-    return merged.edition, found
 
 
 def merge(

@@ -245,3 +245,15 @@ def test_core_ids_have_no_namespace(tmp_path: Path) -> None:
 def test_the_name_core_is_the_core_that_comes_with_the_toolkit(tmp_path: Path) -> None:
     assert core_folder("core/2025-26", tmp_path / "standards") == TOOLKIT_CORE / "2025-26"
     assert core_folder("regional/2025-26", tmp_path / "standards") == tmp_path / "cores" / "regional" / "2025-26"
+
+
+def test_a_build_reads_the_core_folders_the_editions_build_on(project: Path) -> None:
+    from generator.overlay import core_folders
+    from generator.site import uptodate
+
+    standards = project / "standards"
+    assert core_folders(standards) == [project / "cores" / "mini" / "2030-31"]
+    before = uptodate.inputs([standards, *core_folders(standards)], [])
+    beta = project / "cores" / "mini" / "2030-31" / "domains" / "beta.yml"
+    beta.write_text(beta.read_text().replace("Clinical audit.", "Clinical audit and review."))
+    assert uptodate.inputs([standards, *core_folders(standards)], []) != before  # a new core builds the site again

@@ -36,6 +36,7 @@ from ..forms.workers import Workers, available_cores
 from ..load import display
 from ..model import Edition, Library
 from ..outputs import mark, not_replaceable, reason
+from ..overlay import core_folders
 from ..problems import Problem, errors
 from ..settings import Settings, load_settings, settings_path
 from . import files, htmlguard, statuspage, uptodate
@@ -174,7 +175,7 @@ def _build(options: BuildOptions) -> BuildResult:
         return BuildResult(icb_problems)
     with timer.step("fingerprint"):
         stamp = uptodate.inputs(
-            [options.standards, options.content, options.templates],
+            [options.standards, options.content, options.templates, *core_folders(options.standards)],
             [
                 options.config,
                 settings_path(options.standards.parent),
