@@ -61,6 +61,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "generator.commands.remind",
         "Write to each practice: reminders, corrections, acknowledgements of support requests and thanks.",
     ),
+    "summary": (
+        "generator.commands.summary",
+        "Write each practice's own one-page summary of its valid return, HTML and PDF, to send back.",
+    ),
 }
 
 

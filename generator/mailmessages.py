@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import outputs
+from . import marked_folders, outputs
 from .cells import neutralised
 from .remind import Planned
 
@@ -164,20 +164,12 @@ def eml_bytes(composed: Composed) -> bytes:
 
 def folder_refused(folder: Path, around: Sequence[outputs.Place]) -> str | None:
     """Why ``folder`` may not hold the messages; None when it may (new, empty, or one toolkit remind made)."""
-    refused = outputs.check_folder(folder, "report", around)
-    if refused is None:
-        return None
-    mine = (folder / MARKER).is_file() and refused.reason == outputs.not_replaceable(folder, "report")
-    if mine:
-        return None
-    reason = refused.reason.replace("was not made by toolkit report", "was not made by toolkit remind")
-    return reason.replace("a report names practices", "messages name practices")
+    return marked_folders.refused(folder, around, MARKER, "toolkit remind")
 
 
 def write(folder: Path, composed: Sequence[Composed], stamp: dt.datetime) -> list[Path]:
     """Each message as an .eml file, and a mail-merge CSV of them all, into ``folder`` (made and marked)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    marked_folders.mark(folder, MARKER, MARKER_TEXT)
     written: list[Path] = []
     rows: list[Mapping[str, str]] = []
     for one in composed:

@@ -75,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--summaries",
         type=Path,
         metavar="FOLDER",
-        help="a report folder whose practice summaries (summaries/<code>.pdf) go with each thank-you",
+        help="the folder 'toolkit summary' wrote: each practice's summary (<code>.pdf) goes with its thank-you",
     )
     parser.add_argument("--today", type=dt.date.fromisoformat, help="the date to act on, YYYY-MM-DD (default: today)")
 
