@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 import reportdata as data
-from test_site_support import options
+from test_site_support import ROOT, options
 
+from generator.cli import main
 from generator.site.build import BuildResult, build
 from generator.site.statuspage import PAGE, StatusSource
 
@@ -68,3 +69,19 @@ def test_a_register_that_cannot_be_read_stops_the_build_with_a_message(tmp_path:
     result = build(options(tmp_path, standards=data.FIXTURE, status_page=source, jobs=1))
     assert [p.message.split(":")[0] for p in result.problems] == ["the status page cannot read the register"]
     assert not (tmp_path / "site").exists()
+
+
+def test_toolkit_build_status_page_option(standards: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`toolkit build --status-page` in the conftest's minimal project: every practice listed, none received yet."""
+    root = standards.parent
+    for name in ("mkdocs.yml", "content", "site_templates"):
+        (root / name).symlink_to(ROOT / name)
+    (root / "practices.csv").write_text("practice_code,practice_name\nA12345,First Surgery\nB23456,Second & Co\n")
+    assert main(["build", "--status-page", "--register", "practices.csv", "--store", "store"]) == 0
+    capsys.readouterr()
+    page = (root / "site" / PAGE).read_text(encoding="utf-8")
+    assert rows(page) == {"A12345": ("Not received", ""), "B23456": ("Not received", "")}
+    assert "Second &amp; Co" in page
+    assert main(["build"]) == 0  # off again: the page goes with the next build
+    capsys.readouterr()
+    assert not (root / "site" / "status").exists()
