@@ -188,6 +188,7 @@ def test_every_page_of_an_edition_in_navigation_order(library: Library) -> None:
         "changes.md",
         "downloads.md",
         "editions.md",
+        "about-these-standards.md",
         "about.md",
         "accessibility.md",
     ]
@@ -201,6 +202,7 @@ def test_every_page_of_an_edition_in_navigation_order(library: Library) -> None:
         "changes.md",
         "downloads.md",
         "editions.md",
+        "about-these-standards.md",
         "about.md",
         "accessibility.md",
     ]
