@@ -137,3 +137,23 @@ def test_the_example_is_what_toolkit_init_makes_plus_what_is_local(tmp_path: Pat
     fresh = tmp_path / "fresh"
     for name in ("README.md", f"standards/{EDITION}/domains/README.md"):
         assert (fresh / name).read_text(encoding="utf-8") == (EXAMPLE / name).read_text(encoding="utf-8"), name
+
+
+@pytest.mark.browser
+def test_the_pages_with_local_additions_meet_wcag_2_2_aa(built: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    site = built.parent / "site"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        try:
+            page = browser.new_page()
+            for domain in ("access", "qr9-health-inequalities", "safeguarding"):
+                page.goto((site / "domains" / domain / "index.html").as_uri())
+                assert page.locator(".toolkit-local").first.is_visible()
+                results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+                assert [v["id"] for v in results.response["violations"]] == [], domain
+        finally:
+            browser.close()
