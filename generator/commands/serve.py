@@ -1,8 +1,11 @@
-"""toolkit serve: build the site, serve it on this machine, and build again whenever a source changes.
+"""toolkit serve: build the site, serve it on this machine, and show each change as soon as its pages are built.
 
-Watches standards/, content/, site_templates/ and mkdocs.yml. The preview is built into
-build/preview/ (never into site/), drafts included unless --published-only is given.
-Stop with Ctrl+C.
+Watches standards/, content/, site_templates/ and mkdocs.yml. After a change the pages are
+built first and the browser reloads on them; the forms of the changed editions are brought
+up to date afterwards, in the background, while the downloads page says so. A change with a
+problem keeps the last good preview on show, with the problems over it in the browser (and
+in the terminal) as path:line:column: message. The preview is built into build/preview/
+(never into site/), drafts included unless --published-only is given. Stop with Ctrl+C.
 
 Example:
     toolkit serve
@@ -57,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"cannot serve on port {args.port}: {error.strerror}", file=sys.stderr)
         return 1
     print(
-        f"Serving the site at {preview.url} ; it is built again when the standards, content/, "
-        "site_templates/ or mkdocs.yml change. Press Ctrl+C to stop.",
+        f"Serving the site at {preview.url} ; a change to the standards, content/, site_templates/ or "
+        "mkdocs.yml shows as soon as its pages are built, and the forms follow. Press Ctrl+C to stop.",
         file=sys.stderr,
         flush=True,
     )

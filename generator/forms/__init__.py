@@ -181,4 +181,17 @@ def build_downloads(
     return downloads
 
 
-__all__ = ["Download", "Workers", "build_downloads"]
+def forms_current(edition: Edition, cache_dir: Path, settings: Settings | None = None) -> bool:
+    """Whether the PDFs and workbook of ``edition`` as it is now are all in the cache: nothing to make."""
+    from . import workbook
+    from .printed import is_current
+
+    cache, created = Cache(cache_dir), stamp(edition)
+    code = _code(settings)
+    workbook_key = key(code, edition_digest(edition), created.isoformat(), "xlsx")
+    if cache.get(f"{edition.id}/xlsx", workbook_key, [workbook.workbook_name(edition)]) is None:
+        return False
+    return is_current(edition, cache, code, _created(created), settings)
+
+
+__all__ = ["Download", "Workers", "build_downloads", "forms_current"]

@@ -373,6 +373,33 @@ def _downloads(
         raise _Refused([Problem(display(edition.folder), 0, 0, message)]) from None
 
 
+def make_forms(options: BuildOptions, workers: Workers) -> list[str]:
+    """Bring the forms of every edition the site holds up to date in the downloads cache, building no site:
+    a preview's second step, after a build with ``reuse_forms``. The ids of the editions whose forms were made
+    (none when every form was already up to date, or when the standards have an error)."""
+    from ..forms import build_downloads, forms_current
+
+    icb, _ = load_settings(options.standards.parent)
+    if icb is None or options.downloads is not None:
+        return []
+    with heap.loading():
+        library, problems = check(options.standards, options.content)
+    if errors(problems):
+        return []
+    cache = options.work / "cache" / "downloads"
+    stale = [b.edition for b in plan(library, options.include_drafts) if not forms_current(b.edition, cache, icb)]
+    if not stale:
+        return []
+    with tempfile.TemporaryDirectory(prefix="forms-") as scratch, ThreadPoolExecutor(len(stale)) as threads:
+        made = [
+            threads.submit(build_downloads, e, Path(scratch) / e.id, cache, settings=icb, workers=workers)
+            for e in stale
+        ]
+        for future in made:
+            future.result()
+    return [e.id for e in stale]
+
+
 def _assets(options: BuildOptions, templates: Templates) -> Mapping[str, bytes]:
     """The site's own styles and scripts, and the hand-written pages' images, as docs files."""
     found: dict[str, bytes] = {}
