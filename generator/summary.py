@@ -219,8 +219,9 @@ def _environment() -> Environment:
     return env
 
 
-def render_html(summary: PracticeSummary, *, icb_name: str = "") -> str:
-    """The summary as one HTML page (its stylesheet inside), for the screen and for print."""
+def render_html(summary: PracticeSummary, *, icb_name: str = "", print_fonts: bool = False) -> str:
+    """The summary as one HTML page (its stylesheet inside); ``print_fonts`` names the shipped font files, which
+    only WeasyPrint can load (see :func:`render_pdf`)."""
     return (
         _environment()
         .get_template("summary.html.j2")
@@ -229,17 +230,19 @@ def render_html(summary: PracticeSummary, *, icb_name: str = "") -> str:
             icb_name=icb_name,
             labels=rag.LABELS,
             css=(TEMPLATES / "summary.css").read_text(encoding="utf-8"),
+            fonts=(TEMPLATES / "fonts.css").read_text(encoding="utf-8") if print_fonts else "",
             risk_limit=RISK_LIMIT,
         )
     )
 
 
-def render_pdf(html: str) -> bytes:
+def render_pdf(summary: PracticeSummary, *, icb_name: str = "") -> bytes:
     """The summary page printed to A4 by WeasyPrint, in the project's shipped fonts."""
     import weasyprint
 
     from .forms import fonts
 
+    html = render_html(summary, icb_name=icb_name, print_fonts=True)
     document = weasyprint.HTML(string=html, url_fetcher=fonts.fetcher()).render()
     document.metadata.lang = "en-GB"
     data: bytes = document.write_pdf()
@@ -270,6 +273,6 @@ def write_all(
         written.append(page)
         if pdf:
             printed = folder / summary_file(summary.practice_code, "pdf")
-            printed.write_bytes(render_pdf(html))
+            printed.write_bytes(render_pdf(summary, icb_name=icb_name))
             written.append(printed)
     return written

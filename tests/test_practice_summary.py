@@ -27,7 +27,6 @@ from generator.summary import (
     TEXT_LIMIT,
     RiskLine,
     next_steps,
-    render_html,
     render_pdf,
     summaries,
 )
@@ -140,7 +139,7 @@ def test_a_long_plan_is_cut_to_fit_two_pages(written: tuple[Path, Path]) -> None
         one, domains=sixteen, risks=(risk,) * RISK_LIMIT, risks_left_out=30, help=helped,
         next_steps=next_steps(sixteen, (risk,) * RISK_LIMIT, RISK_LIMIT + 30, helped),
     )  # fmt: skip
-    reader = pypdf.PdfReader(__import__("io").BytesIO(render_pdf(render_html(fullest))))
+    reader = pypdf.PdfReader(__import__("io").BytesIO(render_pdf(fullest)))
     assert len(reader.pages) <= 2
 
 
