@@ -200,9 +200,7 @@ def make(
     held = cqc_ratings(store, cqc)
     beside = cqcview.view(found, edition, held) if held else None
     helped = helpgiven.help_given(store, edition, target_days)
-    laid_out = tables.tables(
-        found, comparison.result, held[-1][1] if held else None, helped, beside
-    )
+    laid_out = tables.tables(found, comparison.result, held[-1][1] if held else None, helped, beside)
     timings.compute = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -214,7 +212,19 @@ def make(
         workbook = Beside(
             partial(exports.write_workbook, laid_out, staging / exports.WORKBOOK, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
         )
-        (staging / REPORT_HTML).write_text(html.render(found, comparison, store=str(store), cqc=beside, helped=helped, places=places, help_target=target_days, icb_name=icb_name), encoding="utf-8")
+        (staging / REPORT_HTML).write_text(
+            html.render(
+                found,
+                comparison,
+                store=str(store),
+                cqc=beside,
+                helped=helped,
+                places=places,
+                help_target=target_days,
+                icb_name=icb_name,
+            ),
+            encoding="utf-8",
+        )
         timings.html = time.perf_counter() - started
         for table in laid_out:
             exports.write_csv(table, staging)
