@@ -1,13 +1,15 @@
 """A regional roll-up of the example ICB (NHS Riverside, QR9, an overlay of the core) and an ICB on the plain core.
 
 Both ICBs' practices give the same answers to the core questions both ask; Riverside's also answer
-its local questions, every yes-no one with "no", so its own report counts risks the region never sees.
+its local questions, every yes-no one with "no" (so its own report counts risks the region never sees) but
+the support request of its own domain with "yes".
 """
 
 from __future__ import annotations
 
 import csv
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -37,7 +39,7 @@ def answer(question_id: str, kind: str, allowed: tuple[str, ...], practice: int)
     """A practice's answer: seeded by the question and practice, so both ICBs answer a core question alike."""
     rng = random.Random(f"{question_id}/{practice}")
     if question_id.startswith("QR9-") and "no" in allowed:
-        return "no"
+        return "yes" if re.search(r"[A-Z]0\.1$", question_id) else "no"  # support asked in its own domain
     if allowed:
         return rng.choice(allowed)
     return {"number": str(rng.randint(0, 100)), "date": "2025-06-01"}.get(kind, "Written answer")
@@ -116,8 +118,15 @@ def test_totals_are_the_sum_and_comparisons_use_core_questions_only(
     domains = rows(region / "rollup_domains.csv")
     assert {d["domain_id"] for d in domains} == {d.id for d in core.domains}
     qa = icbs["QA1"][1]
-    for row in rows(region / "rollup_support.csv"):
+    support = rows(region / "rollup_support.csv")
+    for row in support[:-1]:
         assert int(row["QA1"]) == sum(1 for s in qa.support if s.domain.id == row["domain_id"])
+    # The requests made in Riverside's own domain are in a row apart, so each column adds up to its own report.
+    assert (support[-1]["domain_id"], support[-1]["QA1"]) == ("", "0")
+    assert int(support[-1]["QR9"]) > 0
+    assert int(support[-1]["QR9"]) == sum(1 for s in icbs["QR9"][1].support if s.domain.id.startswith("qr9-"))
+    for code in ("QA1", "QR9"):
+        assert sum(int(row[code]) for row in support) == len(icbs[code][1].support)
     assert sum(int(d["risks"]) for d in domains if d["icb_code"] == "QA1") == len(qa.risks)
     own_local = [r for r in icbs["QR9"][1].risks if r.question_id.startswith("QR9-")]
     assert own_local  # Riverside's own report counts its local risks …

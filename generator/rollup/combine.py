@@ -6,7 +6,8 @@
 * Questions are compared under the ids of the newest core edition among the bundles: a bundle on an
   older core edition has its questions matched through the same lineage that year on year uses
   (kept ids, ``replaces`` links); a question with no successor in the newest edition is left out.
-* Support requests per domain per ICB, and CQC overall ratings where a bundle gives them.
+* Support requests per core domain per ICB, and those made in an ICB's own domains in one row apart
+  (so each ICB's column adds up to its own report's); CQC overall ratings where a bundle gives them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from dataclasses import dataclass
 from ..lineage import lineage
 from ..model import Library
 from .bundle import CQC_OVERALL, Bundle, PlaceCount
+
+LOCAL_DOMAINS = "In each ICB's own domains (not compared)"
+"""The support row that counts the requests made in domains an ICB added for itself."""
 
 
 class RollupError(Exception):
@@ -191,14 +195,18 @@ def _support(bundles: Sequence[Bundle]) -> tuple[SupportRow, ...]:
         for d in bundle.domains:
             if d.core:
                 titles.setdefault(d.domain_id, d.title)
-    return tuple(
+    rows = [
         SupportRow(
             domain_id,
             title,
             tuple(next((d.support for d in b.domains if d.domain_id == domain_id and d.core), 0) for b in bundles),
         )
         for domain_id, title in titles.items()
-    )
+    ]
+    if any(not d.core for b in bundles for d in b.domains):
+        own = tuple(sum(d.support for d in b.domains if not d.core) for b in bundles)
+        rows.append(SupportRow("", LOCAL_DOMAINS, own))
+    return tuple(rows)
 
 
 def cqc_ratings() -> tuple[str, ...]:
