@@ -1,6 +1,6 @@
 """An editor's preview: serve the built site on this machine, showing an edit as soon as its pages are built.
 
-The sources watched are the standards, the hand-written pages, the templates and mkdocs.yml.
+The sources watched are the standards, the hand-written pages, the templates, mkdocs.yml and toolkit.yml.
 Changes are noticed by polling file times and sizes (no extra dependency, works on network
 drives). After a change:
 
@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..forms.workers import Workers, available_cores
+from ..settings import settings_path
 from .build import BuildOptions, BuildResult, build, make_forms
 
 Snapshot = dict[str, tuple[int, int]]
@@ -129,6 +130,7 @@ class Preview:
         self.two_steps = options.downloads is None
         self.quick = dataclasses.replace(options, reuse_forms=True) if self.two_steps else options
         self.watched = [options.standards, options.content, options.templates, options.config]
+        self.watched.append(settings_path(options.standards.parent))  # the ICB's settings, toolkit.yml
         self.status = Status()
         self._lock = threading.Lock()
         self._workers = Workers(jobs or options.jobs or available_cores())
