@@ -134,3 +134,28 @@ def test_the_new_colour_is_the_sites_and_the_feedbacks(rebranded: Path) -> None:
     assert "assets/toolkit/brand.css" in page
     feedback = next((rebranded / "store/feedback").rglob("*.html")).read_text(encoding="utf-8")
     assert f"--toolkit-brand: {NEW_COLOUR};" in feedback
+
+
+def test_the_logo_and_colour_reach_the_site_configuration(tmp_path: Path) -> None:
+    """A logo in toolkit.yml goes into the site under the toolkit's own name, and the theme shows it."""
+    from generator.settings import require_settings
+    from generator.site.config import BRAND_CSS, brand_assets, with_icb
+
+    (tmp_path / "branding").mkdir()
+    (tmp_path / "branding" / "Our Logo.SVG").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n')
+    text = (ROOT / "tests/fixtures/toolkit.yml").read_text(encoding="utf-8")
+    text = text.replace('  colour: "#005eb8"\n', '  colour: "#7A1F5C"\n  logo: branding/Our Logo.SVG\n')
+    (tmp_path / "toolkit.yml").write_text(text, encoding="utf-8")
+    icb = require_settings(tmp_path)
+
+    config = with_icb(
+        {"theme": {"name": "material"}, "copyright": "Open Government Licence.", "extra_css": ["a.css"]}, icb
+    )
+    assert config["theme"] == {"name": "material", "logo": "assets/toolkit/logo.svg"}
+    assert config["copyright"] == "© NHS Test Integrated Care Board. Open Government Licence."
+    assert config["extra_css"] == ["a.css", BRAND_CSS]
+    assert config["extra"]["icb_name"] == "NHS Test Integrated Care Board"
+    assert config["extra"]["icb_email"] == "support@icb.example.nhs.uk"
+    assets = brand_assets(icb)
+    assert assets["assets/toolkit/logo.svg"] == b'<svg xmlns="http://www.w3.org/2000/svg"/>\n'
+    assert b"--md-primary-fg-color: #7a1f5c;" in assets[BRAND_CSS]
