@@ -114,3 +114,36 @@ def test_an_unknown_contact_is_sent_to_toolkit_yml_when_the_edition_lists_none(
 @pytest.mark.parametrize(("colour", "ratio"), [("#005eb8", 6.4), ("#ffffff", 1.0), ("#000000", 21.0), ("#767676", 4.5)])
 def test_contrast_is_wcags_ratio(colour: str, ratio: float) -> None:
     assert round(contrast(colour, "#ffffff"), 1) == ratio
+
+
+def test_collect_and_report_use_the_register_named_in_toolkit_yml(
+    standards: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_collect import JUNE_5, put
+
+    put(standards.parent / "inbox", "good_plain.csv", "C82001.csv", JUNE_5)
+    (standards.parent / "registers").mkdir()
+    (standards.parent / "registers" / "practices.csv").write_text(
+        "practice_code,practice_name\nC82001,Riverside Surgery\nC82004,Meadow Lane Surgery\n"
+    )
+    settings = standards.parent / "toolkit.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "register: registers/practices.csv\n")
+    assert main(["collect", "--from", "inbox"]) == 0
+    assert "2030-31: 1 valid, 0 invalid, 1 missing (2 practices) in store/status.csv" in capsys.readouterr().err
+    assert main(["report"]) == 0
+    assert capsys.readouterr().out.startswith("2 practices: 1 valid, 0 invalid, 1 missing;")
+    report = (standards.parent / "store" / "report" / "report.html").read_text(encoding="utf-8")
+    assert "<title>For NHS Test Integrated Care Board only" in report
+
+
+def test_collect_refuses_a_broken_toolkit_yml_in_words(standards: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from test_collect import JUNE_5, put
+
+    put(standards.parent / "inbox", "good_plain.csv", "C82001.csv", JUNE_5)
+    shutil.copyfile(BROKEN / "colour_too_light.yml", standards.parent / "toolkit.yml")
+    assert main(["collect", "--from", "inbox"]) == 2
+    assert capsys.readouterr().err == (
+        "toolkit collect: the ICB's settings cannot be used (run 'toolkit check'): toolkit.yml:8:11: 'colour' #ffcc00 "
+        "is too light: white text on it has a contrast of 1.5:1, and WCAG 2.2 AA needs at least 4.5:1; choose a "
+        "darker colour\n"
+    )
