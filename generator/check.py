@@ -27,6 +27,9 @@ RAW_HTML = markdown_safety.RAW_HTML
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
+NOT_APPLICABLE = "not applicable"
+"""The answer a question may be given only where it says when it does not apply."""
+
 
 def check_library(loaded: Loaded) -> list[Problem]:
     """Every problem of meaning in every edition, and across editions."""
@@ -411,6 +414,13 @@ def _question(q: Question, doc: Document, at: tuple[str | int, ...]) -> list[Pro
         problems += _markdown(doc, at, getattr(q, field), field)
     if q.basis is not None:
         problems += _markdown(doc, (*at, "basis"), q.basis.source, "source")
+    if q.not_applicable_when:
+        if NOT_APPLICABLE not in q.allowed_answers:
+            bad(
+                "not_applicable_when",
+                f"'not_applicable_when' is given, but '{NOT_APPLICABLE}' is not an answer to this question",
+            )
+        problems += _markdown(doc, at, q.not_applicable_when, "not_applicable_when")
     return problems
 
 

@@ -133,6 +133,14 @@ class Question(_Node):
     basis: Basis | None = Field(
         None, description="What this question's expectation rests on, where it differs from its standard's basis."
     )
+    not_applicable_when: str = Field(
+        "",
+        description=(
+            "When the question does not apply, in words a practice recognises, such as 'the practice does not "
+            "dispense'. Only a question that says this should be answered 'not applicable', with the reason in the "
+            "comment (questions whose answers include 'not applicable' only)."
+        ),
+    )
 
     @property
     def allowed_answers(self) -> tuple[str, ...]:

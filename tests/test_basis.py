@@ -123,3 +123,18 @@ def test_a_basis_source_must_be_safe_markdown(standards: Path) -> None:
     edit(standards, LINKS, BASIS.replace("Regulation 13 of the 2014 Regulations", "'<script>x</script>'"))
     found = messages(standards)
     assert len(found) == 1 and found[0].startswith(f"{DOMAIN}:20:15: "), found
+
+
+def test_not_applicable_when_is_for_questions_that_can_be_answered_not_applicable(standards: Path) -> None:
+    edit(
+        standards,
+        "        risk_answers: [no, partial]\n",
+        "        risk_answers: [no, partial]\n        not_applicable_when: the practice has no policies\n",
+    )
+    assert messages(standards) == []
+    question = load_library(standards).library.editions["2030-31"].domains[0].standards[0].questions[0]
+    assert question.not_applicable_when == "the practice has no policies"
+    edit(standards, "        required: false\n", "        required: false\n        not_applicable_when: never\n")
+    assert messages(standards) == [
+        f"{DOMAIN}:44:9: 'not_applicable_when' is given, but 'not applicable' is not an answer to this question",
+    ]
