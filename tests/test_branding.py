@@ -29,6 +29,9 @@ OLD_COLOUR = "#005eb8"
 NEW_NAME = "NHS Riverside and Downs Integrated Care Board"
 NEW_EMAIL = "gp.quality@riverside-downs.example.nhs.uk"
 NEW_COLOUR = "#7a1f5c"
+LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#7a1f5c"/></svg>\n'
+)
 
 
 def toolkit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -50,10 +53,11 @@ def rebranded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     settings = project / "toolkit.yml"
     text = settings.read_text(encoding="utf-8")
     assert OLD_NAME in text and OLD_EMAIL in text and OLD_COLOUR in text
-    settings.write_text(
-        text.replace(OLD_NAME, NEW_NAME).replace(OLD_EMAIL, NEW_EMAIL).replace(OLD_COLOUR, NEW_COLOUR),
-        encoding="utf-8",
-    )
+    text = text.replace(OLD_NAME, NEW_NAME).replace(OLD_EMAIL, NEW_EMAIL).replace(OLD_COLOUR, NEW_COLOUR)
+    text = text.replace("  # logo: branding/logo.svg", "  logo: branding/logo.svg")
+    settings.write_text(text, encoding="utf-8")
+    (project / "branding").mkdir()
+    (project / "branding" / "logo.svg").write_text(LOGO, encoding="utf-8")
 
     built = toolkit(project, "build", "--site", "out/site")
     assert built.returncode == 0, built.stdout + built.stderr
@@ -134,6 +138,12 @@ def test_the_new_colour_is_the_sites_and_the_feedbacks(rebranded: Path) -> None:
     assert "assets/toolkit/brand.css" in page
     feedback = next((rebranded / "store/feedback").rglob("*.html")).read_text(encoding="utf-8")
     assert f"--toolkit-brand: {NEW_COLOUR};" in feedback
+
+
+def test_the_logo_is_in_the_sites_header(rebranded: Path) -> None:
+    assert (rebranded / "site/assets/toolkit/logo.svg").read_text(encoding="utf-8") == LOGO
+    page = (rebranded / "site/index.html").read_text(encoding="utf-8")
+    assert f'<img src="assets/toolkit/logo.svg" alt="{NEW_NAME} logo">' in page
 
 
 def test_the_logo_and_colour_reach_the_site_configuration(tmp_path: Path) -> None:
