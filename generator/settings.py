@@ -220,9 +220,20 @@ def icb_settings(root: Path) -> Settings | None:
 
 
 def contacts_of(root: Path) -> tuple[Contact, ...]:
-    """The ICB's contacts from ``root``/toolkit.yml, or () when it has none or cannot be read (checks report why)."""
-    settings, _ = load_settings(root)
-    return settings.contacts if settings is not None else ()
+    """The ICB's contacts from ``root``/toolkit.yml, or () when it has none or they cannot be read (``toolkit check``
+    reports why). A mistake elsewhere in the file does not take the contacts away, so it is reported once, not
+    again as every domain's unknown contact."""
+    from .load import display
+
+    path = settings_path(root)
+    if not path.is_file():
+        return ()
+    doc, problems = read_file(path, display(path))
+    if problems or not isinstance(doc.data, dict):
+        return ()
+    reader = _Reader(doc, root)
+    contacts = reader.contacts(doc.data)
+    return () if errors(reader.problems) else contacts
 
 
 # --- colours -----------------------------------------------------------------------------------------
@@ -418,9 +429,9 @@ class _Reader:
 
         top = self.doc.data if isinstance(self.doc.data, dict) else {}
         register = self._file(top, "register")
-        return Settings(icb, returns, support, register, self._contacts(top), path)
+        return Settings(icb, returns, support, register, self.contacts(top), path)
 
-    def _contacts(self, top: dict[str, Any]) -> tuple[Contact, ...]:
+    def contacts(self, top: dict[str, Any]) -> tuple[Contact, ...]:
         from .load import describe
 
         if "contacts" not in top:
