@@ -21,6 +21,13 @@ KEY_QUESTIONS = ("Overall", "Safe", "Effective", "Caring", "Responsive", "Well-l
 RATINGS = ("Outstanding", "Good", "Good", "Requires Improvement", "Inadequate", "Inspected but not rated")
 
 
+def published(practice: int, key_question: int) -> str:
+    """Each practice's ratings published together, as one inspection's are; one practice in ten has a key question
+    rated at another time (a later focused inspection)."""
+    month = 2 if practice % 10 == 0 and key_question == 1 else 1
+    return f"{1 + practice % 28:02d}/{month:02d}/2025"
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An ICB of 130 practices, every one rated by CQC overall and on each key question."""
@@ -37,8 +44,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     population.timed_collect(population.CURRENT, root / "returns", root / "store", register)
     names = dict(line.split(",", 1) for line in register.read_text().splitlines()[1:])
     rows = [
-        [f"1-{i}", code, f"Practice {i}", "GP Practices", "Overall", kq, rng.choice(RATINGS),
-         f"{1 + i % 28:02d}/0{1 + k % 9}/2025", "Location", "N", ""]
+        [f"1-{i}", code, f"Practice {i}", "GP Practices", "Overall", kq, rng.choice(RATINGS), published(i, k),
+         "Location", "N", ""]
         for i, code in enumerate(names)
         for k, kq in enumerate(KEY_QUESTIONS)
     ]  # fmt: skip

@@ -57,6 +57,8 @@ class LookAgain:
     """The practice's own ratings on the domains bearing on the key question, in words."""
     cqc: str
     published: str
+    codes: str = ""
+    """The same ratings by the domains' codes, such as 'IPC red, SG green', for a compact table."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,14 @@ class PracticeBeside:
     location_id: str
     against: tuple[Against, ...]
     """Overall first, then the five key questions in CQC's order."""
+
+    @property
+    def published(self) -> str:
+        """When its ratings were published: the overall rating's date, or else the date most of them share."""
+        dates = [a.published for a in self.against if a.published]
+        if self.against and self.against[0].published:
+            return self.against[0].published
+        return max(sorted(set(dates)), key=dates.count) if dates else ""
 
 
 @dataclass(frozen=True)
@@ -166,8 +176,9 @@ def look_again(figures: Figures, edition: Edition, ratings: Mapping[str, Practic
                 continue
             if (cqc in POOR and all(r == "green" for r in own)) or (cqc in GOOD and "red" in own):
                 words = ", ".join(f"{figures.domains[i].title}: {practice.ratings[i]}" for i in bearing[kq])
+                codes = ", ".join(f"{figures.domains[i].code} {practice.ratings[i]}" for i in bearing[kq])
                 published = held.published.isoformat() if held.published else ""
                 found.append(
-                    LookAgain(practice.practice_code, practice.practice_name, titles.get(KEY_QUESTION_IDS[kq], kq), words, cqc, published)
+                    LookAgain(practice.practice_code, practice.practice_name, titles.get(KEY_QUESTION_IDS[kq], kq), words, cqc, published, codes)
                 )  # fmt: skip
     return found

@@ -21,7 +21,7 @@ from .helpgiven import TARGET_WORKING_DAYS, HelpGiven
 from .inputs import Answer
 from .yearonyear import Comparison, YearOnYear
 
-LOOK_AGAIN_LIMIT = 15
+LOOK_AGAIN_LIMIT = 10
 """The most key questions the HTML lists to look at again (the page says when there are more; cqc_look_again.csv
 holds them all)."""
 
