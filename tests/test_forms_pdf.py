@@ -121,7 +121,7 @@ def assert_whole_on_one_page(pages: list[str], questions: list[Question], where:
             assert mark in block, (where, question.id, mark)
         if question.can_flag_risk:
             assert f"Action plan {normal(risk_text(question))}" in block, (where, question.id)
-            assert "By when (YYYY-MM-DD)" in block, (where, question.id)
+            assert "By when (DD/MM/YYYY)" in block, (where, question.id)
 
 
 def test_no_question_is_split_across_pages(built: Built) -> None:

@@ -11,7 +11,14 @@ from workbooks import answer, example_answers, libreoffice, open_book, placed, s
 
 from generator.forms import returnfiles
 from generator.forms.example import PRACTICE_CODE, return_date
-from generator.forms.workbook import PRACTICE_CODE_CELL, START_SHEET, render_workbook, sheet_names
+from generator.forms.workbook import (
+    HEADER_ROW,
+    PRACTICE_CODE_CELL,
+    START_SHEET,
+    render_workbook,
+    sheet_names,
+    short_title,
+)
 from generator.load import load_edition
 from generator.model import Edition, Library, Question
 from generator.returnformat import JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
@@ -195,3 +202,30 @@ def test_libreoffice_keeps_the_rules_protection_and_hidden_sheet(
         assert book[sheet][f"{WORKBOOK_COLUMNS['question']}{row}"].protection.locked
         assert not book[sheet][f"{WORKBOOK_COLUMNS['answer']}{row}"].protection.locked
         assert_answer_rule(book, book[sheet], row, question)
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Medicines management", "Medicines management"),
+        ("Safeguarding children and adults", "Safeguarding children & adults"),
+        ("Recruitment and employment checks", "Recruitment & employment checks"),
+        ("Clinical audit and quality improvement", "Clinical audit"),
+        ("Premises, equipment and health and safety", "Premises, equipment"),
+        ("Significant events, incidents and safety alerts", "Significant events, incidents"),
+        ("Consent, capacity, dignity and chaperoning", "Consent, capacity, dignity"),
+        ("Supercalifragilisticexpialidocious and more", "Supercalifragilisticexpialidoci"),
+    ],
+)
+def test_a_sheet_name_is_a_title_shortened_between_phrases(title: str, name: str) -> None:
+    assert short_title(title) == name
+
+
+def test_the_help_column_prints(edition: Edition, book_bytes: bytes) -> None:
+    book = open_book(book_bytes)
+    for domain in edition.domains:
+        sheet = book[sheet_names(edition)[domain.id]]
+        assert sheet.print_area is not None
+        printed = sheet.print_area[0] if isinstance(sheet.print_area, list) else sheet.print_area
+        assert printed.split(":")[-1].startswith("$J"), printed
+        assert sheet[f"J{HEADER_ROW}"].value == "Help"

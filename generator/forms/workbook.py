@@ -22,7 +22,7 @@ from .. import answertypes
 from ..answertypes import FIRST_DAY, LAST_DAY, number_text
 from ..model import Domain, Edition, Question
 from ..returnformat import JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
-from ..settings import Settings
+from ..settings import MIN_CONTRAST, Settings, contrast
 from .pdf import dates_line, owner, risk_text
 from .text import plain
 
@@ -37,8 +37,8 @@ EXTRA_COLUMNS = {"how": "H", "plan_when": "I", "help": "J"}
 
 WIDTHS = {"A": 8, "B": 60, "C": 16, "D": 30, "E": 32, "F": 16, "G": 13, "H": 22, "I": 22, "J": 60}
 NO_CODE_YET = "(enter the practice code on the Start sheet)"
-PRINTED_COLUMNS = 9
-"""Columns A to I are printed; the help text (J) is for the screen."""
+PRINTED_COLUMNS = 10
+"""Columns A to J are printed, the help text (J) included: a practice answering on paper needs it too."""
 
 INSTRUCTIONS = (
     "Fill in the practice's details here once: every sheet uses them.",
@@ -53,27 +53,56 @@ INSTRUCTIONS = (
 )
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_DANGLING = {"and", "or", "of", "the", "&", "for", "to", "in", "with", "a"}
+SHEET_NAME_LIMIT = 31
+"""Excel refuses a longer sheet name."""
+_PAIR_AT_END = re.compile(r"(?<= & )\w+ & \w+$")
+"""A closing pair of single words after another '&', such as '… & health & safety': one phrase, never split."""
 
 
 def workbook_name(edition: Edition) -> str:
     return f"self-assessment-{edition.id}.xlsx"
 
 
+def short_title(title: str, limit: int = SHEET_NAME_LIMIT) -> str:
+    """A domain's title within ``limit`` characters without cutting a phrase in two.
+
+    'and' becomes '&' first ('Safeguarding children & adults'); if that is still too long, whole phrases are
+    kept from the start, a title's phrases being what its commas and '&'s separate, and a closing pair of
+    single words ('health & safety') counting as one: 'Premises, equipment and health and safety' →
+    'Premises, equipment'; 'Clinical audit and quality improvement' → 'Clinical audit'. Only a first phrase
+    longer than ``limit`` is cut, at a word.
+    """
+    text = " ".join(_SHEET_FORBIDDEN.sub(" ", title).split()).strip(" '")
+    if len(text) <= limit:
+        return text
+    text = re.sub(r" and ", " & ", text)
+    if len(text) <= limit:
+        return text
+    pair = _PAIR_AT_END.search(text)
+    body, tail = (text[: pair.start()], pair.group(0)) if pair else (text, "")
+    parts = re.split(r"(, | & )", body)
+    if tail:
+        parts[-1] += tail
+    phrases, joins = parts[0::2], ["", *parts[1::2]]
+    kept = ""
+    for join, phrase in zip(joins, phrases, strict=True):
+        if len(kept + join + phrase) > limit:
+            break
+        kept += join + phrase
+    if kept:
+        return kept
+    cut = text.rfind(" ", 0, limit + 1)
+    return text[: cut if cut > 0 else limit].rstrip(" ,&")
+
+
 def sheet_names(edition: Edition) -> dict[str, str]:
-    """Each domain's sheet name: its title cut at a word to Excel's 31 characters, unique, by domain id."""
+    """Each domain's sheet name: its short title (:func:`short_title`), unique, by domain id."""
     names: dict[str, str] = {}
     taken = {START_SHEET.lower(), WORKBOOK_DATA_SHEET.lower(), LISTS_SHEET.lower()}
     for domain in edition.domains:
-        title = " ".join(_SHEET_FORBIDDEN.sub(" ", domain.title).split()).strip(" '")
-        name = title
-        while len(name) > 31:
-            cut = name.rfind(" ", 0, 31)
-            name = name[:cut].rstrip(" ,;-") if cut > 0 else name[:31]
-            while name.rsplit(" ", 1)[-1].lower() in _DANGLING and " " in name:
-                name = name.rsplit(" ", 1)[0].rstrip(" ,;-")
+        name = short_title(domain.title)
         if name.lower() in taken:
-            name = f"{name[: 31 - len(domain.code) - 1]} {domain.code}"
+            name = f"{short_title(domain.title, SHEET_NAME_LIMIT - len(domain.code) - 1)} {domain.code}"
         taken.add(name.lower())
         names[domain.id] = name
     return names
@@ -132,15 +161,18 @@ class _Builder:
         self.book.set_calc_mode("auto")
         f = self.book.add_format
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
-        self.title = f({**base, "bold": True, "font_size": 16, "font_color": "#005EB8"})
+        brand = icb.icb.colour.upper() if icb is not None else "#005EB8"  # toolkit.yml's, checked for contrast
+        self.title = f({**base, "bold": True, "font_size": 16, "font_color": brand})
         self.subtitle = f({**base, "font_size": 11, "bold": True})
         self.text = f({**base, "text_wrap": True})
         self.note = f({**base, "font_color": "#4C6272", "font_size": 9})
         self.muted = f({**base, "text_wrap": True, "font_color": "#4C6272", "font_size": 9})
         self.label = f({**base, "bold": True})
-        self.header = f({**base, "bold": True, "bg_color": "#005EB8", "font_color": "#FFFFFF", "text_wrap": True})
-        self.standard = f({**base, "bold": True, "bg_color": "#E8EDEE", "font_color": "#005EB8", "text_wrap": True})
-        self.qid = f({**base, "bold": True, "font_color": "#005EB8", "border": 1, "border_color": "#AEB7BD"})
+        self.header = f({**base, "bold": True, "bg_color": brand, "font_color": "#FFFFFF", "text_wrap": True})
+        # On the standards' grey rows the brand colour is used only where it still meets WCAG AA's 4.5:1.
+        on_grey = brand if contrast(brand, "#E8EDEE") >= MIN_CONTRAST else "#212B32"
+        self.standard = f({**base, "bold": True, "bg_color": "#E8EDEE", "font_color": on_grey, "text_wrap": True})
+        self.qid = f({**base, "bold": True, "font_color": brand, "border": 1, "border_color": "#AEB7BD"})
         self.question = f({**base, "text_wrap": True, "border": 1, "border_color": "#AEB7BD"})
         self.hint = f(
             {**base, "text_wrap": True, "font_size": 9, "font_color": "#4C6272", "border": 1, "border_color": "#AEB7BD"}
