@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import email.policy
+import functools
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -77,6 +78,7 @@ def day(value: dt.date | str | None) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
+@functools.cache
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+from .remind import Planned
+
 SENT_FILE = "reminders.sqlite"
 
 _SCHEMA = """
@@ -50,20 +52,10 @@ def sent(store: Path, edition: str) -> frozenset[tuple[str, str, str, str]]:
         )
 
 
-def record(
-    store: Path,
-    edition: str,
-    practice_code: str,
-    kind: str,
-    keys: Sequence[str],
-    *,
-    at: str,
-    how: str,
-    to: Sequence[str],
-) -> None:
-    """Record one message as sent, for each of its keys."""
+def record(store: Path, messages: Sequence[Planned], *, at: str, how: str) -> None:
+    """Record messages as sent, each for every one of its keys, in one transaction."""
     with _db(store) as db:
         db.executemany(
             "INSERT OR IGNORE INTO sent VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(edition, practice_code, kind, key, at, how, "; ".join(to)) for key in keys],
+            [(m.edition, m.practice_code, m.kind, key, at, how, "; ".join(m.to)) for m in messages for key in m.keys],
         )

@@ -17,9 +17,14 @@ first :data:`RISK_LIMIT`, so that a summary prints on two pages at most.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import multiprocessing
+import os
 import re
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -207,6 +212,7 @@ def _day(value: dt.date | str) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
+@functools.cache
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -258,21 +264,36 @@ def write_all(
     target_days: int,
     icb_name: str = "",
     pdf: bool = True,
+    jobs: int | None = None,
 ) -> list[Path]:
-    """Every practice's summary as HTML (and PDF) into ``folder`` (made and marked); the files written."""
+    """Every practice's summary as HTML (and PDF) into ``folder`` (made and marked); the files written.
+
+    The PDFs are printed by ``jobs`` processes (default: one per processor, at most 8): WeasyPrint
+    takes a few tenths of a second a page, and an ICB has a hundred practices or more.
+    """
     from . import marked_folders
     from .support import CASES_FILE, cases
 
     held = cases(store, edition=edition.id) if (store / CASES_FILE).is_file() else []
+    found = summaries(figures, edition, held, target_days=target_days)
     written = []
     marked_folders.mark(folder, MARKER, MARKER_TEXT)
-    for summary in summaries(figures, edition, held, target_days=target_days):
-        html = render_html(summary, icb_name=icb_name)
+    for summary in found:
         page = folder / summary_file(summary.practice_code, "html")
-        page.write_text(html, encoding="utf-8")
+        page.write_text(render_html(summary, icb_name=icb_name), encoding="utf-8")
         written.append(page)
-        if pdf:
+    if pdf:
+        for summary, data in zip(found, _printed(found, icb_name, jobs), strict=True):
             printed = folder / summary_file(summary.practice_code, "pdf")
-            printed.write_bytes(render_pdf(summary, icb_name=icb_name))
+            printed.write_bytes(data)
             written.append(printed)
     return written
+
+
+def _printed(found: Sequence[PracticeSummary], icb_name: str, jobs: int | None) -> list[bytes]:
+    """Each summary's PDF, in order, printed in parallel when there are enough to be worth it."""
+    workers = min(jobs or os.cpu_count() or 1, 8, len(found))
+    if workers <= 1:
+        return [render_pdf(s, icb_name=icb_name) for s in found]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(partial(render_pdf, icb_name=icb_name), found, chunksize=4))

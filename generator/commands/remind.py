@@ -179,8 +179,7 @@ def run(args: argparse.Namespace) -> int:
         server = Server(args.smtp_host, args.smtp_port, args.smtp_ca)
 
         def done(index: int) -> None:
-            p = composed[index].planned
-            record(args.store, p.edition, p.practice_code, p.kind, p.keys, at=stamp, how="smtp", to=p.to)
+            record(args.store, [composed[index].planned], at=stamp, how="smtp")
 
         try:
             failed = send_all(server, [c.message for c in composed], os.environ, done)
@@ -192,9 +191,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(composed) - len(failed)} sent through {args.smtp_host}, {len(failed)} not sent", file=sys.stderr)
         return 1 if failed else 0
     written = write(out, composed, now)
-    for one in composed:
-        p = one.planned
-        record(args.store, p.edition, p.practice_code, p.kind, p.keys, at=stamp, how="eml file", to=p.to)
+    record(args.store, [one.planned for one in composed], at=stamp, how="eml file")
     print(
         f"{len(composed)} message{'' if len(composed) == 1 else 's'} written to {out} as .eml files, with "
         f"{written[-1].name}: open each in your mail client and send it (recorded: none will be prepared again)",
