@@ -76,8 +76,9 @@ def test_the_front_matter_is_yaml_with_the_title_escaped(files: dict[str, Sectio
 
     page = files["self-assessment/minimal.md"]
     front = yaml.safe_load(page.text.split("---\n")[1])
-    assert front == {"title": "A minimal domain", "search": {"exclude": True}}
-    assert yaml.safe_load(files["self-assessment/index.md"].text.split("---\n")[1]) == {"title": "Self-assessment"}
+    assert front == {"title": "A minimal domain", "hide": ["toc"], "search": {"exclude": True}}
+    start = yaml.safe_load(files["self-assessment/index.md"].text.split("---\n")[1])
+    assert start == {"title": "Self-assessment", "hide": ["toc"]}
 
 
 def test_every_question_has_its_field_labelled_in_the_domain_page(files: dict[str, SectionFile]) -> None:
