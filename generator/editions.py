@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from .load import EDITION_FILE, display
-from .model import EDITION_ID
+from .model import CORE_NAME, EDITION_ID
+from .overlay import core_folder
 from .problems import Problem, errors
 
 
@@ -152,6 +153,7 @@ def new_edition(standards: Path, edition_id: str, from_id: str | None = None) ->
     text = (source / EDITION_FILE).read_text(encoding="utf-8")
     try:
         new_text, changes = _moved_on(text, from_id, edition_id)
+        new_text = _next_core(new_text, edition_id, standards, changes)
     except yaml.YAMLError as error:
         raise EditionRefused(f"{display(source / EDITION_FILE)} cannot be read as YAML: {error}") from None
 
@@ -164,6 +166,19 @@ def new_edition(standards: Path, edition_id: str, from_id: str | None = None) ->
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Started(edition_id, target, tuple(changes))
+
+
+def _next_core(text: str, edition_id: str, standards: Path, changes: list[tuple[str, str, str]]) -> str:
+    """An ICB's edition moves to its core's edition of the same year, where the core has one: moving to next
+    year's core is changing ``builds_on``, never merging. Where the core has none yet, ``builds_on`` stays."""
+    builds_on = _scalar(text, "builds_on")
+    if builds_on is None or not re.match(CORE_NAME, builds_on):
+        return text
+    moved = f"{builds_on.split('/')[0]}/{edition_id}"
+    if moved == builds_on or not (core_folder(moved, standards) / EDITION_FILE).is_file():
+        return text
+    changes.append(("builds_on", builds_on, moved))
+    return set_value(text, "builds_on", moved)
 
 
 def _moved_on(text: str, from_id: str, edition_id: str) -> tuple[str, list[tuple[str, str, str]]]:

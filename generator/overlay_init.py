@@ -45,8 +45,15 @@ class Made:
 def newest_core() -> Edition:
     """The newest published edition of the core that comes with the toolkit."""
     from .load import load_library
+    from .problems import errors
 
     loaded = load_library(TOOLKIT_CORE)
+    found = errors(loaded.problems)
+    if found:
+        raise InitRefused(
+            f"the toolkit's core has {len(found)} error{'s' if len(found) != 1 else ''} (first: {found[0].format()}); "
+            "run toolkit check in the toolkit's folder, or update the toolkit"
+        )
     current = loaded.library.current()
     if current is None:
         raise InitRefused(f"the toolkit's core ({TOOLKIT_CORE}) has no published edition to build on")
@@ -170,8 +177,7 @@ practice register. Run every command from this folder.
 When the core's next edition is published with the toolkit (update the toolkit first):
 
 ```sh
-toolkit edition new NEXT --from {edition_id}   # copies this edition's overlay as a draft
-# edit standards/NEXT/edition.yml: builds_on: core/NEXT
+toolkit edition new NEXT --from {edition_id}   # copies this edition's overlay as a draft; builds_on moves to core/NEXT
 toolkit check                                  # names any left-out or changed id the new core no longer has
 toolkit diff {edition_id} NEXT                       # what changed for practices, core and local
 toolkit edition publish NEXT

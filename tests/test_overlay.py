@@ -257,3 +257,56 @@ def test_a_build_reads_the_core_folders_the_editions_build_on(project: Path) -> 
     beta = project / "cores" / "mini" / "2030-31" / "domains" / "beta.yml"
     beta.write_text(beta.read_text().replace("Clinical audit.", "Clinical audit and review."))
     assert uptodate.inputs([standards, *core_folders(standards)], []) != before  # a new core builds the site again
+
+
+def test_local_links_are_added_or_replace_the_cores(project: Path) -> None:
+    link = "    links: [{title: Local portal, url: 'https://portal.icb.example.nhs.uk/'}]\n"
+    overlay = OVERLAY + link
+    (project / "standards" / "2030-31" / "overlay.yml").write_text(overlay)
+    library, problems = check(project / "standards")
+    assert errors(problems) == []
+    core_links = check(project / "cores" / "mini")[0].editions["2030-31"].domains[0].standards[0].links
+    links = library.editions["2030-31"].domains[0].standards[0].links
+    assert [link.title for link in links] == [*(link.title for link in core_links), "Local portal"]
+    (project / "standards" / "2030-31" / "overlay.yml").write_text(overlay + "    replace_links: true\n")
+    library, _ = check(project / "standards")
+    assert [link.title for link in library.editions["2030-31"].domains[0].standards[0].links] == ["Local portal"]
+
+
+def test_unsafe_markdown_in_local_guidance_is_placed_in_the_overlay(project: Path) -> None:
+    overlay = OVERLAY.replace(
+        "    guidance: In this ICB, policies are shared on the ICB's portal.",
+        "    guidance: See <script>alert(1)</script> the portal.",
+    )
+    found = _problems(project, overlay)
+    assert found and all(p.startswith("standards/2030-31/overlay.yml:25:15: ") for p in found)
+
+
+def test_an_edition_that_builds_on_a_core_has_no_references_of_its_own(project: Path) -> None:
+    (project / "standards" / "2030-31" / "references.yml").write_text("contacts: []\n")
+    assert _problems(project) == [
+        "standards/2030-31/references.yml:1:1: an edition that builds on a core takes its references from the core; "
+        "put the ICB's contacts in toolkit.yml or overlay.yml, and remove this file"
+    ]
+
+
+def test_edition_yml_may_order_the_combined_domains(project: Path) -> None:
+    folder = project / "standards" / "2030-31"
+    (folder / "edition.yml").write_text(EDITION + "domains: [qr9-local, gamma]\n")
+    library, problems = check(project / "standards")
+    assert errors(problems) == []
+    assert [d.id for d in library.editions["2030-31"].domains] == ["qr9-local", "gamma", "alpha", "beta"]
+    (folder / "edition.yml").write_text(EDITION + "domains: [qr9-local, delta]\n")
+    assert _problems(project) == [
+        "standards/2030-31/edition.yml:5:22: 'delta' is no domain of this edition: neither a domain of the core "
+        "2030-31 that is kept nor a local domain in domains/"
+    ]
+
+
+def test_a_local_id_given_twice_is_placed_at_the_second(project: Path) -> None:
+    domain = LOCAL_DOMAIN.replace("id: QR9-LO1.1", "id: QR9-AL9.1").replace("id: QR9-LO1\n", "id: QR9-AL9\n")
+    found = _problems(project, None, domain)
+    assert (
+        "standards/2030-31/domains/qr9-local.yml:16:13: duplicate question id 'QR9-AL9.1': already used at "
+        in "\n".join(found)
+    )

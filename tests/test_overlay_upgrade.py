@@ -1,8 +1,9 @@
 """An ICB moves to next year's core by changing builds_on, never by merging: the README's steps, run.
 
-The ICB's 2024-25 edition builds on the toolkit's core 2024-25, leaves out a question the core
-drops in 2025-26 and adds a local domain. It starts 2025-26 with ``toolkit edition new``, points
-``builds_on`` at core/2025-26, is told where the overlay names an id the new core does not have,
+The ICB's 2024-25 edition builds on the toolkit's core 2024-25 (copied into the project's cores/ as the
+core 'region', so that it stays as it was while the test runs), leaves out a question the core
+drops in 2025-26 and adds a local domain. It starts 2025-26 with ``toolkit edition new``, which points
+``builds_on`` at region/2025-26, is told where the overlay names an id the new core does not have,
 and then diffs and carries a return forward across the two combined editions.
 """
 
@@ -18,6 +19,7 @@ import pytest
 
 from generator.check import check
 from generator.cli import main
+from generator.model import Edition
 from generator.overlay import TOOLKIT_CORE
 from generator.problems import errors
 
@@ -45,32 +47,44 @@ standards:
 """
 
 
+def _core(edition_id: str) -> Edition:
+    """An edition of the core the project builds on: a copy of the toolkit's, as it was when the test began."""
+    library, _ = check(Path("cores") / "region")
+    return library.editions[edition_id]
+
+
 def _ids(edition_id: str) -> list[str]:
-    library, _ = check(TOOLKIT_CORE)
-    return [q.id for _, _, q in library.editions[edition_id].questions()]
+    return [q.id for _, _, q in _core(edition_id).questions()]
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Path]:
-    """An ICB's project made by toolkit init, whose one edition is 2024-25 on core/2024-25."""
+    """An ICB's project made by toolkit init, whose one edition is 2024-25 on region/2024-25: a copy of the
+    toolkit's core in the project's cores/ folder, so that the core stays as it was while the test runs."""
     dest = tmp_path / "icb"
     assert main(["init", str(dest), "--icb-name", "NHS Test Integrated Care Board", "--icb-code", "QZ1"]) == 0
     shutil.rmtree(dest / "standards" / "2025-26")
-    dropped = next(i for i in _ids("2024-25") if i not in _ids("2025-26") and not i.endswith("0.1"))
-    folder = dest / "standards" / "2024-25"
-    (folder / "domains").mkdir(parents=True)
-    (folder / "edition.yml").write_text(
-        "id: 2024-25\ntitle: Test ICB standards 2024-25\nstatus: published\npublished: 2024-04-01\n"
-        "return_deadline: 2024-09-30\nbuilds_on: core/2024-25\n"
-    )
-    (folder / "overlay.yml").write_text(f"namespace: QZ1\nleave_out:\n  - {dropped}\n")
-    (folder / "domains" / "qz1-local.yml").write_text(LOCAL_DOMAIN)
+    shutil.copytree(TOOLKIT_CORE, dest / "cores" / "region")
     cwd = Path.cwd()
     os.chdir(dest)
     try:
+        dropped = next(i for i in _ids("2024-25") if i not in _ids("2025-26") and not i.endswith("0.1"))
+        folder = dest / "standards" / "2024-25"
+        (folder / "domains").mkdir(parents=True)
+        (folder / "edition.yml").write_text(
+            "id: 2024-25\ntitle: Test ICB standards 2024-25\nstatus: published\npublished: 2024-04-01\n"
+            "return_deadline: 2024-09-30\nbuilds_on: region/2024-25\n"
+        )
+        (folder / "overlay.yml").write_text(f"namespace: QZ1\nleave_out:\n  - {dropped}\n")
+        (folder / "domains" / "qz1-local.yml").write_text(LOCAL_DOMAIN)
         yield dest
     finally:
         os.chdir(cwd)
+
+
+def test_a_core_without_next_years_edition_leaves_builds_on_as_it_was(project: Path) -> None:
+    assert main(["edition", "new", "2026-27", "--from", "2024-25"]) == 0
+    assert "builds_on: region/2024-25\n" in Path("standards/2026-27/edition.yml").read_text()
 
 
 def test_moving_to_the_next_core_is_changing_builds_on(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,11 +94,10 @@ def test_moving_to_the_next_core_is_changing_builds_on(project: Path, capsys: py
     assert dropped is not None
     (left_out,) = dropped.left_out
 
-    assert main(["edition", "new", "2025-26", "--from", "2024-25"]) == 0
-    edition_yml = Path("standards/2025-26/edition.yml")
-    assert "builds_on: core/2024-25" in edition_yml.read_text()
-    edition_yml.write_text(edition_yml.read_text().replace("builds_on: core/2024-25", "builds_on: core/2025-26"))
     capsys.readouterr()
+    assert main(["edition", "new", "2025-26", "--from", "2024-25"]) == 0
+    assert "  builds_on: region/2024-25 → region/2025-26" in capsys.readouterr().out.splitlines()
+    assert "builds_on: region/2025-26\n" in Path("standards/2025-26/edition.yml").read_text()
 
     # The new core no longer has the question the overlay leaves out: said where the overlay names it.
     assert main(["check"]) == 1
@@ -124,8 +137,7 @@ def test_moving_to_the_next_core_is_changing_builds_on(project: Path, capsys: py
 def _hint(ident: str, edition_id: str) -> str:
     import difflib
 
-    library, _ = check(TOOLKIT_CORE)
-    edition = library.editions[edition_id]
+    edition = _core(edition_id)
     known = {d.id for d in edition.domains} | {s.id for d in edition.domains for s in d.standards}
     known |= {q.id for _, _, q in edition.questions()}
     close = difflib.get_close_matches(ident, sorted(known), n=1, cutoff=0.6)
