@@ -181,6 +181,8 @@ def read(path: Path) -> tuple[list[Row], dict[int, Exported]]:
     """The rows of an exported workbook and what each case was when exported; WorkbookError when it is not one."""
     from openpyxl import load_workbook
 
+    if path.is_dir():
+        raise WorkbookError(f"{path}: is a folder; give the workbook's file, such as cases.xlsx")
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -192,7 +194,12 @@ def read(path: Path) -> tuple[list[Row], dict[int, Exported]]:
             f"{path}: is not an Excel workbook that can be read (it is damaged, or another kind of file); "
             "export the cases again with 'toolkit support export'"
         ) from None
-    except Exception as error:  # openpyxl raises its own kinds for a broken part of the file
+    except Exception as error:  # openpyxl raises its own kinds for a broken part of the file, or another kind of file
+        if type(error).__name__ == "InvalidFileException":
+            raise WorkbookError(
+                f"{path}: is not an Excel workbook (.xlsx); export the cases with 'toolkit support export' and "
+                "save the edited workbook as .xlsx"
+            ) from None
         raise WorkbookError(f"{path}: is damaged and cannot be read ({type(error).__name__})") from None
     try:
         return _read(path, book)

@@ -300,3 +300,16 @@ def test_a_folder_it_did_not_make_is_refused(
     assert main(remind(store, register, "--send", "--out", str(out))) == 2
     assert "was not made by toolkit remind" in capsys.readouterr().err
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+def test_no_server_there_is_said_and_nothing_is_listed_as_sent(
+    store: Path, register: Path, certificate: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = free_port()
+    args = ["--send", "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--from", FROM]
+    assert main(remind(store, register, *args)) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines()[-1] == f"toolkit remind: 127.0.0.1:{port}: cannot connect (Connection refused)"
+    assert not [line for line in out.splitlines() if line.startswith("sent\t")]
+    assert main(remind(store, register)) == 0  # nothing was recorded as sent
+    assert len([line for line in capsys.readouterr().out.splitlines() if line.startswith("would send\t")]) == 44

@@ -179,3 +179,17 @@ def test_a_workbook_that_lost_a_column_is_refused(
     capsys.readouterr()
     assert main(command(store, "import", str(path))) == 1
     assert "has lost the column 'Outcome (edit)'" in capsys.readouterr().err
+
+
+def test_a_folder_or_a_file_of_another_kind_is_named_as_such(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(command(store, "import", str(tmp_path))) == 1
+    assert (
+        capsys.readouterr().err
+        == f"toolkit support import: {tmp_path}: is a folder; give the workbook's file, such as cases.xlsx\n"
+    )
+    other = tmp_path / "cases.csv"
+    other.write_text("case,status\n1,closed\n")
+    assert main(command(store, "import", str(other))) == 1
+    assert "is not an Excel workbook (.xlsx)" in capsys.readouterr().err

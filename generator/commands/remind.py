@@ -30,7 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..remind import Planned
+    from collections.abc import Sequence
+
+    from ..mailmessages import Composed
+    from ..remind import Planned, Unaddressed
 
 KIND_CHOICES = ("reminder", "correction", "acknowledgement", "thanks")
 
@@ -158,15 +161,10 @@ def run(args: argparse.Namespace) -> int:
         )
         for p in chosen
     ]
-    verb = "sent" if args.send else "would send"
-    for one in composed:
-        extra = f"\t(attached: {one.attachment})" if one.attachment else ""
-        print(
-            f"{verb if args.smtp_host or not args.send else 'written'}\t{one.planned.kind}\t{one.planned.practice_code}\t{', '.join(one.planned.to)}\t{one.subject}{extra}"
-        )
-    for practice in planned.unaddressed:
-        if not args.only or set(practice.kinds) & set(args.only):
-            print(f"no address\t{practice.format()}")
+    if not args.send:
+        for one in composed:
+            _listed("would send", one)
+    _unaddressed(planned.unaddressed, args.only)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     if not args.send:
         print(
@@ -180,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
 
         def done(index: int) -> None:
             record(args.store, [composed[index].planned], at=stamp, how="smtp")
+            _listed("sent", composed[index])
 
         try:
             failed = send_all(server, [c.message for c in composed], os.environ, done)
@@ -191,6 +190,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(composed) - len(failed)} sent through {args.smtp_host}, {len(failed)} not sent", file=sys.stderr)
         return 1 if failed else 0
     written = write(out, composed, now)
+    for one in composed:
+        _listed("written", one)
     record(args.store, [one.planned for one in composed], at=stamp, how="eml file")
     print(
         f"{len(composed)} message{'' if len(composed) == 1 else 's'} written to {out} as .eml files, with "
@@ -198,6 +199,18 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _listed(verb: str, one: Composed) -> None:
+    extra = f"\t(attached: {one.attachment})" if one.attachment else ""
+    p = one.planned
+    print(f"{verb}\t{p.kind}\t{p.practice_code}\t{', '.join(p.to)}\t{one.subject}{extra}", flush=True)
+
+
+def _unaddressed(practices: Sequence[Unaddressed], only: Sequence[str] | None) -> None:
+    for practice in practices:
+        if not only or set(practice.kinds) & set(only):
+            print(f"no address\t{practice.format()}")
 
 
 def _summary(folder: Path | None, planned: Planned) -> tuple[str, bytes, str] | None:
