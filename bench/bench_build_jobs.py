@@ -30,6 +30,7 @@ import argparse
 import hashlib
 import io
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -42,8 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ("generator", "standards", "content", "site_templates", "mkdocs.yml", "toolkit.yml")
 EDITION = "2025-26"
 EDITED = ROOT / "standards" / EDITION / "domains" / "safeguarding.yml"
-QUESTION = "Does the practice have a named safeguarding lead for children and for adults, and a deputy"
-REWORDED = "Does the practice have a named safeguarding lead for children and for adults, and a named deputy"
+QUESTION = "SG1.1"
+"""The question whose text is edited: the first of the safeguarding domain."""
 
 WEASYPRINT_ALONE = """
 import sys
@@ -98,13 +99,20 @@ def weasyprint_alone(folder: Path) -> float:
     return timed([sys.executable, "-c", WEASYPRINT_ALONE, str(folder / "standards" / EDITION)], folder)
 
 
-def edit(folder: Path, old: str = QUESTION, new: str = REWORDED) -> None:
-    """Reword the safeguarding question in ``folder``'s standards."""
+def edit(folder: Path, mark: str) -> str:
+    """Change the text of the safeguarding question ``QUESTION`` in ``folder``'s standards: its original text with
+    ``mark`` after it (in place of an earlier mark). The new text."""
     path = folder / EDITED.relative_to(ROOT)
-    text = path.read_text()
-    if old not in text:
-        sys.exit(f"{path}: the question to edit ('{old}') is not there")
-    path.write_text(text.replace(old, new, 1))
+    lines = path.read_text().splitlines(keepends=True)
+    found = next((i for i, line in enumerate(lines) if line.strip() == f"- id: {QUESTION}"), None)
+    if found is None:
+        sys.exit(f"{path}: no question {QUESTION} to edit")
+    at = next(i for i in range(found, len(lines)) if lines[i].lstrip().startswith("text: "))
+    indent, text = lines[at].split("text: ", 1)
+    text = re.sub(r" \(edit \d+\)$", "", text.rstrip("\n")) + f" {mark}"
+    lines[at] = f"{indent}text: {text}\n"
+    path.write_text("".join(lines))
+    return text
 
 
 def digests(site: Path) -> dict[str, str]:
@@ -133,7 +141,7 @@ def main() -> int:
             identical = identical and digests(one / "site") == digests(every / "site")
             figures["mkdocs"].append(bare_mkdocs(every / "build" / "site" / "root" / "mkdocs.yml", every))
             figures["weasyprint"].append(weasyprint_alone(every))
-            edit(every)
+            edit(every, "(edit 1)")
             figures["edit"].append(toolkit(every, "build"))
     m = {name: statistics.median(values) for name, values in figures.items()}
     mk, wp = m["mkdocs"], m["weasyprint"]
