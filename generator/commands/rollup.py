@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         print(refused.format("rollup", "--out"), file=sys.stderr)
         return 2
     try:
-        bundles = [read(path) for path in args.bundles]
+        bundles = [read(path, practices=False) for path in args.bundles]
         library = None
         if len({b.core_edition_id for b in bundles}) > 1:
             from ..check import check

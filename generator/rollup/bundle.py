@@ -394,17 +394,19 @@ def _meta(source: _Source) -> dict[str, Any]:
     return meta
 
 
-def read(path: Path) -> Bundle:
-    """The bundle at ``path`` (a zip, or the folder ``toolkit export`` wrote); BundleError when it is not one."""
+def read(path: Path, practices: bool = True) -> Bundle:
+    """The bundle at ``path`` (a zip, or the folder ``toolkit export`` wrote); BundleError when it is not one.
+
+    ``practices``: whether to read the practice-level tables too (a roll-up needs only the counts)."""
     source = _Source(path)
     try:
         meta = _meta(source)
-        return _read(source, meta)
+        return _read(source, meta, practices)
     finally:
         source.close()
 
 
-def _read(source: _Source, meta: dict[str, Any]) -> Bundle:
+def _read(source: _Source, meta: dict[str, Any], practices: bool) -> Bundle:
     where = source.path
 
     def table(name: str, required: bool = True) -> list[dict[str, str]]:
@@ -436,7 +438,7 @@ def _read(source: _Source, meta: dict[str, Any]) -> Bundle:
             raise BundleError(f"{where}: cqc_counts.csv: {count.overall[:40]!r} is not a CQC rating")
     counts_only = bool(meta["counts_only"])
     practice: dict[str, list[dict[str, str]]] = {}
-    if not counts_only:
+    if not counts_only and practices:
         for name in PRACTICE_LEVEL:
             practice[name] = table(name, required=name != "cqc")
     for r in practice.get("returns", []):
