@@ -95,7 +95,7 @@ def validate(doc: Document, model: type[M]) -> tuple[M | None, Document, list[Pr
 
 
 def load_edition(
-    folder: Path, contacts: tuple[Contact, ...] = ()
+    folder: Path, contacts: tuple[Contact, ...] = (), *, as_core: bool = False
 ) -> tuple[Edition | None, EditionSource, list[Problem]]:
     """Load one edition folder: edition.yml, references.yml and domains/*.yml; ``contacts`` (the ICB's, from
     toolkit.yml) are the edition's when its references.yml lists none."""
@@ -111,6 +111,10 @@ def load_edition(
         problems.append(Problem(display(edition_path), 0, 0, "missing: every edition folder needs an edition.yml"))
 
     if info is not None and source.edition is not None and info.builds_on is not None:
+        if as_core:  # a core builds on nothing: so no chain of cores, and no core that builds on itself
+            where = source.edition.at("builds_on")
+            message = f"this edition is the core of another, so it cannot build on a core itself ('{info.builds_on}')"
+            return None, source, [*problems, source.edition.problem(where, message)]
         edition, found = _load_overlay(folder, info, source, contacts)
         return edition, source, problems + found
     if source.edition is not None and isinstance(source.edition.data, dict) and "builds_on" in source.edition.data:
@@ -198,17 +202,10 @@ def _load_overlay(
             )
         )
     else:
-        core, core_source, found = load_edition(core_path, contacts)
+        core, core_source, found = load_edition(core_path, contacts, as_core=True)
         source.core = core_source
         problems += found
-        if core is not None and core.info.builds_on is not None:
-            problems.append(
-                info_doc.problem(
-                    info_doc.at("builds_on"), f"'{info.builds_on}' itself builds on a core; build on a core edition"
-                )
-            )
-            core = None
-        elif core is None and not found:
+        if core is None and not found:
             problems.append(
                 info_doc.problem(info_doc.at("builds_on"), f"the core edition '{info.builds_on}' could not be loaded")
             )

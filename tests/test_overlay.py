@@ -310,3 +310,12 @@ def test_a_local_id_given_twice_is_placed_at_the_second(project: Path) -> None:
         "standards/2030-31/domains/qr9-local.yml:16:13: duplicate question id 'QR9-AL9.1': already used at "
         in "\n".join(found)
     )
+
+
+def test_a_core_never_builds_on_a_core_so_no_edition_builds_on_itself(project: Path) -> None:
+    core_edition = project / "cores" / "mini" / "2030-31" / "edition.yml"
+    core_edition.write_text(core_edition.read_text() + "builds_on: mini/2030-31\n")
+    assert _problems(project) == [
+        "cores/mini/2030-31/edition.yml:8:12: this edition is the core of another, so it cannot build on a core "
+        "itself ('mini/2030-31')"
+    ]
