@@ -84,7 +84,8 @@ class Unaddressed:
     why: str
 
     def format(self) -> str:
-        return f"{self.practice_code} {self.practice_name}: {self.why}; not written to ({', '.join(self.kinds)})"
+        who = f"{self.practice_code} {self.practice_name}" if self.practice_name else self.practice_code
+        return f"{who}: {self.why}; not written to ({', '.join(self.kinds)})"
 
 
 @dataclass(frozen=True)

@@ -313,3 +313,23 @@ def test_no_server_there_is_said_and_nothing_is_listed_as_sent(
     assert not [line for line in out.splitlines() if line.startswith("sent\t")]
     assert main(remind(store, register)) == 0  # nothing was recorded as sent
     assert len([line for line in capsys.readouterr().out.splitlines() if line.startswith("would send\t")]) == 44
+
+
+def test_a_bad_address_or_a_practice_missing_from_the_register_is_listed(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Practice 3's address is not one; practice 5 sent a return but is not in this register."""
+    path = tmp_path / "short.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["practice_code", "practice_name", "email"])
+        for i in (3, 6):
+            writer.writerow([data.code(i), f"Practice {i}", "reception at the practice" if i == 3 else address(i)])
+    assert main(remind(store, path, "--only", "thanks")) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        f"no address\t{data.code(3)} Practice 3: 'reception at the practice' in the register is not an email address; not written to (thanks)"
+        in out
+    )
+    assert f"no address\t{data.code(5)}: not in the register; not written to (thanks)" in out
+    assert [line.split("\t")[2] for line in out if line.startswith("would send")] == [data.code(6)]
