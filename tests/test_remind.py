@@ -320,8 +320,8 @@ def test_a_bad_address_or_a_practice_missing_from_the_register_is_listed(
 ) -> None:
     """Practice 3's address is not one; practice 5 sent a return but is not in this register."""
     path = tmp_path / "short.csv"
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
         writer.writerow(["practice_code", "practice_name", "email"])
         for i in (3, 6):
             writer.writerow([data.code(i), f"Practice {i}", "reception at the practice" if i == 3 else address(i)])
