@@ -138,6 +138,13 @@ def test_the_new_colour_is_the_sites_and_the_feedbacks(rebranded: Path) -> None:
     assert "assets/toolkit/brand.css" in page
     feedback = next((rebranded / "store/feedback").rglob("*.html")).read_text(encoding="utf-8")
     assert f"--toolkit-brand: {NEW_COLOUR};" in feedback
+    downloads = rebranded / "site/downloads/2025-26"
+    cover = pypdf.PdfReader(downloads / "self-assessment-2025-26.pdf").pages[0].get_contents()
+    assert cover is not None
+    red, green, blue = (int(NEW_COLOUR[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    assert f"{red:.6f} {green:.6f} {blue:.6f} rg" in cover.get_data().decode("latin-1")  # the cover's band
+    start = openpyxl.load_workbook(downloads / "self-assessment-2025-26.xlsx")["Start"]
+    assert start["B1"].font.color.rgb == "FF" + NEW_COLOUR[1:].upper()
 
 
 def test_the_logo_is_in_the_sites_header(rebranded: Path) -> None:

@@ -160,6 +160,7 @@ def form_html(edition: Edition, created: str | None, icb: Settings | None = None
         "footer": f"{edition.info.title} · {publication(edition)}",
         "howto": howto(edition, icb),
         "send": icb.where_to_send(edition) if icb is not None else "",
+        "brand": icb.icb.colour if icb is not None else "",
         "domains": part.pop("domains", None) or [domain_view(edition, d) for d in edition.domains],
         "cover": True,
         "sections": True,
