@@ -147,3 +147,12 @@ def test_collect_refuses_a_broken_toolkit_yml_in_words(standards: Path, capsys: 
         "is too light: white text on it has a contrast of 1.5:1, and WCAG 2.2 AA needs at least 4.5:1; choose a "
         "darker colour\n"
     )
+
+
+def test_a_build_without_the_icbs_settings_does_not_start(standards: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (standards.parent / "toolkit.yml").unlink()
+    assert main(["build", "--site", "out"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("toolkit.yml:0:0: missing: the ICB's settings file toolkit.yml")
+    assert err == "1 error, 0 warnings: site not built, out left as it was\n"
+    assert not (standards.parent / "out").exists()
