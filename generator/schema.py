@@ -24,10 +24,12 @@ def schema_of(model: type[BaseModel], name: str) -> dict[str, Any]:
 
 
 def render() -> dict[str, str]:
-    """File name → JSON text, deterministic."""
-    return {
-        name: json.dumps(schema_of(model, name), indent=2, ensure_ascii=False) + "\n" for name, model in SCHEMAS.items()
-    }
+    """File name → JSON text, deterministic: the standards' files, and toolkit.yml's (from :mod:`.settings`)."""
+    from .settings import json_schema
+
+    found = {name: schema_of(model, name) for name, model in SCHEMAS.items()}
+    found["toolkit.schema.json"] = json_schema()
+    return {name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n" for name, schema in found.items()}
 
 
 def write(folder: Path) -> list[Path]:

@@ -266,6 +266,91 @@ _KEYS: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 
 
+_FIELDS: dict[tuple[str, ...], tuple[dict[str, Any], str]] = {
+    ("icb",): ({"type": "object"}, "Who the ICB is, as practices see it on the site, forms, feedback and report."),
+    ("icb", "name"): (
+        {"type": "string", "minLength": 1},
+        "The ICB's full name, such as 'NHS Example Integrated Care Board'.",
+    ),
+    ("icb", "ods_code"): (
+        {"type": "string", "pattern": ODS_CODE.pattern},
+        "The ICB's ODS code, such as 'QK1': keeps its own active practices from an epraccur register.",
+    ),
+    ("icb", "team"): (
+        {"type": "string", "minLength": 1},
+        "The team that runs the toolkit, such as 'Primary Care Quality Team'.",
+    ),
+    ("icb", "address"): (
+        {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "Postal address, one line each.",
+    ),
+    ("icb", "privacy_notice"): (
+        {"type": "string", "pattern": "^https?://"},
+        "The address of the ICB's privacy notice.",
+    ),
+    ("icb", "colour"): (
+        {"type": "string", "pattern": COLOUR.pattern},
+        "Brand colour, #rrggbb, for the site's header and links and the forms; white text on it must meet WCAG 2.2 AA (4.5:1).",
+    ),
+    ("icb", "logo"): (
+        {"type": "string"},
+        "The logo: a .svg or .png file inside the project folder, such as branding/logo.svg.",
+    ),
+    ("returns",): (
+        {"type": "object"},
+        "Where practices send their return (the deadline is each edition's return_deadline).",
+    ),
+    ("returns", "email"): ({"type": "string"}, "The email address returns are sent to."),
+    ("returns", "submission_url"): (
+        {"type": "string", "pattern": "^https?://"},
+        "Where the online self-assessment's 'Send to the ICB' button posts a return as JSON; without it there is no button.",
+    ),
+    ("returns", "phone"): ({"type": "string"}, "A telephone number for questions about returns."),
+    ("support",): ({"type": "object"}, "How practices reach the ICB for support."),
+    ("support", "email"): ({"type": "string"}, "The email address practices write to for support."),
+    ("support", "phone"): ({"type": "string"}, "The telephone number practices call for support."),
+    ("support", "target_working_days"): (
+        {"type": "integer", "minimum": 1, "maximum": 60},
+        "The ICB's target for first contact after a support request, in working days (default 10).",
+    ),
+    ("register",): (
+        {"type": "string"},
+        "The practice register collect and report use without --register: a CSV practice_code,practice_name or "
+        "NHS England's epraccur file, inside the project folder.",
+    ),
+}
+"""Each setting's JSON Schema and description, for editors' completion and hover help (``schema/toolkit.schema.json``)."""
+
+_REQUIRED: dict[tuple[str, ...], list[str]] = {
+    (): ["icb", "returns", "support"],
+    ("icb",): ["name", "ods_code", "team", "privacy_notice", "colour"],
+    ("support",): ["email", "phone"],
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of toolkit.yml (what :func:`load_settings` reads; it gives the placed messages)."""
+
+    def node(path: tuple[str, ...]) -> dict[str, Any]:
+        kind, description = _FIELDS[path] if path else ({"type": "object"}, "toolkit.yml: the ICB's settings.")
+        found: dict[str, Any] = {**kind, "description": description}
+        if path in _KEYS:
+            found["properties"] = {key: node((*path, key)) for key in _KEYS[path] if (*path, key) in _FIELDS}
+            found["additionalProperties"] = False
+            if path in _REQUIRED:
+                found["required"] = _REQUIRED[path]
+        return found
+
+    schema = node(())
+    schema["properties"]["contacts"] = {
+        "type": "array",
+        "description": "The ICB's contacts, each domain naming one by id; written once for every edition.",
+        "items": Contact.model_json_schema(),
+    }
+    schema["properties"]["returns"]["anyOf"] = [{"required": ["email"]}, {"required": ["submission_url"]}]
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "toolkit.schema.json", **schema}
+
+
 class _ContactList(BaseModel):
     """The contacts, checked by the standards model's own Contact (so messages match references.yml's)."""
 

@@ -156,3 +156,25 @@ def test_a_build_without_the_icbs_settings_does_not_start(standards: Path, capsy
     assert out.startswith("toolkit.yml:0:0: missing: the ICB's settings file toolkit.yml")
     assert err == "1 error, 0 warnings: site not built, out left as it was\n"
     assert not (standards.parent / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "path", [ROOT / "toolkit.yml", ROOT / "tests" / "fixtures" / "toolkit.yml"], ids=["project", "tests"]
+)
+def test_settings_pass_the_schema_editors_use(path: Path) -> None:
+    """The JSON Schema is what an editor checks as the file is typed: good settings pass, an unknown key does not."""
+    import json
+
+    import jsonschema
+
+    from generator.schema import render
+    from generator.yamldoc import read_file
+
+    schema = json.loads(render()["toolkit.schema.json"])
+    assert (ROOT / "schema" / "toolkit.schema.json").read_text(encoding="utf-8") == render()["toolkit.schema.json"]
+    doc, problems = read_file(path, str(path))
+    assert problems == []
+    jsonschema.validate(doc.data, schema)
+    doc, _ = read_file(BROKEN / "unknown_key.yml", "unknown_key.yml")
+    with pytest.raises(jsonschema.ValidationError, match="'teem' was unexpected"):
+        jsonschema.validate(doc.data, schema)
