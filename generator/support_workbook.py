@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import sqlite3
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,8 +261,18 @@ def _read(path: Path, book: object) -> tuple[list[Row], dict[int, Exported]]:
     return rows, exported
 
 
-def apply(store: Path, rows: Sequence[Row], exported: dict[int, Exported], *, at: str | None = None) -> Imported:
-    """Apply the rows the team changed, refuse those whose case changed in the store since the export."""
+def apply(
+    store: Path,
+    rows: Sequence[Row],
+    exported: dict[int, Exported],
+    *,
+    at: str | None = None,
+    owners: Collection[str] = (),
+) -> Imported:
+    """Apply the rows the team changed, refuse those whose case changed in the store since the export.
+
+    With ``owners`` (the contacts' ids), a row that gives a case to anyone else is refused.
+    """
     result = Imported()
     held: dict[int, Case] = {c.id: c for c in cases(store)}
     versions = _versions(store)
@@ -275,6 +285,11 @@ def apply(store: Path, rows: Sequence[Row], exported: dict[int, Exported], *, at
             continue
         if case is None:
             result.refused.append(Refusal(row.case_id, "?", "?", "the store holds no such case"))
+            continue
+        if owners and "owner" in wanted and wanted["owner"] not in owners:
+            known = ", ".join(sorted(owners))
+            reason = f"'{wanted['owner']}' is not a contact's id; give one of {known}"
+            result.refused.append(Refusal(case.id, case.practice_code, case.domain_id, reason))
             continue
         if versions.get(case.id, 0) != before.version:
             if _already(store, case, wanted, row.note):

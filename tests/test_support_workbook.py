@@ -128,16 +128,17 @@ def test_the_exported_workbook_shows_every_note_and_hides_what_it_was(store: Pat
 def test_an_edit_the_store_refuses_is_named_and_the_rest_applied(
     store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first, second, *_ = sorted(state(store))
+    first, second, third, *_ = sorted(state(store))
     workbook = tmp_path / "cases.xlsx"
     main(command(store, "export", "--out", str(workbook)))
-    edit(workbook, {first: {"status": "closed"}, second: {"status": "done"}})
+    edit(workbook, {first: {"status": "closed"}, second: {"status": "done"}, third: {"owner": "nobody"}})
     capsys.readouterr()
     assert main(command(store, "import", str(workbook))) == 1
     err = capsys.readouterr().err
     assert f"case {first} (" in err and f"give an --outcome to close case {first}" in err
     assert f"case {second} (" in err and "'done' is not a status" in err
-    assert {c.status for c in cases(store)} == {"new"}
+    assert f"case {third} (" in err and "'nobody' is not a contact's id; give one of estates, quality-team" in err
+    assert {c.status for c in cases(store)} == {"new"} and "nobody" not in {c.owner for c in cases(store)}
 
 
 def foreign(path: Path) -> Path:

@@ -90,9 +90,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         target = target_working_days(args.standards.absolute().parent, args.target_days)
-        sync(args.store, load_library(args.standards).library)
+        library = load_library(args.standards).library
+        sync(args.store, library)
         if args.action in ("export", "import"):
-            return workbook(args)
+            owners = {c.id for e in library.editions.values() for c in e.references.contacts}
+            return workbook(args, owners)
         if args.action == "list":
             found = cases(args.store, edition=args.edition, owner=args.owner, domain=args.domain, status=args.status)
             for case in found:
@@ -118,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def workbook(args: argparse.Namespace) -> int:
+def workbook(args: argparse.Namespace, owners: set[str]) -> int:
     """Export the cases to a workbook, or import an edited one."""
     from .. import outputs
     from ..support_workbook import WorkbookError, apply, export, read
@@ -136,7 +138,7 @@ def workbook(args: argparse.Namespace) -> int:
     except WorkbookError as error:
         print(f"toolkit support import: {error}", file=sys.stderr)
         return 1
-    done = apply(args.store, rows, exported)
+    done = apply(args.store, rows, exported, owners=owners)
     for applied in done.applied:
         print(applied.format())
     for refusal in done.refused:
