@@ -17,6 +17,7 @@ from ..answertypes import number_text
 from ..model import Domain, Edition, Question
 from ..paths import anchor
 from ..settings import Settings
+from ..site import describe
 from . import fonts
 from .templates import environment
 
@@ -116,6 +117,7 @@ def domain_view(edition: Edition, domain: Domain) -> dict[str, Any]:
             {
                 "id": s.id,
                 "title": s.title,
+                "basis": describe.basis(s.basis),
                 "evidence": list(s.evidence),
                 "questions": [question_view(q) for q in s.questions],
             }
