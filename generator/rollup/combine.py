@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..lineage import lineage
 from ..model import Library
-from .bundle import CQC_OVERALL, Bundle, PlaceCount
+from .bundle import Bundle, PlaceCount
 
 LOCAL_DOMAINS = "In each ICB's own domains (not compared)"
 """The support row that counts the requests made in domains an ICB added for itself."""
@@ -207,8 +207,3 @@ def _support(bundles: Sequence[Bundle]) -> tuple[SupportRow, ...]:
         own = tuple(sum(d.support for d in b.domains if not d.core) for b in bundles)
         rows.append(SupportRow("", LOCAL_DOMAINS, own))
     return tuple(rows)
-
-
-def cqc_ratings() -> tuple[str, ...]:
-    """The overall ratings in the order the regional report lists them ('' for none published)."""
-    return CQC_OVERALL

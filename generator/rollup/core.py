@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from ..model import Domain, Edition, Question
+from ..model import Domain, Edition, Question, Standard
 
 _NAMESPACED = re.compile(r"^[A-Z][A-Z0-9]{2}-")
 """An id in an ICB's namespace (its ODS code and a hyphen): always local."""
@@ -39,16 +39,16 @@ def core_domain(edition: Edition, domain: Domain) -> bool:
     return is_core(edition, domain.id, namespaced=False) and is_core(edition, domain.code)
 
 
+def question_is_core(edition: Edition, domain: Domain, standard: Standard | None, question: Question) -> bool:
+    """Whether ``question`` (of ``standard`` in ``domain``; a support request when ``standard`` is None) is core."""
+    if not core_domain(edition, domain):
+        return False
+    return standard is None or (is_core(edition, standard.id) and is_core(edition, question.id))
+
+
 def core_questions(edition: Edition) -> list[tuple[Domain, Question]]:
     """The core questions of ``edition`` with their domains, in order (support requests of core domains included)."""
-    found = []
-    for domain, standard, question in edition.questions():
-        if not core_domain(edition, domain):
-            continue
-        if standard is not None and not (is_core(edition, standard.id) and is_core(edition, question.id)):
-            continue
-        found.append((domain, question))
-    return found
+    return [(d, q) for d, s, q in edition.questions() if question_is_core(edition, d, s, q)]
 
 
 def core_only(edition: Edition) -> Edition:

@@ -27,7 +27,7 @@ from .bundle import (
     RegisterEntry,
     ReturnEntry,
 )
-from .core import core_domain, core_edition_id, core_only, is_core
+from .core import core_domain, core_edition_id, core_only, question_is_core
 
 
 def regions_of(path: Path) -> dict[str, str]:
@@ -76,9 +76,7 @@ def _questions(edition: Edition, full: figures.Figures, returns: Returns) -> tup
     valid = [s.id for s in returns.chosen().values() if s.valid]
     found = []
     for domain, standard, question in edition.questions():
-        core = core_domain(edition, domain) and (
-            standard is None or (is_core(edition, standard.id) and is_core(edition, question.id))
-        )
+        core = question_is_core(edition, domain, standard, question)
         held = counted.get(question.id)
         if held is not None:
             found.append(QuestionCount(question.id, domain.id, core, held.answered, held.risks))
