@@ -74,15 +74,21 @@ def test_the_bundle_holds_the_answers_register_and_core_questions(
     assert {q["core"] for q in questions} == {"yes"}  # a plain edition is all core
 
 
-def test_the_bundle_is_a_valid_data_package(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def assert_valid_package(bundle: Path, unpacked: Path) -> None:
+    """Frictionless's own verdict on the bundle, unzipped: every file matches its Table Schema."""
     from frictionless import validate
 
-    assert export(root, "qa1.zip", *ICB) == 0
-    unpacked = root / "unpacked"
-    with zipfile.ZipFile(root / "qa1.zip") as z:
+    with zipfile.ZipFile(bundle) as z:
         z.extractall(unpacked)
     report = validate(unpacked / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_the_bundle_is_a_valid_data_package(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert export(root, "qa1.zip", *ICB) == 0
+    assert_valid_package(root / "qa1.zip", root / "unpacked")
+    assert export(root, "counts.zip", *ICB, "--counts-only") == 0
+    assert_valid_package(root / "counts.zip", root / "counts")
 
 
 def test_counts_only_names_no_practice(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,6 +115,7 @@ def test_cqc_ratings_where_held(root: Path, capsys: pytest.CaptureFixture[str]) 
     assert counts[""] == (28, 10)  # 5 invalid, 5 missing
     cqc = {r["practice_code"]: r for r in table(files, "cqc.csv")}
     assert (cqc[data.code(1)]["overall"], cqc[data.code(1)]["inherited"]) == ("Inadequate", "yes")
+    assert_valid_package(root / "qa1.zip", root / "unpacked")
 
 
 def test_an_existing_file_is_kept_without_force_and_the_icb_must_be_named(
