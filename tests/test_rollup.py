@@ -242,3 +242,33 @@ def test_the_same_icb_twice_is_refused(
 ) -> None:
     assert rollup(tmp_path, icbs["QA1"][2], icbs["QA1"][2]) == 2
     assert capsys.readouterr().err == "toolkit rollup: two bundles of QA1 for 2031-32: give each ICB's once\n"
+
+
+def test_cqc_ratings_where_a_bundle_gives_them(
+    icbs: dict[str, tuple[Edition, Figures, Path]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA1 keeps CQC ratings (two practices rated, one that returned and one that did not); QK1 keeps none."""
+    from generator.report.ratings import PracticeRatings
+
+    edition = icbs["QA1"][0]
+    returned, not_returned = "A" + data.code(0)[1:], "A" + data.code(36)[1:]
+    ratings = {
+        returned: PracticeRatings("1-0", {"overall": "Good"}, None, False, 1),
+        not_returned: PracticeRatings("1-36", {"overall": "Inadequate"}, None, False, 1),
+    }
+    theirs = renamed(read_returns(data.collected(), data.CURRENT, notes=False), "A")
+    rated = bundle_of(edition, theirs, icb_code="QA1", icb_name="ICB QA1", register=register_of("A"), ratings=ratings)
+    path = tmp_path / "rated.zip"
+    path.write_bytes(bundles.zipped(rated))
+    assert rollup(tmp_path, path, icbs["QK1"][2]) == 0
+    capsys.readouterr()
+    cqc = {
+        (r["icb_code"], r["overall"]): (r["returned"], r["not_returned"])
+        for r in rows(tmp_path / "region" / "rollup_cqc.csv")
+    }
+    assert cqc[("QA1", "Good")] == ("1", "0") and cqc[("QA1", "Inadequate")] == ("0", "1")
+    assert cqc[("QA1", "none published")] == (
+        str(data.VALID_2031 - 1),
+        str(len(data.register_rows()) - data.VALID_2031 - 1),
+    )
+    assert {icb for icb, _ in cqc} == {"QA1"}  # QK1 gave none
