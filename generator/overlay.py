@@ -43,6 +43,7 @@ from .model import (
     EditionInfo,
     LocalParts,
     Overlay,
+    References,
     Standard,
 )
 from .problems import Problem
@@ -106,219 +107,221 @@ def merge(
     local: list[tuple[Domain, Document]],
 ) -> tuple[Merged | None, list[Problem]]:
     """Merge the ICB's overlay and local domains into the core edition; every problem placed where it is."""
-    problems: list[Problem] = []
-    ns = overlay.namespace
-    prefix, slug_prefix = f"{ns}-", f"{ns.lower()}-"
-
-    def outside(doc: Document, path: PathKey, ident: str, expected: str) -> None:
-        problems.append(
-            doc.problem(
-                doc.at(*path),
-                f"'{ident}' is not in the ICB's namespace: a local id starts with '{expected}' "
-                f"(the namespace '{ns}' of {OVERLAY_FILE})",
-            )
-        )
-
-    def local_standard(standard: Standard, doc: Document, at: PathKey) -> None:
-        if not standard.id.startswith(prefix):
-            outside(doc, (*at, "id"), standard.id, prefix)
-        for qi, question in enumerate(standard.questions):
-            if not question.id.startswith(prefix):
-                outside(doc, (*at, "questions", qi, "id"), question.id, prefix)
-            if question.required_for_every_icb:
-                problems.append(
-                    doc.problem(
-                        doc.key_at(*at, "questions", qi, "required_for_every_icb"),
-                        "'required_for_every_icb' is for core questions; a local question is the ICB's own",
-                    )
-                )
-
-    # Where every core item was written.
-    places: dict[str, Place] = {}
-    core_standards: dict[str, Standard] = {}
-    core_questions: dict[str, tuple[Domain, Standard | None]] = {}
-    for domain in core.domains:
-        doc = core_domains[domain.id]
-        places[domain.id] = (doc, ())
-        places[domain.support_question.id] = (doc, ("code",))
-        core_questions[domain.support_question.id] = (domain, None)
-        for si, standard in enumerate(domain.standards):
-            places[standard.id] = (doc, ("standards", si))
-            core_standards[standard.id] = standard
-            for qi, question in enumerate(standard.questions):
-                places[question.id] = (doc, ("standards", si, "questions", qi))
-                core_questions[question.id] = (domain, standard)
-    core_domain_ids = {d.id for d in core.domains}
-
-    # What is left out, and whether it may be.
-    left_out: set[str] = set()
-    for index, ident in enumerate(overlay.leave_out):
-        where = overlay_doc.at("leave_out", index)
-        required = _required_within(core, ident)
-        if ident in core_domain_ids or ident in core_standards or ident in core_questions:
-            if ident in core_questions and core_questions[ident][1] is None:
-                problems.append(
-                    overlay_doc.problem(where, f"'{ident}' is a domain's support question, which every domain asks")
-                )
-            elif required:
-                shown = ", ".join(required)
-                problems.append(
-                    overlay_doc.problem(
-                        where,
-                        f"'{ident}' cannot be left out: the core {core.id} marks {shown} as required for every ICB",
-                    )
-                )
-            else:
-                left_out.add(ident)
-        else:
-            problems.append(overlay_doc.problem(where, _unknown(f"core {core.id}", ident, core)))
-
-    # Contacts: replaced by id, or added.
-    contacts: dict[str, Contact] = {c.id: c for c in core.references.contacts}
-    for contact in overlay.contacts:
-        contacts[contact.id] = contact
-    references = core.references.model_copy(update={"contacts": tuple(contacts.values())})
-
-    # Local additions to core standards.
-    guidance: dict[str, str] = {}
-    core_guidance: dict[str, str] = {}
-    evidence: dict[str, tuple[str, ...]] = {}
-    changed: dict[str, Standard] = {}
-    for index, add in enumerate(overlay.standards):
-        if add.id not in core_standards:
-            problems.append(
-                overlay_doc.problem(overlay_doc.at("standards", index, "id"), _unknown("core standard", add.id, core))
-            )
-            continue
-        if add.id in left_out:
-            message = f"'{add.id}' is left out in 'leave_out'; additions to it would not be seen"
-            problems.append(overlay_doc.problem(overlay_doc.at("standards", index, "id"), message))
-            continue
-        base = changed.get(add.id, core_standards[add.id])
-        update: dict[str, object] = {}
-        if add.guidance:
-            core_guidance.setdefault(add.id, core_standards[add.id].guidance)
-            guidance[add.id] = (guidance[add.id] + "\n\n" + add.guidance) if add.id in guidance else add.guidance
-            update["guidance"] = core_guidance[add.id] + "\n\n" + guidance[add.id]
-        if add.evidence:
-            evidence[add.id] = evidence.get(add.id, ()) + add.evidence
-            update["evidence"] = base.evidence + add.evidence
-        if add.links or add.replace_links:
-            update["links"] = add.links if add.replace_links else base.links + add.links
-        changed[add.id] = base.model_copy(update=update)
-
-    # Local changes to core domains.
-    local_ids: set[str] = set()
-    added_standards: dict[str, list[Standard]] = {}
-    new_contact: dict[str, str] = {}
-    for di, change in enumerate(overlay.domains):
-        at: PathKey = ("domains", di)
-        if change.id not in core_domain_ids:
-            problems.append(overlay_doc.problem(overlay_doc.at(*at, "id"), _unknown("core domain", change.id, core)))
-            continue
-        if change.id in left_out:
-            message = f"the domain '{change.id}' is left out in 'leave_out'; changes to it would not be seen"
-            problems.append(overlay_doc.problem(overlay_doc.at(*at, "id"), message))
-            continue
-        if change.contact is not None:
-            if change.contact not in contacts:
-                problems.append(
-                    overlay_doc.problem(
-                        overlay_doc.at(*at, "contact"),
-                        f"unknown contact '{change.contact}': add it to 'contacts' here or use one of the core's",
-                    )
-                )
-            new_contact[change.id] = change.contact
-        for si, standard in enumerate(change.standards):
-            local_standard(standard, overlay_doc, (*at, "standards", si))
-            added_standards.setdefault(change.id, []).append(standard)
-            places[standard.id] = (overlay_doc, (*at, "standards", si))
-            local_ids.add(standard.id)
-            for qi, question in enumerate(standard.questions):
-                places[question.id] = (overlay_doc, (*at, "standards", si, "questions", qi))
-                local_ids.add(question.id)
-
-    # Local domains.
-    local_domains: dict[str, Document] = {}
-    for domain, doc in local:
-        if not domain.id.startswith(slug_prefix):
-            outside(doc, ("id",), domain.id, slug_prefix)
-        if not domain.code.startswith(prefix):
-            outside(doc, ("code",), domain.code, prefix)
-        for si, standard in enumerate(domain.standards):
-            local_standard(standard, doc, ("standards", si))
-        if domain.id in core_domain_ids or domain.id in local_domains:
-            continue  # outside the namespace, reported above
-        local_domains[domain.id] = doc
-        places[domain.id] = (doc, ())
-        places[domain.support_question.id] = (doc, ("code",))
-        local_ids.update((domain.id, domain.support_question.id))
-        for si, standard in enumerate(domain.standards):
-            places[standard.id] = (doc, ("standards", si))
-            local_ids.add(standard.id)
-            for qi, question in enumerate(standard.questions):
-                places[question.id] = (doc, ("standards", si, "questions", qi))
-                local_ids.add(question.id)
-
-    # The combined domains.
-    merged: dict[str, Domain] = {}
-    for domain in core.domains:
-        if domain.id in left_out:
-            continue
-        standards: list[Standard] = []
-        for standard in domain.standards:
-            if standard.id in left_out:
-                continue
-            standard = changed.get(standard.id, standard)
-            kept = tuple(q for q in standard.questions if q.id not in left_out)
-            if kept:
-                standards.append(
-                    standard
-                    if len(kept) == len(standard.questions)
-                    else standard.model_copy(update={"questions": kept})
-                )
-        standards += added_standards.get(domain.id, [])
-        if not standards:
-            continue  # every standard left out: the domain goes too
-        changes: dict[str, object] = {"standards": tuple(standards)}
-        if domain.id in new_contact:
-            changes["contact"] = new_contact[domain.id]
-        merged[domain.id] = domain.model_copy(update=changes)
-    for domain, _ in local:
-        if domain.id in local_domains:
-            merged[domain.id] = domain
-
+    merging = _Merging(core, overlay, overlay_doc)
+    merging.place_core(core_domains)
+    merging.leave_out()
+    merging.add_to_standards()
+    merging.change_domains()
+    merging.add_domains(local)
+    domains = merging.combined(local)
     order = list(dict.fromkeys(info.domains))
     for index, domain_id in enumerate(info.domains):
-        if domain_id not in merged:
-            problems.append(
+        if domain_id not in domains:
+            merging.problems.append(
                 info_doc.problem(
                     info_doc.at("domains", index),
                     f"'{domain_id}' is no domain of this edition: neither a domain of the core {core.id} that is "
                     "kept nor a local domain in domains/",
                 )
             )
-    order += [d for d in merged if d not in order]
-
-    if problems:
-        return None, problems
+    order += [d for d in domains if d not in order]
+    if merging.problems:
+        return None, merging.problems
     parts = LocalParts(
         builds_on=info.builds_on or "",
-        namespace=ns,
-        ids=frozenset(local_ids),
-        guidance=guidance,
-        core_guidance=core_guidance,
-        evidence=evidence,
-        left_out=tuple(sorted(left_out)),
+        namespace=overlay.namespace,
+        ids=frozenset(merging.local_ids),
+        guidance=merging.guidance,
+        core_guidance=merging.core_guidance,
+        evidence=merging.evidence,
+        left_out=tuple(sorted(merging.left_out)),
     )
     edition = Edition(
         info=info,
-        references=references,
-        domains=tuple(merged[d] for d in order if d in merged),
+        references=merging.references(),
+        domains=tuple(domains[d] for d in order),
         folder=folder,
         local=parts,
     )
-    return Merged(edition, places, local_domains), problems
+    return Merged(edition, merging.places, merging.local_domains), []
+
+
+class _Merging:
+    """The steps of one merge, in order, and what they have found so far."""
+
+    def __init__(self, core: Edition, overlay: Overlay, doc: Document) -> None:
+        self.core, self.overlay, self.doc = core, overlay, doc
+        self.prefix, self.slug_prefix = f"{overlay.namespace}-", f"{overlay.namespace.lower()}-"
+        self.problems: list[Problem] = []
+        self.places: dict[str, Place] = {}
+        self.local_ids: set[str] = set()
+        self.left_out: set[str] = set()
+        self.standards: dict[str, Standard] = {s.id: s for d in core.domains for s in d.standards}
+        """Core standard id → the standard with the ICB's additions."""
+        self.guidance: dict[str, str] = {}
+        self.core_guidance: dict[str, str] = {}
+        self.evidence: dict[str, tuple[str, ...]] = {}
+        self.added: dict[str, list[Standard]] = {}
+        """Core domain id → the local standards added at its end."""
+        self.contact: dict[str, str] = {}
+        """Core domain id → the contact replacing the core's."""
+        self.local_domains: dict[str, Document] = {}
+        self.contacts: dict[str, Contact] = {c.id: c for c in core.references.contacts}
+        self.contacts.update((c.id, c) for c in overlay.contacts)
+
+    def references(self) -> References:
+        """The core's references, with the contacts replaced by id or added."""
+        return self.core.references.model_copy(update={"contacts": tuple(self.contacts.values())})
+
+    def _outside(self, doc: Document, path: PathKey, ident: str, expected: str) -> None:
+        self.problems.append(
+            doc.problem(
+                doc.at(*path),
+                f"'{ident}' is not in the ICB's namespace: a local id starts with '{expected}' "
+                f"(the namespace '{self.overlay.namespace}' of {OVERLAY_FILE})",
+            )
+        )
+
+    def _local_standard(self, standard: Standard, doc: Document, at: PathKey) -> None:
+        """Place a local standard and its questions, each id in the namespace."""
+        if not standard.id.startswith(self.prefix):
+            self._outside(doc, (*at, "id"), standard.id, self.prefix)
+        self.places[standard.id] = (doc, at)
+        self.local_ids.add(standard.id)
+        for qi, question in enumerate(standard.questions):
+            if not question.id.startswith(self.prefix):
+                self._outside(doc, (*at, "questions", qi, "id"), question.id, self.prefix)
+            if question.required_for_every_icb:
+                self.problems.append(
+                    doc.problem(
+                        doc.key_at(*at, "questions", qi, "required_for_every_icb"),
+                        "'required_for_every_icb' is for core questions; a local question is the ICB's own",
+                    )
+                )
+            self.places[question.id] = (doc, (*at, "questions", qi))
+            self.local_ids.add(question.id)
+
+    def place_core(self, core_domains: dict[str, Document]) -> None:
+        """Where every core item was written."""
+        for domain in self.core.domains:
+            doc = core_domains[domain.id]
+            self.places[domain.id] = (doc, ())
+            self.places[domain.support_question.id] = (doc, ("code",))
+            for si, standard in enumerate(domain.standards):
+                self.places[standard.id] = (doc, ("standards", si))
+                for qi, question in enumerate(standard.questions):
+                    self.places[question.id] = (doc, ("standards", si, "questions", qi))
+
+    def leave_out(self) -> None:
+        """The core questions, standards and domains the ICB does not ask, where the core allows it."""
+        support = {d.support_question.id for d in self.core.domains}
+        known = set(self.places)
+        for index, ident in enumerate(self.overlay.leave_out):
+            where = self.doc.at("leave_out", index)
+            required = _required_within(self.core, ident)
+            if ident not in known:
+                self.problems.append(self.doc.problem(where, _unknown(f"core {self.core.id}", ident, self.core)))
+            elif ident in support:
+                message = f"'{ident}' is a domain's support question, which every domain asks"
+                self.problems.append(self.doc.problem(where, message))
+            elif required:
+                message = (
+                    f"'{ident}' cannot be left out: the core {self.core.id} marks {', '.join(required)} as required "
+                    "for every ICB"
+                )
+                self.problems.append(self.doc.problem(where, message))
+            else:
+                self.left_out.add(ident)
+
+    def add_to_standards(self) -> None:
+        """Local guidance, evidence examples and links added to core standards."""
+        for index, add in enumerate(self.overlay.standards):
+            where = self.doc.at("standards", index, "id")
+            if add.id not in self.standards:
+                self.problems.append(self.doc.problem(where, _unknown("core standard", add.id, self.core)))
+                continue
+            if add.id in self.left_out:
+                message = f"'{add.id}' is left out in 'leave_out'; additions to it would not be seen"
+                self.problems.append(self.doc.problem(where, message))
+                continue
+            base = self.standards[add.id]
+            update: dict[str, object] = {}
+            if add.guidance:
+                core = self.core_guidance.setdefault(add.id, base.guidance)
+                self.guidance[add.id] = "\n\n".join(filter(None, (self.guidance.get(add.id), add.guidance)))
+                update["guidance"] = core + "\n\n" + self.guidance[add.id]
+            if add.evidence:
+                self.evidence[add.id] = self.evidence.get(add.id, ()) + add.evidence
+                update["evidence"] = base.evidence + add.evidence
+            if add.links or add.replace_links:
+                update["links"] = add.links if add.replace_links else base.links + add.links
+            self.standards[add.id] = base.model_copy(update=update)
+
+    def change_domains(self) -> None:
+        """A new contact for a core domain, and local standards added at its end."""
+        core_domains = {d.id for d in self.core.domains}
+        for di, change in enumerate(self.overlay.domains):
+            at: PathKey = ("domains", di)
+            if change.id not in core_domains:
+                self.problems.append(
+                    self.doc.problem(self.doc.at(*at, "id"), _unknown("core domain", change.id, self.core))
+                )
+                continue
+            if change.id in self.left_out:
+                message = f"the domain '{change.id}' is left out in 'leave_out'; changes to it would not be seen"
+                self.problems.append(self.doc.problem(self.doc.at(*at, "id"), message))
+                continue
+            if change.contact is not None:
+                if change.contact not in self.contacts:
+                    message = f"unknown contact '{change.contact}': add it to 'contacts' here or use one of the core's"
+                    self.problems.append(self.doc.problem(self.doc.at(*at, "contact"), message))
+                self.contact[change.id] = change.contact
+            for si, standard in enumerate(change.standards):
+                self._local_standard(standard, self.doc, (*at, "standards", si))
+                self.added.setdefault(change.id, []).append(standard)
+
+    def add_domains(self, local: list[tuple[Domain, Document]]) -> None:
+        """The ICB's own domains, each in its file, with ids in the namespace."""
+        core_domains = {d.id for d in self.core.domains}
+        for domain, doc in local:
+            if not domain.id.startswith(self.slug_prefix):
+                self._outside(doc, ("id",), domain.id, self.slug_prefix)
+            if not domain.code.startswith(self.prefix):
+                self._outside(doc, ("code",), domain.code, self.prefix)
+            if domain.id in core_domains:
+                continue  # outside the namespace, reported above
+            self.local_domains[domain.id] = doc
+            self.places[domain.id] = (doc, ())
+            self.places[domain.support_question.id] = (doc, ("code",))
+            self.local_ids.update((domain.id, domain.support_question.id))
+            for si, standard in enumerate(domain.standards):
+                self._local_standard(standard, doc, ("standards", si))
+
+    def combined(self, local: list[tuple[Domain, Document]]) -> dict[str, Domain]:
+        """Domain id → the combined domain: the core's less what is left out, with the local additions; then the
+        local domains. A core standard whose questions are all left out goes, and a domain with no standard left."""
+        merged: dict[str, Domain] = {}
+        for domain in self.core.domains:
+            if domain.id in self.left_out:
+                continue
+            standards: list[Standard] = []
+            for core_standard in domain.standards:
+                if core_standard.id in self.left_out:
+                    continue
+                standard = self.standards[core_standard.id]
+                kept = tuple(q for q in standard.questions if q.id not in self.left_out)
+                if kept:
+                    standards.append(standard.model_copy(update={"questions": kept}))
+            standards += self.added.get(domain.id, [])
+            if standards:
+                changes: dict[str, object] = {"standards": tuple(standards)}
+                if domain.id in self.contact:
+                    changes["contact"] = self.contact[domain.id]
+                merged[domain.id] = domain.model_copy(update=changes)
+        for domain, _ in local:
+            if domain.id in self.local_domains:
+                merged[domain.id] = domain
+        return merged
 
 
 def _required_within(core: Edition, ident: str) -> list[str]:
