@@ -230,7 +230,7 @@ def test_the_printed_summary_opens_with_who_and_when_and_ends_with_a_sign_off(
     expect(header).to_contain_text("Answers last saved")
     expect(page.locator(".sa-sign-off")).to_be_visible()
     expect(page.locator("#sa-sign-off-by")).to_have_text("Sam Patel, practice manager")
-    for hidden in ("#sa-error-summary", "#sa-download-csv", ".sa-finish"):
+    for hidden in ("h1", "#sa-error-summary", "#sa-download-csv", ".sa-finish"):
         expect(page.locator(hidden)).to_be_hidden()
     # the header comes before every answer, the sign-off after them
     top = page.locator("#sa-print-header").bounding_box()
