@@ -128,7 +128,6 @@ def build_downloads(
     code = _code(settings)
     workbook_name = workbook.workbook_name(edition)
     workbook_key = key(code, edition_digest(edition), created.isoformat(), "xlsx")
-    whole_pdf = f"self-assessment-{edition.id}.pdf"
     stale: set[str] = set()
 
     pdfs: dict[str, bytes] | None = None
@@ -156,9 +155,19 @@ def build_downloads(
             workers.close()
     if workbook_files is None:  # pragma: no cover - rendered above when not found
         raise RuntimeError(f"the workbook of {edition.id} was not made")
-    workbook_bytes = workbook_files[workbook_name]
+    downloads = []
+    for name, data, title, kind, domain_id in _listing(edition, pdfs, workbook_name, workbook_files[workbook_name]):
+        _write(out_dir / name, data)
+        downloads.append(Download(Path(name), title, kind, len(data), domain_id, name in stale))
+    return downloads
 
-    written: list[tuple[str, bytes, str, str, str | None]] = [
+
+def _listing(
+    edition: Edition, pdfs: dict[str, bytes], workbook_name: str, workbook_bytes: bytes
+) -> list[tuple[str, bytes, str, str, str | None]]:
+    """Every download's name, bytes, title, format and domain, in the order a page lists them."""
+    whole_pdf = f"self-assessment-{edition.id}.pdf"
+    listed: list[tuple[str, bytes, str, str, str | None]] = [
         (
             whole_pdf,
             pdfs[whole_pdf],
@@ -169,16 +178,27 @@ def build_downloads(
         (workbook_name, workbook_bytes, "Self-assessment workbook: fill in and send as your return", "Excel", None),
     ]
     for name, title, kind in RETURN_FILES:
-        written.append((name, returnfiles.FILES[name](edition), title, kind, None))
+        listed.append((name, returnfiles.FILES[name](edition), title, kind, None))
     for domain in edition.domains:
         name = f"{domain.id}.pdf"
-        written.append((name, pdfs[name], f"Self-assessment form: {domain.title}, to print", "PDF", domain.id))
+        listed.append((name, pdfs[name], f"Self-assessment form: {domain.title}, to print", "PDF", domain.id))
+    return listed
 
-    downloads = []
-    for name, data, title, kind, domain_id in written:
-        _write(out_dir / name, data)
-        downloads.append(Download(Path(name), title, kind, len(data), domain_id, name in stale))
-    return downloads
+
+def last_downloads(edition: Edition, cache_dir: Path) -> list[Download] | None:
+    """The downloads of ``edition`` as the forms made last would give them, writing nothing; None if any of its
+    forms was never made. A build lays out its pages by these while it makes the forms: where the files turn out
+    to be listed alike (their sizes are given in whole KB), those pages need not be built again."""
+    from . import workbook
+
+    cache = Cache(cache_dir)
+    pdfs = _last_pdfs(edition, cache)
+    name = workbook.workbook_name(edition)
+    made = cache.latest(f"{edition.id}/xlsx", [name])
+    if pdfs is None or made is None:
+        return None
+    listed = _listing(edition, pdfs, name, made[name])
+    return [Download(Path(n), title, kind, len(data), domain_id) for n, data, title, kind, domain_id in listed]
 
 
 def forms_current(edition: Edition, cache_dir: Path, settings: Settings | None = None) -> bool:
@@ -194,4 +214,4 @@ def forms_current(edition: Edition, cache_dir: Path, settings: Settings | None =
     return is_current(edition, cache, code, _created(created), settings)
 
 
-__all__ = ["Download", "Workers", "build_downloads", "forms_current"]
+__all__ = ["Download", "Workers", "build_downloads", "forms_current", "last_downloads"]

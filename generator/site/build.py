@@ -248,52 +248,36 @@ def _build_with(
     # Each edition's forms from a thread of its own: their parts share the workers, so the editions' forms
     # are laid out side by side, and the output does not depend on which finishes first.
     threads = ThreadPoolExecutor(max_workers=max(1, min(len(built), workers.jobs)))
-    with timer.step("downloads"), threads:
+    early: dict[str, _Prepared] = {}
+    with threads:
         made = [threads.submit(_downloads, t.edition, staging, options, icb, workers) for t in built]
-        downloads = {t.edition.id: future.result() for t, future in zip(built, made, strict=True)}
+        guess = _last_made(built, options) if options.downloads is None and not options.reuse_forms else None
+        if guess is not None:
+            # While the forms are made, the pages are laid out by the forms made last and built here: where
+            # the new forms are listed alike (sizes in whole KB), the site builder need not run again after them.
+            with timer.step("pages"):
+                early = {
+                    p.target.prefix: p for p in _prepare_all(guess, library, built, options, icb, settings, templates)
+                }
+            with timer.step("mkdocs"):
+                _run_site_builder(list(early.values()), None)
+        with timer.step("downloads"):
+            downloads = {t.edition.id: future.result() for t, future in zip(built, made, strict=True)}
 
-    root = next((b for b in built if not b.prefix), None)
-    # Every edition's pages first, then the site builder: a page that cannot be rendered
-    # stops the build before any long site build, and rendering does not follow the site
-    # builder's leftovers around.
-    prepared: list[_Prepared] = []
     with timer.step("pages"):
-        assets = {**_assets(options, templates), **brand_assets(icb)}
-        versions = _builder_versions()
-        for target in built:
-            context = PageContext(
-                library=library,
-                target=target,
-                editions=tuple(built),
-                downloads=downloads[target.edition.id],
-                extra=dict(settings.get("extra") or {}),
-                site_name=str(settings.get("site_name") or "GP Quality and Safety Toolkit"),
-            )
-            prepared.append(_prepare(context, templates, settings, root, assets, versions, options))
-
+        prepared = _prepare_all(downloads, library, built, options, icb, settings, templates)
+    with timer.step("mkdocs"):
+        stale = _run_site_builder(prepared, workers)
     reports = []
     outputs: dict[str, Path] = {}
-    stale = [e for e in prepared if _read(e.folder / "out.fingerprint") != e.stamp or not (e.folder / "out").is_dir()]
-    with timer.step("mkdocs"):
-        for edition in stale:
-            (edition.folder / "out.fingerprint").unlink(missing_ok=True)
-            if not (edition.folder / "out").is_dir():  # a file where the built site goes: the work is the toolkit's own
-                files.clear(edition.folder / "out")
-        # One edition is built here; several side by side on the workers (mkdocs is imported by each process once).
-        calls = [(site_builder_messages, (e.folder / "mkdocs.yml",)) for e in stale]
-        results = workers.run(calls) if len(stale) > 1 else [site_builder_messages(*call[1]) for call in calls]
-        for edition, messages in zip(stale, results, strict=True):
-            if messages:
-                shown = display(edition.folder / "mkdocs.yml")
-                raise _Refused([Problem(shown, 0, 0, message) for message in messages])
-            (edition.folder / "out.fingerprint").write_text(edition.stamp)
+    root = next((b for b in built if not b.prefix), None)
     for edition in prepared:
         target = edition.target
-        rebuilt = edition in stale
+        before = early.get(target.prefix)
+        rebuilt = edition in stale or (before is not None and before.stamp == edition.stamp and before.rebuilt)
+        written = max(edition.written, before.written if before is not None else 0)
         outputs[target.prefix] = edition.folder / "out"
-        reports.append(
-            EditionReport(target.prefix, target.edition.id, target.kind, edition.pages, edition.written, rebuilt)
-        )
+        reports.append(EditionReport(target.prefix, target.edition.id, target.kind, edition.pages, written, rebuilt))
 
     with timer.step("assemble"):
         for prefix, output in outputs.items():
@@ -306,6 +290,68 @@ def _build_with(
     return reports
 
 
+def _last_made(built: list[BuiltEdition], options: BuildOptions) -> dict[str, tuple[Download, ...]] | None:
+    """Every edition's downloads as the forms made last list them; None if some edition's forms were never made."""
+    from ..forms import last_downloads
+
+    found: dict[str, tuple[Download, ...]] = {}
+    for target in built:
+        listed = last_downloads(target.edition, options.work / "cache" / "downloads")
+        if listed is None:
+            return None
+        found[target.edition.id] = tuple(listed)
+    return found
+
+
+def _prepare_all(
+    downloads: Mapping[str, tuple[Download, ...]],
+    library: Library,
+    built: list[BuiltEdition],
+    options: BuildOptions,
+    icb: Settings,
+    settings: dict[str, Any],
+    templates: Templates,
+) -> list[_Prepared]:
+    """Every edition's pages and configuration, listing ``downloads``: all rendered before any site build, so that
+    a page that cannot be rendered stops the build before any long site build."""
+    root = next((b for b in built if not b.prefix), None)
+    assets = {**_assets(options, templates), **brand_assets(icb)}
+    versions = _builder_versions()
+    prepared = []
+    for target in built:
+        context = PageContext(
+            library=library,
+            target=target,
+            editions=tuple(built),
+            downloads=downloads[target.edition.id],
+            extra=dict(settings.get("extra") or {}),
+            site_name=str(settings.get("site_name") or "GP Quality and Safety Toolkit"),
+        )
+        prepared.append(_prepare(context, templates, settings, root, assets, versions, options))
+    return prepared
+
+
+def _run_site_builder(prepared: list[_Prepared], workers: Workers | None) -> list[_Prepared]:
+    """Build each edition whose pages changed since its last build: one here, several side by side on ``workers``
+    (each process imports mkdocs once), or all here without them. The editions built."""
+    stale = [e for e in prepared if e.rebuilt]
+    for edition in stale:
+        (edition.folder / "out.fingerprint").unlink(missing_ok=True)
+        if not (edition.folder / "out").is_dir():  # a file where the built site goes: the work is the toolkit's own
+            files.clear(edition.folder / "out")
+    calls = [(site_builder_messages, (e.folder / "mkdocs.yml",)) for e in stale]
+    if workers is not None and len(stale) > 1:
+        results = workers.run(calls)
+    else:
+        results = [site_builder_messages(*call[1]) for call in calls]
+    for edition, messages in zip(stale, results, strict=True):
+        if messages:
+            shown = display(edition.folder / "mkdocs.yml")
+            raise _Refused([Problem(shown, 0, 0, message) for message in messages])
+        (edition.folder / "out.fingerprint").write_text(edition.stamp)
+    return stale
+
+
 @dataclass(frozen=True)
 class _Prepared:
     """One edition's pages and configuration, written and fingerprinted, ready for the site builder."""
@@ -315,6 +361,8 @@ class _Prepared:
     stamp: str
     pages: int
     written: int
+    rebuilt: bool = False
+    """Whether its site must be built: its pages changed since its last build (found when they were written)."""
 
 
 def _prepare(
@@ -349,7 +397,8 @@ def _prepare(
     config_text = dump(config)
     files.write_if_changed(folder / "mkdocs.yml", config_text.encode())
     stamp = files.fingerprint(docs, [options.templates / OVERRIDES_FOLDER], config_text, versions)
-    return _Prepared(target, folder, stamp, len(pages), written)
+    stale = _read(folder / "out.fingerprint") != stamp or not (folder / "out").is_dir()
+    return _Prepared(target, folder, stamp, len(pages), written, stale)
 
 
 def _downloads(
