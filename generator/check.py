@@ -39,7 +39,6 @@ def check_library(loaded: Loaded) -> list[Problem]:
         problems += check_edition(edition, loaded.sources[edition_id])
         if edition_id not in followed:  # an edition a later one follows is history: its wording stays as it was
             problems += _readability(edition, loaded.sources[edition_id])
-            problems += _statements_under_key_questions(edition, loaded.sources[edition_id])
     problems += _across_editions(loaded.library, loaded.sources)
     return problems
 
@@ -86,27 +85,6 @@ def check_edition(edition: Edition, source: EditionSource) -> list[Problem]:
         problems += _domain(domain, source.domains[domain.id], edition, _contacts_written_in(source))
         problems += _no_namespace(domain, source.domains[domain.id])
     problems += _basis_and_severity(edition, source)
-    return problems
-
-
-def _statements_under_key_questions(edition: Edition, source: EditionSource) -> list[Problem]:
-    """Warnings of a standard's quality statement whose key question its domain does not list."""
-    key_question = {q.id: q.key_question for q in edition.references.quality_statements}
-    problems: list[Problem] = []
-    for domain in edition.domains:
-        doc = source.domains[domain.id]
-        for si, standard in enumerate(domain.standards):
-            for index, statement in enumerate(standard.quality_statements):
-                under = key_question.get(statement)
-                if under is not None and under not in domain.key_questions:
-                    problems.append(
-                        doc.problem(
-                            doc.at("standards", si, "quality_statements", index),
-                            f"quality statement '{statement}' is under CQC's key question '{under}', which the "
-                            "domain's 'key_questions' does not list; add it there",
-                            "warning",
-                        )
-                    )
     return problems
 
 

@@ -138,23 +138,3 @@ def test_not_applicable_when_is_for_questions_that_can_be_answered_not_applicabl
     assert messages(standards) == [
         f"{DOMAIN}:44:9: 'not_applicable_when' is given, but 'not applicable' is not an answer to this question",
     ]
-
-
-def test_a_quality_statement_under_a_key_question_the_domain_does_not_list_is_warned_of(standards: Path) -> None:
-    refs = standards / "2030-31" / "references.yml"
-    text = refs.read_text(encoding="utf-8")
-    refs.write_text(
-        text.replace(
-            "  - {id: safeguarding, key_question: safe, title: Safeguarding}\n",
-            "  - {id: safeguarding, key_question: safe, title: Safeguarding}\n"
-            "  - {id: governance, key_question: well-led, title: Governance}\n",
-        ),
-        encoding="utf-8",
-    )
-    edit(standards, "    quality_statements: [safeguarding]\n", "    quality_statements: [safeguarding, governance]\n")
-    assert messages(standards) == [
-        f"{DOMAIN}:15:40: warning: quality statement 'governance' is under CQC's key question 'well-led', which the "
-        "domain's 'key_questions' does not list; add it there",
-    ]
-    edit(standards, "key_questions: [safe]\n", "key_questions: [safe, well-led]\n")
-    assert messages(standards) == []
