@@ -10,6 +10,7 @@ another ICB.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import re
@@ -155,5 +156,40 @@ def test_the_pages_with_local_additions_meet_wcag_2_2_aa(built: Path) -> None:
                 assert page.locator(".toolkit-local").first.is_visible()
                 results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
                 assert [v["id"] for v in results.response["violations"]] == [], domain
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_a_practice_answers_the_local_section_online(built: Path) -> None:
+    """The online self-assessment asks the local domain's questions and accepts valid answers to them."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from generator.selfassess.data import field_id
+
+    pages = built.parent / "site" / "self-assessment"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        try:
+            page = browser.new_context().new_page()
+            page.goto((pages / "index.html").as_uri())
+            page.fill("#sa-practice-code", "Y90001")
+            page.fill("#sa-practice-name", "Weir House Surgery")
+            page.fill("#sa-completed-by", "Sam Patel, practice manager")
+            page.click("#sa-practice-save")
+            expect(page.locator("#sa-overview")).to_be_visible()
+            page.goto((pages / "qr9-health-inequalities.html").as_uri())
+            page.check(f"#{field_id('QR9-HI1.1')}")  # yes
+            today = dt.date.today()
+            for suffix, value in (("", today.day), ("-month", today.month), ("-year", today.year)):
+                page.fill(f"#{field_id('QR9-HI1.2')}{suffix}", str(value))
+            page.check(f"#{field_id('QR9-HI1.3')}")  # the first group
+            page.check(f"#{field_id('QR9-HI0.1')}-2")  # no support wanted
+            answers = page.evaluate("() => JSON.stringify(window.localStorage)")
+            assert "QR9-HI1.1" in answers and "QR9-HI1.3" in answers  # kept in the browser as they are given
+            page.click("#sa-continue")  # the last section: on to checking every answer
+            expect(page.locator("#sa-error-summary")).to_be_visible()  # the core's sections are not answered yet
+            problems = page.locator("#sa-error-summary").inner_text()
+            assert "Access" in problems and "Health inequalities in Riverside" not in problems
         finally:
             browser.close()
