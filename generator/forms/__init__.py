@@ -3,7 +3,7 @@
 ``build_downloads`` writes them into one folder (the site's ``downloads/<edition>/``) and
 says what it wrote, for the pages that link them:
 
-- ``self-assessment-<edition>.pdf`` and ``<domain-id>.pdf``: the printable forms (``pdf.py``);
+- ``self-assessment-<edition>.pdf`` and ``<domain-id>.pdf``: the printable forms (``pdf.py``, ``parts.py``);
 - ``self-assessment-<edition>.xlsx``: the fillable workbook (``workbook.py``);
 - ``return-template.csv``, ``example-return.csv``, ``return.schema.json``,
   ``datapackage.json``, ``questions.csv``: the return format (``returnfiles.py``).
