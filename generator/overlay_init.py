@@ -73,7 +73,8 @@ def plan(name: str, code: str, core: Edition, dest: Path) -> dict[str, str]:
     deadline = f"return_deadline: {core.info.return_deadline.isoformat()}\n" if core.info.return_deadline else ""
     published = f"published: {core.info.published.isoformat()}\n" if core.info.published else ""
     files = {
-        "toolkit.yml": f"""# {name}'s settings for the GP Quality and Safety Toolkit: everything that names or brands the ICB.
+        "toolkit.yml": f"""# yaml-language-server: $schema={_schema_path("toolkit", dest)}
+# {name}'s settings for the GP Quality and Safety Toolkit: everything that names or brands the ICB.
 # `toolkit check` reports a missing or malformed setting as toolkit.yml:line:column: message.
 icb:
   name: {_quoted(name)}
