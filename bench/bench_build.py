@@ -111,7 +111,9 @@ def _run_toolkit_build() -> int:
     import generator.forms
     from generator.cli import main
 
-    def stand_in(edition: Any, out_dir: Path, cache_dir: Path, settings: Any = None, **forms: Any) -> list[Any]:
+    def stand_in(
+        edition: Any, out_dir: Path, cache_dir: Path, settings: Any = None, workers: Any = None, reuse: bool = False
+    ) -> list[Any]:
         out_dir.mkdir(parents=True, exist_ok=True)
         made = []
         for domain in edition.domains:
