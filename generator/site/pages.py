@@ -69,6 +69,7 @@ def _content_context(context: PageContext, page: str) -> dict[str, Any]:
         "action_plan_required": info.action_plan_required,
         "domain_count": len(context.edition.domains),
         "question_count": sum(1 for _ in context.edition.questions()),
+        "has_basis": any(s.basis is not None for d in context.edition.domains for s in d.standards),
     }
 
 
