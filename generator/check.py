@@ -97,6 +97,8 @@ def _readability(edition: Edition, source: EditionSource) -> list[Problem]:
     known = frozenset(edition.info.known_abbreviations)
     problems: list[Problem] = []
     for placed in _placed_questions(edition, source):
+        if edition.local is not None and placed.question.id not in edition.local.ids:
+            continue  # a core question: its wording is for the core's editors
         for found in readability.findings(placed.question, threshold, known):
             where = placed.doc.at(*placed.path, found.field)
             problems.append(placed.doc.problem(where, found.message, "warning"))

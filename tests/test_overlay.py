@@ -319,3 +319,11 @@ def test_a_core_never_builds_on_a_core_so_no_edition_builds_on_itself(project: P
         "cores/mini/2030-31/edition.yml:8:12: this edition is the core of another, so it cannot build on a core "
         "itself ('mini/2030-31')"
     ]
+
+
+def test_reading_checks_of_an_icbs_edition_look_at_its_own_questions_only(project: Path) -> None:
+    folder = project / "standards" / "2030-31"
+    (folder / "edition.yml").write_text(EDITION + "reading_ease_below: 100\n")
+    _, problems = check(project / "standards")
+    warned = {p.path for p in problems if p.severity == "warning"}
+    assert warned and all(path.startswith("standards/2030-31/") for path in warned)
