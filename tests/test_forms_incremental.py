@@ -13,7 +13,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from generator.forms import build_downloads, parts, workbook
+from generator.forms import Workers, build_downloads, parts, workbook
 from generator.forms.join import join
 from generator.load import load_edition
 from generator.model import Edition
@@ -62,7 +62,8 @@ def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture
 def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The groups of the parts laid out from now on ('domain/first-aid', 'section/first-aid', 'cover'), in order."""
+    """The groups of the parts laid out from now on ('domain/first-aid', 'section/first-aid', 'cover'), in order
+    (by a build on this one process: the count is kept here)."""
     seen: list[str] = []
     real = parts.write
 
@@ -80,7 +81,7 @@ def test_editing_one_domain_lays_out_its_form_and_its_section_only(
     out, cache = first_build
     shutil.copytree(cache, tmp_path / "cache")
     edition = reworded(load(), 1, " (a few words more)")
-    build_downloads(edition, tmp_path / "out", tmp_path / "cache")
+    build_downloads(edition, tmp_path / "out", tmp_path / "cache", workers=Workers(1))
     second = edition.domains[1].id
     assert laid_out == [f"domain/{second}", f"section/{second}"]  # same page count: nothing else moves
     before, after = files(out), files(tmp_path / "out")
@@ -95,7 +96,7 @@ def test_a_domain_that_grows_moves_the_sections_after_it_and_no_other(
     _, cache = first_build
     shutil.copytree(cache, tmp_path / "cache")
     edition = reworded(load(), 0, " Explain." * 400)  # a page or more longer
-    build_downloads(edition, tmp_path / "out", tmp_path / "cache")
+    build_downloads(edition, tmp_path / "out", tmp_path / "cache", workers=Workers(1))
     first, second = (d.id for d in edition.domains)
     # Its own form, and its section placed by the page counts last made; then, its length known, the cover
     # (its contents) and the section after it, and its own section again if its last page count was wrong.

@@ -29,7 +29,7 @@ from ..model import Edition
 from ..settings import Settings
 from . import returnfiles
 from .cache import Cache, code_digest, edition_digest, key
-from .workers import Workers
+from .workers import Workers, available_cores
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def build_downloads(
     """Write every download of ``edition`` into ``out_dir``; return them in the order a page lists them.
 
     ``settings`` (toolkit.yml) name the ICB on the forms and say where to send the return; without them the
-    forms name no ICB. ``workers`` lay out the forms' parts (default: this process alone). With ``reuse``,
+    forms name no ICB. ``workers`` lay out the forms' parts (default: one process per core). With ``reuse``,
     forms made before are not made again: those made last are written, marked ``stale`` when they were made
     from other content (a preview shows them while it brings them up to date).
     """
@@ -140,7 +140,7 @@ def build_downloads(
         if pdfs is not None and not is_current(edition, cache, code, _created(created), settings):
             stale.update(pdfs)
     own = workers is None
-    workers = workers or Workers(1)
+    workers = workers or Workers(available_cores())
     try:
         pending = None
         if workbook_files is None:
