@@ -179,6 +179,7 @@ PAGE_TYPES = [
     "editions.html",
     "accessibility.html",
     "about.html",
+    "about-these-standards.html",
     "404.html",
 ]
 
