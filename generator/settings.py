@@ -52,6 +52,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .model import Contact, Edition
+from .modelerrors import describe, display
 from .problems import Problem, errors
 from .yamldoc import Document, Location, read_file
 
@@ -177,7 +178,6 @@ def settings_path(root: Path) -> Path:
 
 def load_settings(root: Path) -> tuple[Settings | None, list[Problem]]:
     """Read ``root``/toolkit.yml: the settings (None on any error) and every problem, placed."""
-    from .load import display
 
     path = settings_path(root)
     shown = display(path)
@@ -199,7 +199,6 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Problem]]:
 
 
 def _folder(root: Path) -> str:
-    from .load import display
 
     shown = display(root.resolve())
     return "this folder" if shown in ("", ".") else shown
@@ -223,7 +222,6 @@ def contacts_of(root: Path) -> tuple[Contact, ...]:
     """The ICB's contacts from ``root``/toolkit.yml, or () when it has none or they cannot be read (``toolkit check``
     reports why). A mistake elsewhere in the file does not take the contacts away, so it is reported once, not
     again as every domain's unknown contact."""
-    from .load import display
 
     path = settings_path(root)
     if not path.is_file():
@@ -517,7 +515,6 @@ class _Reader:
         return Settings(icb, returns, support, register, self.contacts(top), path)
 
     def contacts(self, top: dict[str, Any]) -> tuple[Contact, ...]:
-        from .load import describe
 
         if "contacts" not in top:
             return ()
