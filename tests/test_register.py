@@ -118,5 +118,6 @@ def test_collect_takes_the_epraccur_register_with_the_icbs_code(
         ["Y00002", "HILLSIDE MEDICAL CENTRE", "missing"],
         ["Y00007", "PARK VIEW", "missing"],
     ]
+    # without --icb the code is toolkit.yml's (the test ICB's QT1), whose practices this file does not hold
     assert main(["collect", "--from", "inbox", "--register", str(register), "--quiet"]) == 2
-    assert "give your ICB's code with --icb" in capsys.readouterr().err
+    assert "epraccur.csv: the epraccur file holds no active GP practice of the ICB QT1" in capsys.readouterr().err
