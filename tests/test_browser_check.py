@@ -170,6 +170,6 @@ def test_an_empty_practice_code_column_is_one_problem_with_its_rows(
     errors = items(page, "sa-check-problems")
     about_the_code = [e for e in errors if "practice_code" in e]
     assert len(about_the_code) == 1, errors
-    assert f"row 2\u2013{len(rows) + 1}, practice_code:" in about_the_code[0]  # the collector's words
+    assert f"rows 2\u2013{len(rows) + 1}, practice_code:" in about_the_code[0]  # the collector's words
     summary = page.locator("#sa-check-summary").inner_text()
     assert f"{len(errors)} problem" in summary and str(len(rows)) not in summary

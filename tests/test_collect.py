@@ -425,7 +425,7 @@ def test_the_terminal_names_every_place_of_a_repeated_problem_once(
     assert capsys.readouterr().out.splitlines() == [
         "inbox/C82009.csv, answer: None of the questions is answered: this looks like a blank form. Fill in your "
         "answers and send the return again.",
-        "inbox/C82009.csv row 2–7, practice_code: The practice code is empty: give your practice's ODS code, one "
+        "inbox/C82009.csv rows 2–7, practice_code: The practice code is empty: give your practice's ODS code, one "
         "capital letter and five digits, such as C82001.",
     ]
 
@@ -437,11 +437,14 @@ def test_places_in_runs() -> None:
         where = f"sheet '{sheet}' row {row}" if sheet else f"row {row}"
         return problem("no_answers", row=row, place=where)
 
-    assert places_text([at(2), at(3), at(4), at(9), at(11), at(12)]) == "row 2–4, 9, 11–12"
+    assert places_text([at(2), at(3), at(4), at(9), at(11), at(12)]) == "rows 2–4, 9, 11–12"
     assert places_text([at(5, "Safeguarding"), at(6, "Safeguarding"), at(5, "Medicines")]) == (
-        "sheet 'Safeguarding' row 5–6; sheet 'Medicines' row 5"
+        "sheet 'Safeguarding' rows 5–6; sheet 'Medicines' row 5"
     )
     assert places_text([problem("no_answers")]) == ""
+    assert places_text(
+        [problem("no_answers", row=3, place="answer 3"), problem("no_answers", row=7, place="answer 7")]
+    ) == ("answers 3, 7")
 
 
 def test_a_store_inside_a_source_folder_is_not_collected(inbox: Path, capsys: pytest.CaptureFixture[str]) -> None:

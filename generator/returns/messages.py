@@ -312,7 +312,7 @@ def grouped(problems: Iterable[ReturnProblem]) -> list[tuple[ReturnProblem, str]
 
 
 def places_text(problems: Sequence[ReturnProblem]) -> str:
-    """'row 2–10, 14', "sheet 'Safeguarding' row 5–9", '' for the whole return."""
+    """'rows 2–10, 14', "sheet 'Safeguarding' row 5", '' for the whole return."""
     runs: dict[str, list[list[int]]] = {}
     for found in problems:
         if not found.place or not found.row:
@@ -326,7 +326,8 @@ def places_text(problems: Sequence[ReturnProblem]) -> str:
     parts = []
     for prefix, spans in runs.items():
         shown_spans = [str(a) if a == b else f"{a}–{b}" for a, b in spans]
-        parts.append(prefix + ", ".join(shown_spans))
+        many = len(spans) > 1 or spans[0][0] != spans[0][1]
+        parts.append((prefix[:-1] + "s " if many else prefix) + ", ".join(shown_spans))  # 'row ' → 'rows '
     return "; ".join(parts)
 
 

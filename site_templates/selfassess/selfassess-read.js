@@ -115,7 +115,7 @@
     return where + ": " + (found.severity === "warning" ? "warning: " : "") + found.message;
   }
 
-  /** messages.places_text: 'row 2–10, 14'; '' for the whole return. */
+  /** messages.places_text: 'rows 2–10, 14', 'row 5'; '' for the whole return. */
   function placesText(problems) {
     var runs = {};
     var order = [];
@@ -131,7 +131,9 @@
       }
     });
     return order.map(function (prefix) {
-      return prefix + runs[prefix].map(function (span) {
+      var spans = runs[prefix];
+      var many = spans.length > 1 || spans[0][0] !== spans[0][1];
+      return (many ? prefix.slice(0, -1) + "s " : prefix) + spans.map(function (span) {
         return span[0] === span[1] ? String(span[0]) : span[0] + "\u2013" + span[1];
       }).join(", ");
     }).join("; ");
