@@ -123,24 +123,21 @@ def render_printed(
         count = known.pages if known else store.last_pages(part.group)
         if count is not None:
             guess[domain.id] = count
+    counts = guess if len(guess) == len(domains) else None
     cover_pages = store.last_pages("cover") or 1
-    at = layout(edition, cover_pages, guess) if len(guess) == len(domains) else None
 
-    for _ in range(4):  # a guess, its correction, and a cover whose length changed with its contents
+    for _ in range(3):  # a guess, then its correction
+        at = _settle_cover(store, workers, edition, created, icb, cover_pages, counts) if counts else None
         whole = whole_parts(edition, created, icb, at) if at is not None else []
-        candidates = [*domains, *whole]
-        wanted = [part for part in candidates if store.get(part) is None]
+        wanted = [part for part in [*domains, *whole] if store.get(part) is None]
         futures = [(part, workers.submit((parts.write, (part,)))) for part in wanted]
         for part, future in futures:
             store.keep(part, future.result())
-        pages = {d.id: _got(store, p).pages for d, p in zip(edition.domains, domains, strict=True)}
-        if at is not None:
-            cover_pages = _got(store, whole[0]).pages
-        real = layout(edition, cover_pages, pages)
-        if real == at:
+        real = {d.id: _got(store, p).pages for d, p in zip(edition.domains, domains, strict=True)}
+        if at is not None and real == counts:
             break
-        at = real
-    else:  # pragma: no cover - the cover's length settles at once in practice
+        counts, cover_pages = real, at.cover_pages if at is not None else cover_pages
+    else:  # pragma: no cover - the domains' forms are all made by the second round
         raise RuntimeError(f"the whole form of {edition.id} does not settle on its page numbers")
 
     group, entry = f"{edition.id}/whole", key(code, *(store.entry(p) for p in whole))
@@ -152,6 +149,30 @@ def render_printed(
     for domain, part in zip(edition.domains, domains, strict=True):
         by_name[domain_name(domain)] = _got(store, part).data
     return by_name
+
+
+def _settle_cover(
+    store: _Parts,
+    workers: Workers,
+    edition: Edition,
+    created: str | None,
+    icb: Settings | None,
+    cover_pages: int,
+    counts: dict[str, int],
+) -> Layout:
+    """The whole form's page numbers for the domains' page ``counts``, with the cover laid out first: its length
+    (its contents may run onto a second page) moves every section, so it is known before any section is laid out."""
+    for _ in range(3):
+        at = layout(edition, cover_pages, counts)
+        cover = cover_part(edition, created, icb, at.starts, at.total)
+        made = store.get(cover)
+        if made is None:
+            made = workers.submit((parts.write, (cover,))).result()
+            store.keep(cover, made)
+        if made.pages == cover_pages:
+            return at
+        cover_pages = made.pages
+    raise RuntimeError(f"the cover of {edition.id} does not settle on its length")  # pragma: no cover
 
 
 def _got(store: _Parts, part: Part) -> Written:
