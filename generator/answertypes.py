@@ -234,7 +234,7 @@ class AnswerType:
             unit = f" ({question.unit})" if question.unit else ""
             return f"A number{bounds}{unit}"
         if self.kind == "date":
-            return "A date, YYYY-MM-DD"
+            return "A date, such as 31/12/2025"
         return "Free text"
 
     def hint(self, question: Rules) -> str:
@@ -267,7 +267,7 @@ class AnswerType:
         if self.kind == "number":
             return Box("Number", "num", printed_range(question))
         if self.kind == "date":
-            return Box("Date", "date", "as YYYY-MM-DD")
+            return Box("Date", "date", "as DD/MM/YYYY: day, month, year")
         return None
 
     def workbook_validation(self, question: Rules) -> dict[str, Any]:

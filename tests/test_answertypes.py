@@ -186,7 +186,7 @@ def test_the_words_of_each_type() -> None:
     assert TYPES["choice"].label("weekly") == "weekly" and TYPES["yes_no"].label("no") == "No"
     assert TYPES["choice"].quoted(["Never"]) == ["“Never”"] and TYPES["yes_no"].quoted(["no"]) == ["no"]
     assert TYPES["number"].box(SAMPLES["number"]) == answertypes.Box("Number", "num", "from 0 to 100")
-    assert TYPES["date"].box(SAMPLES["date"]) == answertypes.Box("Date", "date", "as YYYY-MM-DD")
+    assert TYPES["date"].box(SAMPLES["date"]) == answertypes.Box("Date", "date", "as DD/MM/YYYY: day, month, year")
     assert TYPES["text"].box(SAMPLES["text"]) is None and TYPES["yes_no"].box(SAMPLES["yes_no"]) is None
 
 

@@ -190,7 +190,7 @@ def test_domain_pages_are_numbered_from_one_with_edition_and_date(built: Built) 
 def test_each_domain_form_opens_with_boxes_and_ends_with_the_support_request(built: Built) -> None:
     for domain in built.edition.domains:
         pages = page_texts(built.domain(domain))
-        for label in ("Practice name", "ODS code", "Completed by (name and role)", "Date (YYYY-MM-DD)"):
+        for label in ("Practice name", "ODS code", "Completed by (name and role)", "Date (DD/MM/YYYY)"):
             assert label in pages[0], (domain.id, label)
         assert "Support from the ICB" in pages[-1]
         assert heading(domain.support_question) in pages[-1]

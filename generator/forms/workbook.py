@@ -43,7 +43,7 @@ PRINTED_COLUMNS = 10
 INSTRUCTIONS = (
     "Fill in the practice's details here once: every sheet uses them.",
     "Each domain has its own sheet. Answer every question in column C: choose from the dropdown, or type a "
-    "number or a date (YYYY-MM-DD) where the question asks for one. Use column D for any comment.",
+    "number or a date (such as 30/06/2025) where the question asks for one. Use column D for any comment.",
     "Where an answer flags a risk the action-plan cells (columns E to G) turn yellow: say what the practice "
     "will do, who will do it and by when.",
     "The last question on each sheet asks whether you would like the ICB's support in that domain.",
@@ -187,7 +187,7 @@ class _Builder:
         }
         self.input = f(input_base)
         self.input_text = f({**input_base, "num_format": "@"})
-        self.input_date = f({**input_base, "num_format": "yyyy-mm-dd", "align": "left"})
+        self.input_date = f({**input_base, "num_format": "dd/mm/yyyy", "align": "left"})
         self.input_number = f({**input_base, "align": "left"})
         self.locked_value = f({**base, "bold": True, "border": 1, "border_color": "#425563", "bg_color": "#E8EDEE"})
         self.risk = f({"bg_color": "#FFF3B0"})
@@ -242,7 +242,7 @@ class _Builder:
         ws.write_string("C5", self.edition.id, self.locked_value)
         ws.write("B6", "Completed by (name and role)", self.label)
         ws.write_blank("C6", None, self.input_text)
-        ws.write("B7", "Date completed (YYYY-MM-DD)", self.label)
+        ws.write("B7", "Date completed (DD/MM/YYYY)", self.label)
         ws.write_blank("C7", None, self.input_date)
         ws.data_validation("C7", _date_rule("Date completed"))
         for input_row in (2, 3, 5, 6):
@@ -308,7 +308,7 @@ class _Builder:
             "comment": "Comment",
             "action": "Action plan: what you will do",
             "action_owner": "Who",
-            "action_due": "By when (YYYY-MM-DD)",
+            "action_due": "By when (DD/MM/YYYY)",
         }
         header = HEADER_ROW - 1
         for field, column in WORKBOOK_COLUMNS.items():
@@ -424,9 +424,9 @@ def _date_rule(title: str) -> dict[str, Any]:
         "minimum": FIRST_DAY,
         "maximum": LAST_DAY,
         "input_title": _clip(title, 32),
-        "input_message": "A date, YYYY-MM-DD, such as 2025-06-30.",
+        "input_message": "A date, such as 30/06/2025.",
         "error_title": _clip(title, 32),
-        "error_message": "Enter a date as YYYY-MM-DD, such as 2025-06-30.",
+        "error_message": "Enter a real date, such as 30/06/2025.",
     }
 
 
