@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -261,6 +262,8 @@ def test_chosen_prefers_the_latest_valid_then_the_latest() -> None:
 def test_rating_rule() -> None:
     assert [rag.rating(r, 0) for r in range(4)] == ["green", "amber", "red", "red"]
     assert rag.rating(0, 1) == "red"
+    assert rag.rating(1, 0, 1) == "red"  # one flag of high severity is red on its own
+    assert "high severity" in rag.RULE
     assert f"Red: {rag.RED_RISKS} or more answers" in rag.RULE
 
 
@@ -384,3 +387,37 @@ def test_the_headline_counts_the_register_and_says_apart_who_is_outside_it(store
         "29 of 39 practices in the register have a valid return; 5 have not returned and 5 sent a return that "
         "needs correcting. 1 more practice not in the register sent a return."
     )
+
+
+def test_one_flag_of_high_severity_rates_the_domain_red(store: Path) -> None:
+    """BE1.1 answered no flags a risk (every third practice): amber as a medium flag, red once it is of high
+    severity; Alpha, whose questions are unchanged, keeps its ratings."""
+    edition = data.library().editions[data.CURRENT]
+
+    def weighed(severity: str) -> Figures:
+        domains = tuple(
+            d.model_copy(
+                update={
+                    "standards": tuple(
+                        s.model_copy(
+                            update={
+                                "questions": tuple(
+                                    q.model_copy(update={"severity": severity}) if q.id == "BE1.1" else q
+                                    for q in s.questions
+                                )
+                            }
+                        )
+                        for s in d.standards
+                    )
+                }
+            )
+            for d in edition.domains
+        )
+        changed = dataclasses.replace(edition, domains=domains)
+        return compute(changed, ledger.read_returns(store, data.CURRENT), dict(data.register_rows()))
+
+    for severity, flagged in (("medium", "amber"), ("high", "red")):
+        rows = {p.practice_code: p for p in weighed(severity).practices}
+        for i in range(data.VALID_2031):
+            row = rows[data.code(i)]
+            assert row.ratings == (expected_rating(al_risks(i)), flagged if be_risks(i) else "green"), (severity, i)

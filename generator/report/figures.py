@@ -184,10 +184,13 @@ class _Compiled:
     text: str
     required: bool
     judge: Judge
+    high: bool = False
+    """A flag of high severity: enough on its own to rate the domain red."""
 
 
 def compile_question(question: Question) -> _Compiled:
-    return _Compiled(question.id, question.text, question.required, Judge(question, SHARE_ANSWERS))
+    high = question.severity == "high"
+    return _Compiled(question.id, question.text, question.required, Judge(question, SHARE_ANSWERS), high)
 
 
 def domain_info(edition: Edition, domain: Domain) -> DomainInfo:
@@ -229,6 +232,8 @@ class _Judged:
     """Per practice, per domain: answers flagging a risk."""
     unanswered: list[list[int]] = field(default_factory=list)
     """Per practice, per domain: required questions unanswered."""
+    high: list[list[int]] = field(default_factory=list)
+    """Per practice, per domain: answers flagging a risk of high severity."""
     flagged_at: list[list[tuple[int, _Compiled]]] = field(default_factory=list)
     """Per practice: (domain, question) of each answer flagging a risk, in the edition's order."""
     asked_at: list[list[int]] = field(default_factory=list)
@@ -248,6 +253,7 @@ def _judge(
         answers = returns.answers.get(sub.id, {})
         day = received_day(sub.received_at)
         risks = [0] * n_domains
+        high = [0] * n_domains
         blank = [0] * n_domains
         flagged_at: list[tuple[int, _Compiled]] = []
         for di, domain_questions in enumerate(compiled):
@@ -265,9 +271,11 @@ def _judge(
                 if risky:
                     q_flagged[qi] += 1
                     risks[di] += 1
+                    high[di] += q.high
                     flagged_at.append((di, q))
         judged.risks.append(risks)
         judged.unanswered.append(blank)
+        judged.high.append(high)
         judged.flagged_at.append(flagged_at)
         judged.asked_at.append([di for di, qid in enumerate(support_ids) if normal(answers.get(qid) or "") == "yes"])
     return judged
@@ -303,7 +311,9 @@ def compute(
             practices.append(PracticeRow(row.practice_code, row.practice_name, row.status, empty, zeros, ()))
             continue
         sid = subs[i].id
-        ratings = tuple(rag.rating(r, u) for r, u in zip(judged.risks[i], judged.unanswered[i], strict=True))
+        ratings = tuple(
+            rag.rating(r, u, h) for r, u, h in zip(judged.risks[i], judged.unanswered[i], judged.high[i], strict=True)
+        )
         asked = judged.asked_at[i]
         code, name = row.practice_code, row.practice_name
         practices.append(

@@ -3,8 +3,9 @@
 The rule, per practice and domain, counting the answers that flag a risk under the
 standards' own rules (see :mod:`.risk`); the support request is not counted:
 
-* **red**: ``RED_RISKS`` or more answers flag a risk, or a required question of the domain is unanswered;
-* **amber**: at least one answer flags a risk (fewer than ``RED_RISKS``);
+* **red**: ``RED_RISKS`` or more answers flag a risk, or one answer flags a risk of high severity (the
+  question's ``severity``), or a required question of the domain is unanswered;
+* **amber**: at least one answer flags a risk (fewer than ``RED_RISKS``, none of high severity);
 * **green**: no answer flags a risk and every required question is answered.
 
 A practice with no valid return has no rating ("none"). The HTML report's method note
@@ -24,8 +25,9 @@ RED_RISKS = 2
 LABELS: dict[Rating, str] = {"red": "Red", "amber": "Amber", "green": "Green", "none": "No return"}
 
 RULE = (
-    f"Red: {RED_RISKS} or more answers in the domain flag a risk, or a required question is unanswered. "
-    f"Amber: at least 1 answer flags a risk (fewer than {RED_RISKS}). "
+    f"Red: {RED_RISKS} or more answers in the domain flag a risk, or 1 answer flags a risk the standards rate of high "
+    "severity (a risk to patients now), or a required question is unanswered. "
+    f"Amber: at least 1 answer flags a risk (fewer than {RED_RISKS}, none of high severity). "
     "Green: no answer flags a risk. "
     "An answer flags a risk when the standards say so for its question: one of its risk answers "
     "(such as no or partial), a number below or above its limit, or a date older than its limit "
@@ -34,9 +36,9 @@ RULE = (
 """The rule in words, for the report's method note."""
 
 
-def rating(risks: int, unanswered_required: int) -> Rating:
-    """The rating of one practice in one domain."""
-    if unanswered_required or risks >= RED_RISKS:
+def rating(risks: int, unanswered_required: int, high_risks: int = 0) -> Rating:
+    """The rating of one practice in one domain: ``high_risks`` of its ``risks`` are of high severity."""
+    if unanswered_required or risks >= RED_RISKS or high_risks:
         return "red"
     if risks:
         return "amber"
