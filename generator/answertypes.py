@@ -52,6 +52,10 @@ RULE_FIELDS = (
 NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 """A number as a return gives it: digits, an optional minus and decimal part; no exponent, no spaces."""
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+NEVER = "never"
+"""A date question's answer when the thing has never been done: it flags a risk wherever an old date would."""
+NEVER_WORDS = frozenset({"never", "never done"})
+"""How a return may write :data:`NEVER` (case ignored)."""
 
 
 class Rules(Protocol):
@@ -197,6 +201,8 @@ class AnswerType:
         if self.kind == "date":
 
             def date(value: str) -> Reading:
+                if value.casefold() in NEVER_WORDS:
+                    return Reading(NEVER)
                 value = read_date(value)
                 return Reading(value) if is_date(value) else Reading(value, "answer_not_date")
 
@@ -219,7 +225,7 @@ class AnswerType:
                 )
             return "A number"
         if self.kind == "date":
-            return "A date"
+            return "A date, or never"
         return "In your own words"
 
     def how_to_answer(self, question: Rules) -> str:
@@ -234,7 +240,7 @@ class AnswerType:
             unit = f" ({question.unit})" if question.unit else ""
             return f"A number{bounds}{unit}"
         if self.kind == "date":
-            return "A date, such as 31/12/2025"
+            return "A date, such as 31/12/2025, or never"
         return "Free text"
 
     def hint(self, question: Rules) -> str:
@@ -249,7 +255,7 @@ class AnswerType:
             if high is not None:
                 return f"A number, {number_text(high)} or less{unit}."
         if self.kind == "date":
-            return "For example, 27 3 2025."
+            return "For example, 27 3 2025. If it has never been done, tick Never done."
         return ""
 
     def label(self, answer: str) -> str:
@@ -267,11 +273,11 @@ class AnswerType:
         if self.kind == "number":
             return Box("Number", "num", printed_range(question))
         if self.kind == "date":
-            return Box("Date", "date", "as DD/MM/YYYY: day, month, year")
+            return Box("Date", "date", "as DD/MM/YYYY: day, month, year; or write never")
         return None
 
-    def workbook_validation(self, question: Rules) -> dict[str, Any]:
-        """The workbook answer cell's data validation (XlsxWriter's options), but a fixed kind's list source."""
+    def workbook_validation(self, question: Rules, cell: str = "A1") -> dict[str, Any]:
+        """The workbook answer ``cell``'s data validation (XlsxWriter's options), but a fixed kind's list source."""
         if self.kind == "number":
             return {
                 "validate": "decimal",
@@ -279,8 +285,10 @@ class AnswerType:
                 "minimum": question.minimum if question.minimum is not None else -1e15,
                 "maximum": question.maximum if question.maximum is not None else 1e15,
             }
-        if self.kind == "date":
-            return {"validate": "date", "criteria": "between", "minimum": FIRST_DAY, "maximum": LAST_DAY}
+        if self.kind == "date":  # a date between the two days, or the word never
+            first, last = (day.toordinal() - dt.date(1899, 12, 30).toordinal() for day in (FIRST_DAY, LAST_DAY))
+            within = f"AND(ISNUMBER({cell}),{cell}>={first},{cell}<={last})"
+            return {"validate": "custom", "value": f'=OR({within},LOWER(TRIM({cell}))="{NEVER}")'}
         return {"validate": "any"}
 
     # -- checks of the standards ---------------------------------------------------------------------

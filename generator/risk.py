@@ -5,7 +5,8 @@ A question's rules are written in the standards (``risk_answers``, ``risk_below`
 
 * it is one of ``risk_answers`` (case and surrounding spaces ignored);
 * it is a number below ``risk_below`` or above ``risk_above``;
-* it is a date more than ``risk_older_than_months`` months before the day the return was received.
+* it is a date more than ``risk_older_than_months`` months before the day the return was received, or
+  ``never`` (the thing has never been done).
 
 An answer that cannot be read as its type (which a valid return does not hold) flags nothing.
 """
@@ -16,6 +17,7 @@ import calendar
 import datetime as dt
 from collections.abc import Callable
 
+from .answertypes import NEVER_WORDS
 from .model import Question
 
 RiskTest = Callable[[str, dt.date], bool]
@@ -58,6 +60,8 @@ def risk_test(question: Question) -> RiskTest | None:
                 return False
             return (below is not None and number < below) or (above is not None and number > above)
         if months is not None:
+            if value in NEVER_WORDS:
+                return True
             try:
                 day = dt.date.fromisoformat(value)
             except ValueError:

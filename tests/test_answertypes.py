@@ -179,14 +179,14 @@ def test_the_words_of_each_type() -> None:
         "yes_no_partial_na": "Yes, partial, no or not applicable",
         "yes_no": "Yes or no",
         "number": "A number from 0% to 100%",
-        "date": "A date",
+        "date": "A date, or never",
         "choice": "One of: Weekly, Monthly or Never",
         "text": "In your own words",
     }
     assert TYPES["choice"].label("weekly") == "weekly" and TYPES["yes_no"].label("no") == "No"
     assert TYPES["choice"].quoted(["Never"]) == ["“Never”"] and TYPES["yes_no"].quoted(["no"]) == ["no"]
     assert TYPES["number"].box(SAMPLES["number"]) == answertypes.Box("Number", "num", "from 0 to 100")
-    assert TYPES["date"].box(SAMPLES["date"]) == answertypes.Box("Date", "date", "as DD/MM/YYYY: day, month, year")
+    assert TYPES["date"].box(SAMPLES["date"]) == answertypes.Box("Date", "date", "as DD/MM/YYYY: day, month, year; or write never")
     assert TYPES["text"].box(SAMPLES["text"]) is None and TYPES["yes_no"].box(SAMPLES["yes_no"]) is None
 
 
@@ -387,3 +387,16 @@ def test_a_type_added_to_the_registry_alone_reaches_every_medium(monkeypatch: py
     assert added.rule_problems(question) == []
     test = risk_test(question)
     assert test is not None and test("unsure", dt.date(2026, 3, 31))
+
+
+def test_never_done_is_a_date_answer_that_flags_where_an_old_date_would() -> None:
+    dated = _question(type="date", risk_older_than_months=12)
+    read = TYPES["date"].reader(dated, iso_date)
+    for written in ("never", "Never", "never done", "NEVER DONE"):
+        assert read(written) == answertypes.Reading("never")
+    assert read("nevermore").problem == "answer_not_date"
+    test = risk_test(dated)
+    assert test is not None and test("never", dt.date(2026, 3, 31)) and test("Never done", dt.date(2026, 3, 31))
+    assert risk_test(_question(type="date")) is None  # no age rule: never flags nothing either
+    rule = TYPES["date"].workbook_validation(dated, "C5")
+    assert rule["validate"] == "custom" and 'LOWER(TRIM(C5))="never"' in rule["value"]

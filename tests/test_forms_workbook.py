@@ -100,8 +100,9 @@ def assert_answer_rule(book: Any, ws: Any, row: int, question: Question) -> None
     elif question.type == "number":
         assert rule.type == "decimal" and rule.operator in (None, "between")  # "between" is the default
         assert (float(rule.formula1), float(rule.formula2)) == (question.minimum, question.maximum)
-    elif question.type == "date":
-        assert rule.type == "date"
+    elif question.type == "date":  # a date, or the word never
+        cell = f"{WORKBOOK_COLUMNS['answer']}{row}"
+        assert rule.type == "custom" and f'LOWER(TRIM({cell}))="never"' in rule.formula1 and f"ISNUMBER({cell})" in rule.formula1
     else:
         assert rule is None or rule.type in (None, "any")
 

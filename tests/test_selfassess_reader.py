@@ -173,7 +173,7 @@ def test_json_nested_deeply_is_judged_as_the_collector_judges_it(page: Page, rul
 CODES = ["C82001", "c82001", "C82002", "C8200", "", " C82001 "]
 EDITIONS = ["2031-32", "2031-32", "2031-32", "2030-31", "2032-33", "2019-20", ""]
 IDS = ["MN1.1", "MN1.2", "MN1.6", "MN1.5", "MN1.7", "MN0.1", "PR1.1", "PR1.2", "PR1.3", "PR0.1", "mn1.1", "XX9.9", ""]
-ANSWERS = ["yes", "Yes", "no", "partial", "maybe", "95", "40", "150", "-1", "1.5", "+5", "abc", "2031-05-01",
+ANSWERS = ["yes", "Yes", "no", "partial", "maybe", "95", "40", "150", "-1", "1.5", "+5", "abc", "2031-05-01", "never",
            "2020-01-01", "31/02/2031", "1/5/2031", "SNOMED codes", "free text", "", " ", "=1+1", 'a, "b"']  # fmt: skip
 TEXTS = ["", "", "Plan", "=SUM(A1)", "Practice manager", "2031-09-30", "30/9/2031", "2031-13-01", "x,y"]
 HEADERS = [*ALL_COLUMNS, "Practice Code", "Question ID", "notes", "", "comment"]
@@ -386,7 +386,7 @@ def boundary_answers(question: Question) -> list[str]:
     if question.type == "date" and question.risk_older_than_months is not None:
         cutoff = months_before(RECEIVED, question.risk_older_than_months)
         days = [cutoff + dt.timedelta(days=d) for d in (-1, 0, 1)]
-        return [d.isoformat() for d in days] + [f"{d.day}/{d.month}/{d.year}" for d in days]
+        return [d.isoformat() for d in days] + [f"{d.day}/{d.month}/{d.year}" for d in days] + ["never", "Never done"]
     if question.type == "number":
         edges = [e for e in (question.minimum, question.maximum, question.risk_below, question.risk_above) if e is not None]
         values = sorted({v for e in edges for v in (e - 1, e - 0.01, e, e + 0.01, e + 1)})

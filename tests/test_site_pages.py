@@ -100,7 +100,7 @@ def _question(**fields: object) -> Question:
             "A number from 1 days to 30 days",
             "more than 14 days",
         ),
-        ({"type": "date", "risk_older_than_months": 1}, "A date", "a date more than 1 month before your return"),
+        ({"type": "date", "risk_older_than_months": 1}, "A date, or never", "a date more than 1 month before your return, or never"),
         (
             {"type": "choice", "options": ["Coded", "Free text", "None"], "risk_answers": ["None"]},
             "One of: Coded, Free text or None",

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from .. import answertypes
-from ..answertypes import FIRST_DAY, LAST_DAY, number_text
+from ..answertypes import FIRST_DAY, LAST_DAY, NEVER, number_text
 from ..model import Domain, Edition, Question
 from ..returnformat import JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
 from ..settings import MIN_CONTRAST, Settings, contrast
@@ -136,7 +136,8 @@ def _risk_formula(question: Question, cell: str) -> str | None:
     if parts:
         return f"=AND(ISNUMBER({cell}),OR({','.join(parts)}))"
     if question.risk_older_than_months is not None:
-        return f"=AND(ISNUMBER({cell}),{cell}<EDATE(TODAY(),-{question.risk_older_than_months}))"
+        old = f"AND(ISNUMBER({cell}),{cell}<EDATE(TODAY(),-{question.risk_older_than_months}))"
+        return f'=OR({old},LOWER(TRIM({cell}))="{NEVER}")'  # never done flags as an old date does
     return None
 
 
@@ -369,7 +370,7 @@ class _Builder:
         if question.allowed_answers:
             rule: dict[str, Any] = {"validate": "list", "source": self.list_source(question.allowed_answers)}
         else:
-            rule = kind.workbook_validation(question)
+            rule = kind.workbook_validation(question, c["answer"])
         ws.data_validation(c["answer"], {**rule, **message, **(error if rule["validate"] != "any" else {})})
         ws.data_validation(c["action_due"], _date_rule("Action due"))
         formula = _risk_formula(question, f"${WORKBOOK_COLUMNS['answer']}{row + 1}")

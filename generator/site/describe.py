@@ -44,7 +44,7 @@ def risk(question: Question) -> str:
         parts.append(f"more than {with_unit(question.risk_above, question.unit)}")
     if question.risk_older_than_months is not None:
         months = question.risk_older_than_months
-        parts.append(f"a date more than {months} month{'' if months == 1 else 's'} before your return")
+        parts.append(f"a date more than {months} month{'' if months == 1 else 's'} before your return, or never")
     return listed(parts)
 
 

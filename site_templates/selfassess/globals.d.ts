@@ -89,6 +89,10 @@ declare global {
     forgivenDate(value: string): string;
     /** An answer as the collector reads it, and its message code when refused. */
     readAnswer(q: AnswerRule, value: string): { value: string; problem: string };
+    /** A date question's answer when it has never been done. */
+    NEVER: string;
+    /** Whether an answer is written as never (never, Never done). */
+    isNever(text: string): boolean;
   }
 
   interface Window {

@@ -121,7 +121,7 @@
     if (kind === "fixed") {
       if (q.answers.indexOf(answer) < 0 && (answer !== "" || q.required)) { add("answer", "select_missing"); }
     } else if (kind === "date") {
-      dateProblem("answer", "date", entry.answer_parts, answer, q.required);
+      if (!RULES.isNever(answer)) { dateProblem("answer", "date", entry.answer_parts, answer, q.required); }
     } else if (answer === "") {
       if (q.required) { add("answer", kind + "_missing"); } // number_missing, text_missing
     } else if (kind === "number") {

@@ -296,6 +296,8 @@
       var checked = /** @type {HTMLInputElement | null} */ (box.querySelector("input[data-part=\"answer\"]:checked"));
       return { value: checked ? checked.value : "" };
     }
+    var never = part === "answer" ? byId(q.field + "-never") : null;
+    if (never && never.checked) { return { value: window.GPQS_RULES.NEVER, parts: { day: "", month: "", year: "" } }; }
     if (isDatePart(q, part)) {
       var parts = readParts(q.field + PART_FIELDS[part]);
       return { value: G.readDateParts(parts).value, parts: parts };
@@ -323,7 +325,9 @@
         radio.checked = radio.value === entry.answer;
       });
     } else if (q.answer_type.kind === "date") {
-      writeParts(q.field, entry.answer_parts || G.splitDate(entry.answer));
+      var never = window.GPQS_RULES.isNever(String(entry.answer || ""));
+      byId(q.field + "-never").checked = never;
+      writeParts(q.field, never ? {} : entry.answer_parts || G.splitDate(entry.answer));
     } else {
       byId(q.field).value = entry.answer || "";
     }
@@ -416,6 +420,12 @@
       var box = target.closest && target.closest("[data-question]");
       if (!part || !box) { return; }
       var q = G.question(box.getAttribute("data-question"));
+      if (target.hasAttribute("data-never") && target.checked) {
+        writeParts(q.field, {});  // never done: no date
+      } else if (part === "answer" && target.hasAttribute("data-date") && target.value) {
+        var never = byId(q.field + "-never");
+        if (never) { never.checked = false; }  // a date typed: done after all
+      }
       var read = readPart(q, part);
       var result = G.updateDraft(code, function (d) {
         var entry = d.answers[q.question_id] || G.emptyEntry();

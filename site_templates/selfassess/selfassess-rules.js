@@ -62,6 +62,13 @@
     return match ? realDate(Number(match[1]), Number(match[2]), Number(match[3])) : null;
   }
 
+  /** A date question's answer when it has never been done (generator/answertypes.NEVER), and how it may be written. */
+  var NEVER = "never";
+  var NEVER_WORDS = ["never", "never done"];
+
+  /** @param {string} text */
+  function isNever(text) { return NEVER_WORDS.indexOf(casefold(text.trim())) >= 0; }
+
   var UK_DATE = /^([0-9]{1,2})\/([0-9]{1,2})\/([0-9]{4})$/;
 
   /**
@@ -93,6 +100,7 @@
       return { value: value, problem: !NUMBER.test(value) ? "answer_not_number" : (outside ? "answer_out_of_range" : "") };
     }
     if (kind === "date") {
+      if (isNever(value)) { return { value: NEVER, problem: "" }; }
       var date = forgivenDate(value);
       return { value: date, problem: parseIsoDate(date) ? "" : "answer_not_date" };
     }
@@ -134,7 +142,7 @@
       return (q.risk_below !== null && value < q.risk_below) || (q.risk_above !== null && value > q.risk_above);
     }
     if (kind === "date" && q.risk_older_than_months !== null) {
-      return ISO_DATE.test(text) && text < isoDate(monthsBefore(day, q.risk_older_than_months));
+      return isNever(text) || (ISO_DATE.test(text) && text < isoDate(monthsBefore(day, q.risk_older_than_months)));
     }
     return false;
   }
@@ -142,6 +150,6 @@
   window.GPQS_RULES = {
     casefold: casefold, pad: pad, realDate: realDate, monthsBefore: monthsBefore, isoDate: isoDate, NUMBER: NUMBER,
     parseIsoDate: parseIsoDate, today: today, joinWords: joinWords, flagsRisk: flagsRisk, forgivenDate: forgivenDate,
-    readAnswer: readAnswer
+    readAnswer: readAnswer, NEVER: NEVER, isNever: isNever
   };
 }(window));

@@ -81,6 +81,18 @@ test("a date flags a risk from the day before its cut-off, not on it nor after",
   assert.equal(R.flagsRisk(q, "31/01/2020", leap), false); // not the collector's date
 });
 
+test("never done is read as never, and flags a risk wherever an old date would", () => {
+  const q = question("date", { risk_older_than_months: 12 });
+  const day = { year: 2025, month: 3, day: 31 };
+  for (const never of ["never", "Never", "never done", "NEVER DONE"]) {
+    assert.deepEqual(plain(R.readAnswer(q, never)), { value: "never", problem: "" });
+    assert.equal(R.flagsRisk(q, never, day), true);
+  }
+  assert.equal(R.flagsRisk(question("date"), "never", day), false); // no age rule, no risk
+  assert.equal(R.readAnswer(q, "nevermore").problem, "answer_not_date");
+  assert.equal(R.readAnswer(question("number"), "never").problem, "answer_not_number");
+});
+
 test("a number flags a risk strictly beyond a threshold; not a number, or a blank, never does", () => {
   const q = question("number", { risk_below: 10, risk_above: 20 });
   const day = { year: 2025, month: 1, day: 1 };
