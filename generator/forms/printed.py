@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..model import Edition
 from ..settings import Settings
 from . import parts
-from .cache import Cache, key
+from .cache import Cache, edition_digest, key
 from .parts import Part, Written, cover_part, domain_part, section_part
 from .pdf import domain_name, whole_name
 from .workers import Workers
@@ -91,6 +91,9 @@ def whole_parts(edition: Edition, created: str | None, icb: Settings | None, at:
 
 def is_current(edition: Edition, cache: Cache, code: str, created: str | None, icb: Settings | None) -> bool:
     """Whether every printed form of ``edition`` as it is now is in ``cache`` (nothing to lay out or join)."""
+    made = cache.get(f"{edition.id}/pdf", key(code, edition_digest(edition), created or ""), [whole_name(edition)])
+    if made is not None:
+        return True
     store = _Parts(edition, cache, code)
     domains = [store.get(domain_part(edition, d, created, icb)) for d in edition.domains]
     if any(d is None for d in domains):
@@ -110,6 +113,13 @@ def render_printed(
 ) -> dict[str, bytes]:
     """Every PDF form of ``edition``, by file name, laying out only the parts not in ``cache``."""
     from .join import join
+
+    # With nothing changed in the edition, the PDFs made last for it, without making any part's HTML again.
+    names = [whole_name(edition), *(domain_name(d) for d in edition.domains)]
+    every = (f"{edition.id}/pdf", key(code, edition_digest(edition), created or ""))
+    found = cache.get(*every, names)
+    if found is not None:
+        return found
 
     store = _Parts(edition, cache, code)
     domains = [domain_part(edition, d, created, icb) for d in edition.domains]
@@ -148,6 +158,7 @@ def render_printed(
     by_name = {whole_name(edition): joined[whole_name(edition)]}
     for domain, part in zip(edition.domains, domains, strict=True):
         by_name[domain_name(domain)] = _got(store, part).data
+    cache.put(*every, by_name)
     return by_name
 
 
