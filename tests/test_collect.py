@@ -82,7 +82,7 @@ def test_collect_a_folder(inbox: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert out.splitlines() == [
         "inbox/C82002 self-assessment.csv row 2, answer: 'maybe' is not an answer to MN1.1: give yes, partial, no or not applicable.",
         "inbox/C82002 self-assessment.csv row 3, answer: 'ninety' is not a number: MN1.2 asks for a number from 0 to 100%.",
-        "inbox/C82002 self-assessment.csv row 4, answer: 'last spring' is not a date: MN1.3 asks for a date written YYYY-MM-DD, such as 2030-06-05.",
+        "inbox/C82002 self-assessment.csv row 4, answer: 'last spring' is not a date: MN1.3 asks for a date written YYYY-MM-DD, such as 2030-06-05, or never if it has never been done.",
         "inbox/C82002 self-assessment.csv row 5, answer: 'On paper' is not an answer to MN1.4: give Coded or Free text.",
         "inbox/C82002 self-assessment.csv row 6, answer: 'n' is not an answer to MN0.1: give yes or no.",
         "inbox/scans/C82003 return.pdf: This is not a return we can read: it is a PDF document. Send your return as the CSV file, the self-assessment workbook (.xlsx) or the file the online form exports (.json).",

@@ -118,7 +118,10 @@ MESSAGES: dict[str, str] = {
     "answer_not_allowed": "'{value}' is not an answer to {question_id}: give {allowed}.",
     "answer_not_number": "'{value}' is not a number: {question_id} asks for a number {range}.",
     "answer_out_of_range": "{value} is outside the answers {question_id} allows: give a number {range}.",
-    "answer_not_date": "'{value}' is not a date: {question_id} asks for a date written YYYY-MM-DD, such as {example}.",
+    "answer_not_date": (
+        "'{value}' is not a date: {question_id} asks for a date written YYYY-MM-DD, such as {example}, or never if it "
+        "has never been done."
+    ),
     "answer_missing": "{question_id} is not answered: {text}",
     "nothing_answered": (
         "None of the questions is answered: this looks like a blank form. Fill in your answers and send the return "

@@ -24,7 +24,7 @@ FORM_MESSAGES: Final[dict[str, str]] = {
     "number_between": "The answer to {id} must be between {minimum} and {maximum}",
     "number_at_least": "The answer to {id} must be {minimum} or more",
     "number_at_most": "The answer to {id} must be {maximum} or less",
-    "date_missing": "Enter a date for {id}",
+    "date_missing": "Enter a date for {id}, or tick Never done",
     "date_incomplete": "The date for {id} must include a {parts}",
     "date_not_real": "The date for {id} must be a real date",
     "text_missing": "Enter an answer to {id}",
