@@ -120,7 +120,7 @@ def build_downloads(
     from other content (a preview shows them while it brings them up to date).
     """
     from . import workbook
-    from .printed import is_current, render_printed
+    from .printed import made_for, render_printed
 
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = Cache(cache_dir)
@@ -137,7 +137,7 @@ def build_downloads(
             workbook_files = cache.latest(f"{edition.id}/xlsx", [workbook_name])
             stale.update(workbook_files or ())
         pdfs = _last_pdfs(edition, cache)
-        if pdfs is not None and not is_current(edition, cache, code, _created(created), settings):
+        if pdfs is not None and not made_for(edition, cache, code, _created(created)):
             stale.update(pdfs)
     own = workers is None
     workers = workers or Workers(available_cores())

@@ -89,10 +89,15 @@ def whole_parts(edition: Edition, created: str | None, icb: Settings | None, at:
     return [cover, *sections]
 
 
+def made_for(edition: Edition, cache: Cache, code: str, created: str | None) -> bool:
+    """Whether the PDFs of ``edition`` as it is now were made as a set (the quick look: no part's HTML is made)."""
+    every = key(code, edition_digest(edition), created or "")
+    return cache.get(f"{edition.id}/pdf", every, [whole_name(edition)]) is not None
+
+
 def is_current(edition: Edition, cache: Cache, code: str, created: str | None, icb: Settings | None) -> bool:
     """Whether every printed form of ``edition`` as it is now is in ``cache`` (nothing to lay out or join)."""
-    made = cache.get(f"{edition.id}/pdf", key(code, edition_digest(edition), created or ""), [whole_name(edition)])
-    if made is not None:
+    if made_for(edition, cache, code, created):
         return True
     store = _Parts(edition, cache, code)
     domains = [store.get(domain_part(edition, d, created, icb)) for d in edition.domains]
