@@ -52,6 +52,9 @@ RULE_FIELDS = (
 NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 """A number as a return gives it: digits, an optional minus and decimal part; no exponent, no spaces."""
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+NOT_APPLICABLE = "not applicable"
+"""The fixed answer that says a question does not apply: where a question says when (``not_applicable_when``),
+it needs the reason in the comment."""
 NEVER = "never"
 """A date question's answer when the thing has never been done: it flags a risk wherever an old date would."""
 NEVER_WORDS = frozenset({"never", "never done"})

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import answertypes, markdown_safety, readability
+from .answertypes import NOT_APPLICABLE
 from .lineage import REWORDING_THRESHOLD, text_similarity
 from .load import EditionSource, Loaded, display, load_library
 from .model import Domain, Edition, Library, Question, Standard
@@ -27,7 +28,6 @@ RAW_HTML = markdown_safety.RAW_HTML
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-NOT_APPLICABLE = "not applicable"
 """The answer a question may be given only where it says when it does not apply."""
 
 

@@ -214,7 +214,7 @@ def test_carry_data_traces_this_editions_questions_to_each_earlier_published_one
 
 def test_form_messages_use_only_the_placeholders_the_script_fills() -> None:
     for key, template in FORM_MESSAGES.items():
-        assert set(re.findall(r"\{([a-z_]+)\}", template)) <= {"id", "minimum", "maximum", "parts"}, key
+        assert set(re.findall(r"\{([a-z_]+)\}", template)) <= {"id", "minimum", "maximum", "parts", "when"}, key
 
 
 def test_the_default_editions_render() -> None:

@@ -168,12 +168,32 @@ def test_json_nested_deeply_is_judged_as_the_collector_judges_it(page: Page, rul
     assert_the_page_agrees(page, rules, data, generated=False)
 
 
+@pytest.mark.parametrize("comment", ["", "We see no children."])
+def test_not_applicable_needs_its_reason_where_the_question_says_when(page: Page, rules: Rulebook, comment: str) -> None:
+    """MN1.1 says when it does not apply: answered not applicable, the comment must say why."""
+    edition = rules.editions[EDITION].edition
+    rows = [list(ALL_COLUMNS)]
+    for _, _, question in edition.questions():
+        answer = "not applicable" if question.id == "MN1.1" else ""
+        rows.append(["C82001", EDITION, question.id, answer, comment if answer else "", "", "", ""])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    data = out.getvalue().encode("utf-8")
+    _, lines = collector_lines(data, rules)
+    said = [line for line in lines if "is answered not applicable" in line]
+    assert said == ([] if comment else [
+        "return row 2, comment: MN1.1 is answered not applicable, but the comment does not say why: give the reason, "
+        "such as 'the practice sees no patients under 18'."
+    ])
+    assert_the_page_agrees(page, rules, data, generated=False)
+
+
 # --- whole returns, judged alike ---------------------------------------------------------------------------------
 
 CODES = ["C82001", "c82001", "C82002", "C8200", "", " C82001 "]
 EDITIONS = ["2031-32", "2031-32", "2031-32", "2030-31", "2032-33", "2019-20", ""]
 IDS = ["MN1.1", "MN1.2", "MN1.6", "MN1.5", "MN1.7", "MN0.1", "PR1.1", "PR1.2", "PR1.3", "PR0.1", "mn1.1", "XX9.9", ""]
-ANSWERS = ["yes", "Yes", "no", "partial", "maybe", "95", "40", "150", "-1", "1.5", "+5", "abc", "2031-05-01", "never",
+ANSWERS = ["yes", "Yes", "no", "partial", "maybe", "95", "40", "150", "-1", "1.5", "+5", "abc", "2031-05-01", "never", "not applicable",
            "2020-01-01", "31/02/2031", "1/5/2031", "SNOMED codes", "free text", "", " ", "=1+1", 'a, "b"']  # fmt: skip
 TEXTS = ["", "", "Plan", "=SUM(A1)", "Practice manager", "2031-09-30", "30/9/2031", "2031-13-01", "x,y"]
 HEADERS = [*ALL_COLUMNS, "Practice Code", "Question ID", "notes", "", "comment"]

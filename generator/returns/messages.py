@@ -123,6 +123,10 @@ MESSAGES: dict[str, str] = {
         "has never been done."
     ),
     "answer_missing": "{question_id} is not answered: {text}",
+    "na_without_reason": (
+        "{question_id} is answered not applicable, but the comment does not say why: give the reason, such as "
+        "'{when}'."
+    ),
     "nothing_answered": (
         "None of the questions is answered: this looks like a blank form. Fill in your answers and send the return "
         "again."

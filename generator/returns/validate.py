@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .. import answertypes
-from ..answertypes import Reading
+from ..answertypes import NOT_APPLICABLE, Reading
 from ..model import Domain, Edition, Library, Question
 from ..paths import edition_prefix, question_page
 from ..returnformat import ALL_COLUMNS, table_schema
@@ -328,6 +328,18 @@ class _Checker:
             self._bad(row, rules, reading.problem, reading.value, **params)
             return None
         value = reading.value
+        if q.not_applicable_when and value == NOT_APPLICABLE and not row.values["comment"]:
+            self.problems.append(
+                problem(
+                    "na_without_reason",
+                    row=row.row,
+                    place=self.read.place(row),
+                    column="comment",
+                    question_id=q.id,
+                    guidance=rules.guidance,
+                    when=q.not_applicable_when,
+                )
+            )
         if rules.can_flag_risk and rules.flags_risk(value, self.received):
             values = row.values
             missing = [c for c in ACTION_WORDS if not values[c]]

@@ -109,6 +109,7 @@ def form_data(
         question["guidance"] = guidance_href(rule["page"])
         question["labels"] = {answer: answer_label(answer) for answer in rule["answers"]}
         question["answer_type"] = answertypes.of(model).data(model)
+        question["not_applicable_when"] = model.not_applicable_when
         questions.append(question)
     by_domain: dict[str, list[str]] = {}
     for rule in rules["questions"]:
@@ -117,6 +118,7 @@ def form_data(
         "format": JSON_FORMAT,
         "draft_format": DRAFT_FORMAT,
         "storage_prefix": STORAGE_PREFIX,
+        "not_applicable": answertypes.NOT_APPLICABLE,
         "edition": edition.id,
         "title": edition.info.title,
         "status": edition.info.status,

@@ -28,6 +28,7 @@ FORM_MESSAGES: Final[dict[str, str]] = {
     "date_incomplete": "The date for {id} must include a {parts}",
     "date_not_real": "The date for {id} must be a real date",
     "text_missing": "Enter an answer to {id}",
+    "comment_na_missing": "Say in the comment why {id} does not apply, such as '{when}'",
     "check_again": "Check the answer carried forward to {id}, then keep it or change it",
     # the action plan asked for when an answer flags a risk
     "action_missing": "Say what the practice will do about {id}",

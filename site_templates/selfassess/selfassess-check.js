@@ -278,6 +278,11 @@
       return;
     }
     value = read.value;
+    if (q.not_applicable_when && value === D.not_applicable && !row.values.comment) {
+      problems.push(problem("na_without_reason", "error", {
+        row: row.row, place: where, column: "comment", question_id: q.question_id, guidance: q.guidance
+      }, { when: q.not_applicable_when }));
+    }
     if (RULES.flagsRisk(q, value, received)) {
       var missing = Object.keys(M.action_words).filter(function (c) { return !row.values[c]; });
       if (missing.length) {

@@ -132,6 +132,11 @@
         add("answer", q.minimum === null ? "number_at_most" : (q.maximum === null ? "number_at_least" : "number_between"));
       }
     }
+    if (problems.length === 0 && q.not_applicable_when && answer === D.not_applicable &&
+      String(entry.comment || "").trim() === "") {
+      values.when = q.not_applicable_when;
+      add("comment", "comment_na_missing");
+    }
     if (problems.length === 0 && flagsRisk(q, answer, onDay)) {
       var required = D.action_plan_required;
       if (required && String(entry.action || "").trim() === "") { add("action", "action_missing"); }
