@@ -207,8 +207,8 @@ class Preview:
             self.status.forms_updating = False
         return self.last
 
-    def watch(self, stop: threading.Event, interval: float = 0.2) -> None:
-        """Poll every ``interval`` seconds until ``stop`` is set."""
+    def watch(self, stop: threading.Event, interval: float = 0.1) -> None:
+        """Poll every ``interval`` seconds until ``stop`` is set (a look at the sources takes a few milliseconds)."""
         while not stop.wait(interval):
             self.poll()
 
