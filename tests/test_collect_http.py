@@ -175,7 +175,7 @@ def test_an_index_of_returns(standards: Path, site: Site, monkeypatch: pytest.Mo
     assert all(host == "127.0.0.1" for host, _ in sent)
     # Nothing is written outside the store, whatever the index calls a file.
     written = {p.relative_to(tmp_path).parts[0] for p in tmp_path.rglob("*") if p.is_file()}
-    assert written == {"standards", "store"}
+    assert written == {"standards", "store", "toolkit.yml"}  # the project as made, and the store
     assert not any(p.name == "C82001.csv" for p in tmp_path.rglob("*"))
 
 
