@@ -81,6 +81,8 @@ def write_returns(edition: Edition, practices: int, folder: Path, rng: random.Ra
             for q in questions:
                 given = answer(q, rng)
                 comment = "See our action plan." if rng.random() < 0.05 else ""
+                if given == "not applicable" and q.not_applicable_when:  # the reason the standards ask for
+                    comment = f"Not applicable: {q.not_applicable_when}."
                 writer.writerow((code, edition.id, q.id, given, comment, "", "", ""))
 
 
