@@ -508,6 +508,23 @@ def _words(runs: Sequence[Words], style: _Style) -> str:
     return " ".join(shown)
 
 
+def _answer_lines(diff: EditionDiff, s: _Style) -> list[str]:
+    """The questions whose answer type, options or rules changed, one item each."""
+    lines = []
+    for a in diff.answers:
+        said: list[str] = []
+        if a.old_type != a.new_type:
+            said.append(f"answer type {TYPES[a.old_type].summary} → {TYPES[a.new_type].summary}")
+        if a.added_options:
+            said.append("options added: " + ", ".join(s.strong(o) for o in a.added_options))
+        if a.removed_options:
+            said.append("options removed: " + ", ".join(s.removed(o) for o in a.removed_options))
+        said += [s.plain(d) for d in a.details]
+        name = s.code(a.question_id) + (f" (was {s.code(a.old_id)})" if a.old_id else "")
+        lines.append(f"{s.item}{name} {s.plain(a.text)}{s.line_break}\n{s.indent}" + "; ".join(said))
+    return lines
+
+
 def _render(diff: EditionDiff, style: _Style) -> list[str]:
     lines: list[str] = []
     s = style
@@ -546,7 +563,9 @@ def _render(diff: EditionDiff, style: _Style) -> list[str]:
         return lines
 
     titles = {"domain": "Domains", "standard": "Standards", "question": "Questions"}
-    for level in LEVELS:
+    # What a practice answers first: its questions and their answers, then the standards' and domains' text.
+    order: tuple[Level, ...] = ("question", "domain", "standard")
+    for level in order:
         parts: list[tuple[str, list[str]]] = []
         added = [e for e in diff.added if e.level == level]
         removed = [e for e in diff.removed if e.level == level]
@@ -599,20 +618,8 @@ def _render(diff: EditionDiff, style: _Style) -> list[str]:
                 body.append("")
                 body.extend(items)
         section(2, titles[level], body)
-
-    answer_lines = []
-    for a in diff.answers:
-        said: list[str] = []
-        if a.old_type != a.new_type:
-            said.append(f"answer type {TYPES[a.old_type].summary} → {TYPES[a.new_type].summary}")
-        if a.added_options:
-            said.append("options added: " + ", ".join(s.strong(o) for o in a.added_options))
-        if a.removed_options:
-            said.append("options removed: " + ", ".join(s.removed(o) for o in a.removed_options))
-        said += [s.plain(d) for d in a.details]
-        name = s.code(a.question_id) + (f" (was {s.code(a.old_id)})" if a.old_id else "")
-        answer_lines.append(f"{s.item}{name} {s.plain(a.text)}{s.line_break}\n{s.indent}" + "; ".join(said))
-    section(2, "Answer types, options and rules", answer_lines)
+        if level == "question":
+            section(2, "Answer types, options and rules", _answer_lines(diff, s))
 
     regulation_lines = []
     for r in diff.regulations:
