@@ -158,10 +158,11 @@ def test_an_index_of_returns(standards: Path, site: Site, monkeypatch: pytest.Mo
         f"{index} entry 8: the entry's 'url' is not an http:// or https:// address",
         f"{site.url('/gone/C82008.csv')}: the server answered 404 Not Found",
     ]
-    assert [(r.location, r.size) for r in outcome.refused] == [
-        (site.url("/big-declared.csv"), 50 * 1024 * 1024),
-        (site.url("/big-streamed.csv"), 65536 + 4096),
-    ]
+    declared, streamed = outcome.refused
+    assert (declared.location, declared.size) == (site.url("/big-declared.csv"), 50 * 1024 * 1024)
+    # Refused as soon as what arrived passed the limit: how much that is depends on how the bytes came off the
+    # socket, but never the whole 256 KiB the server would send.
+    assert streamed.location == site.url("/big-streamed.csv") and 65536 < streamed.size < 64 * 4096
     assert outcome.failed
     assert ledger(Path("store"), "SELECT source, file_name, received_at, practice_code, status FROM submissions") == [
         (site.url("/returns/C82001.csv"), "C82001.csv", "2030-06-05T09:00:00Z", "C82001", "valid"),
