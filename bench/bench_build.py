@@ -86,9 +86,9 @@ def ten_times(source: Path, target: Path, copies: int = 10) -> None:
 
 
 def project(folder: Path) -> Path:
-    """A project folder using the repository's site settings, content and templates; standards go in later."""
+    """A project folder using the repository's settings, content and templates; standards go in later."""
     folder.mkdir(parents=True)
-    for name in ("mkdocs.yml", "content", "site_templates"):
+    for name in ("mkdocs.yml", "toolkit.yml", "content", "site_templates"):
         (folder / name).symlink_to(ROOT / name)
     return folder
 
