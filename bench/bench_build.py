@@ -221,7 +221,11 @@ def renderer_seconds(folder: Path) -> dict[str, float]:
 
     library, _ = check(folder / "standards")
     built = tuple(plan(library, include_drafts=False))
-    extra = yaml.safe_load((ROOT / "mkdocs.yml").read_text()).get("extra", {})
+    from generator.settings import require_settings
+    from generator.site.config import with_icb
+
+    config = with_icb(yaml.safe_load((ROOT / "mkdocs.yml").read_text()), require_settings(ROOT))
+    extra = config.get("extra", {})  # as a build gives the pages: mkdocs.yml's, with the ICB's from toolkit.yml
     templates = Templates(ROOT / "site_templates", ROOT / "content")
     seconds: dict[str, float] = {}
     for warm_up in (True, False):
