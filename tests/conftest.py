@@ -72,3 +72,24 @@ def browser() -> Iterator[Browser]:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default standards' site, built once as `toolkit build` builds it, for the browser tests that only read it
+    (a test module that needs a site of its own defines its own ``site``)."""
+    from generator.site.build import BuildOptions, build
+
+    root = tmp_path_factory.mktemp("default-site")
+    result = build(
+        BuildOptions(
+            standards=ROOT / "standards",
+            site=root / "site",
+            config=ROOT / "mkdocs.yml",
+            content=ROOT / "content",
+            templates=ROOT / "site_templates",
+            work=root / "build",
+        )
+    )
+    assert result.ok, [p.format() for p in result.problems]
+    return root / "site"

@@ -19,30 +19,11 @@ from playwright.sync_api import Browser, Page, expect
 from test_site_support import ROOT
 
 from generator.check import check
-from generator.site.build import BuildOptions, build
 
 pytestmark = pytest.mark.browser
 
 CHECKED_ON = dt.datetime(2025, 9, 1, 9, 0, tzinfo=dt.UTC)
 """Before the default edition's deadline: the example's dates are all in the past, its due dates to come."""
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default standards' site, built as `toolkit build` builds it."""
-    root = tmp_path_factory.mktemp("check-page")
-    result = build(
-        BuildOptions(
-            standards=ROOT / "standards",
-            site=root / "site",
-            config=ROOT / "mkdocs.yml",
-            content=ROOT / "content",
-            templates=ROOT / "site_templates",
-            work=root / "build",
-        )
-    )
-    assert result.ok, [p.format() for p in result.problems]
-    return root / "site"
 
 
 @pytest.fixture(scope="module")

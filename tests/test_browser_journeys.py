@@ -27,31 +27,12 @@ from test_site_support import ROOT
 from generator.check import check
 from generator.model import Domain, Edition
 from generator.selfassess.data import field_id
-from generator.site.build import BuildOptions, build
 
 pytestmark = pytest.mark.browser
 
 DESKTOP: ViewportSize = {"width": 1366, "height": 768}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default standards' site, built as `toolkit build` builds it."""
-    root = tmp_path_factory.mktemp("journeys")
-    result = build(
-        BuildOptions(
-            standards=ROOT / "standards",
-            site=root / "site",
-            config=ROOT / "mkdocs.yml",
-            content=ROOT / "content",
-            templates=ROOT / "site_templates",
-            work=root / "build",
-        )
-    )
-    assert result.ok, [p.format() for p in result.problems]
-    return root / "site"
 
 
 @pytest.fixture(scope="module")

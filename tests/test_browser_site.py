@@ -24,27 +24,8 @@ from test_site_support import ROOT
 from generator.check import check
 from generator.model import Edition
 from generator.paths import anchor
-from generator.site.build import BuildOptions, build
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default standards' site, built as `toolkit build` builds it."""
-    root = tmp_path_factory.mktemp("site")
-    result = build(
-        BuildOptions(
-            standards=ROOT / "standards",
-            site=root / "site",
-            config=ROOT / "mkdocs.yml",
-            content=ROOT / "content",
-            templates=ROOT / "site_templates",
-            work=root / "build",
-        )
-    )
-    assert result.ok, [p.format() for p in result.problems]
-    return root / "site"
 
 
 @pytest.fixture(scope="module")
