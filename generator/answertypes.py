@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-AnswerTypeName = Literal["yes_no_partial_na", "yes_no", "number", "date", "choice", "text"]
+AnswerTypeName = Literal["yes_no_partial_na", "yes_no_partial", "yes_no", "number", "date", "choice", "text"]
 """How a question is answered: the names of :data:`TYPES`, in their order."""
 
 Kind = Literal["fixed", "number", "date", "text"]
@@ -302,7 +302,7 @@ class AnswerType:
         for name in RULE_FIELDS:
             value = getattr(question, name)
             if value not in (None, "", ()) and name not in self.fields:
-                takers = " or ".join(t.name for t in TYPES.values() if name in t.fields)
+                takers = listed(t.name for t in TYPES.values() if name in t.fields)
                 found.append(
                     RuleProblem((name,), f"'{name}' does not apply to a {self.name} question (only to {takers})")
                 )
@@ -400,6 +400,9 @@ TYPES: dict[str, AnswerType] = {
             answers=("yes", "partial", "no", "not applicable"),
             fields=_FIXED_RISK,
         ),
+        AnswerType(
+            "yes_no_partial", "fixed", "yes / partial / no", answers=("yes", "partial", "no"), fields=_FIXED_RISK
+        ),
         AnswerType("yes_no", "fixed", "yes / no", answers=("yes", "no"), fields=_FIXED_RISK),
         AnswerType("number", "number", "a number", "with minimum and maximum", fields=_NUMBER_RULES),
         AnswerType("date", "date", "a date", fields=frozenset({"risk_older_than_months"})),
@@ -420,6 +423,20 @@ TYPES: dict[str, AnswerType] = {
 def of(question: Rules) -> AnswerType:
     """The answer type of ``question``."""
     return TYPES[question.type]
+
+
+def narrows(old: str, new: str) -> bool:
+    """Whether a question moved from type ``old`` to ``new`` now takes fewer of the same answers, as when
+    'not applicable' is no longer offered (yes_no_partial_na → yes_no_partial). Every answer it takes now, it
+    took before: last year's answer still stands unless it was one of those dropped."""
+    before, after = TYPES[old], TYPES[new]
+    return (
+        old != new
+        and before.kind == after.kind == "fixed"
+        and bool(before.answers)
+        and bool(after.answers)
+        and set(after.answers) < set(before.answers)
+    )
 
 
 def schema_description() -> str:

@@ -133,6 +133,7 @@ def why_check_again(traced: QuestionLineage, old_edition: str) -> str:
     said = {
         "text": "reworded",
         "type": "given another answer type",
+        "narrowed": "given fewer answers to choose from",
         "options": "given other options",
         "bounds": "given other limits",
         "unit": "given another unit",
@@ -150,7 +151,7 @@ def _carried(traced: QuestionLineage, given: Mapping[str, str] | None, old_editi
     answer = given.get("answer", "").strip()
     comment = given.get("comment", "").strip()
     actions = {c: given.get(c, "").strip() for c in ACTION_COLUMNS}
-    if not traced.check_again:
+    if not traced.checks_again(fits(answer, question)):
         return Carried(question.id, "kept", answer, comment, **actions, from_id=traced.predecessor.id)
     reason = why_check_again(traced, old_edition)
     read = carried_answer(answer, question)

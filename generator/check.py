@@ -519,7 +519,7 @@ def _across_editions(library: Library, sources: dict[str, EditionSource]) -> lis
                 continue  # a core question: its history is checked with the core's own editions
             if q.id in earlier_questions:
                 older_id, old = earlier_questions[q.id]
-                if old.type != q.type:
+                if old.type != q.type and not answertypes.narrows(old.type, q.type):  # fewer of the same: same id
                     problems.append(
                         placed.doc.problem(
                             placed.doc.at(*placed.path, "type"),

@@ -8,7 +8,8 @@ which replaced 2024-25's A).
 :func:`lineage` maps every question of a newer edition to its predecessor in an older
 one, with a kind:
 
-* ``unchanged`` — same id, same text, same answers (it may have moved to another place);
+* ``unchanged`` — same id, same text, same answers or fewer of them (it may have moved to another place, or
+  no longer offer "not applicable": an answer it still takes stands, one it no longer takes is checked again);
 * ``reworded`` — same id, but its text or its allowed answers changed;
 * ``replaced`` — a new id that replaces (directly or through a chain) a question of the older edition;
 * ``new`` — no predecessor.
@@ -26,16 +27,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .answertypes import narrows
 from .model import Domain, Edition, Library, Question, Standard
 
 Kind = Literal["unchanged", "reworded", "replaced", "new"]
 KINDS: tuple[Kind, ...] = ("unchanged", "reworded", "replaced", "new")
 
-Change = Literal["text", "type", "options", "bounds", "unit", "required", "moved"]
+Change = Literal["text", "type", "narrowed", "options", "bounds", "unit", "required", "moved"]
 """What changed between a question and its predecessor."""
 
 ANSWER_CHANGES: frozenset[str] = frozenset({"text", "type", "options", "bounds", "unit"})
-"""Changes after which last year's answer must be checked again (a move or a change to 'required' keeps it)."""
+"""Changes after which last year's answer must be checked again (a move or a change to 'required' keeps it, and
+after 'narrowed', fewer of the same answers, only an answer no longer taken is checked again)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,11 @@ class QuestionLineage:
     def check_again(self) -> bool:
         """Whether an answer to the predecessor must be checked again before it stands for this question."""
         return self.kind == "replaced" or bool(ANSWER_CHANGES.intersection(self.changes))
+
+    def checks_again(self, fits: bool) -> bool:
+        """Whether a carried answer must be checked again, given whether the collector still takes it for this
+        question (``fits``): always after :attr:`check_again`'s changes; after 'narrowed' only when it no longer fits."""
+        return self.check_again or ("narrowed" in self.changes and not fits)
 
 
 @dataclass(frozen=True)
@@ -207,7 +215,7 @@ def question_changes(old: Question, new: Question, old_place: Place, new_place: 
     if normalised(old.text) != normalised(new.text):
         changes.append("text")
     if old.type != new.type:
-        changes.append("type")
+        changes.append("narrowed" if narrows(old.type, new.type) else "type")
     if old.type == new.type == "choice" and [o.strip() for o in old.options] != [o.strip() for o in new.options]:
         changes.append("options")
     if (old.minimum, old.maximum) != (new.minimum, new.maximum):

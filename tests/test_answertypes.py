@@ -38,7 +38,6 @@ KNOWN: dict[str, list[str]] = {
     ],  # the support question the toolkit adds is a yes_no question: content, not a branch
     "generator/lineage.py": ["choice"],  # "options changed" when both are choices: could ask own_options
     "generator/report/figures.py": ["yes_no_partial_na"],  # the report's answer shares are this type's answers
-    "generator/report/risk.py": ["yes_no", "yes_no_partial_na"],  # the report's order of the yes/no kinds' answers
 }
 """Every file outside generator/answertypes.py that names an answer type, and the names it writes. The ones marked
 'could' are left to their owners; anything new here is a medium branching on a type for itself: ask its AnswerType."""
@@ -110,7 +109,11 @@ def test_the_scan_finds_a_branch() -> None:
 def test_the_registry_is_the_model_s_answer_type() -> None:
     assert tuple(TYPES) == get_args(AnswerTypeName)
     assert all(name == t.name for name, t in TYPES.items())
-    assert ANSWERS == {"yes_no_partial_na": ("yes", "partial", "no", "not applicable"), "yes_no": ("yes", "no")}
+    assert ANSWERS == {
+        "yes_no_partial_na": ("yes", "partial", "no", "not applicable"),
+        "yes_no_partial": ("yes", "partial", "no"),
+        "yes_no": ("yes", "no"),
+    }
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     text = json.dumps(schema)
     assert json.dumps(list(TYPES))[1:-1] in text  # the schema's enum, in the registry's order
@@ -131,6 +134,7 @@ def _question(**fields: Any) -> Question:
 
 SAMPLES = {
     "yes_no_partial_na": _question(type="yes_no_partial_na", risk_answers=("no", "partial")),
+    "yes_no_partial": _question(type="yes_no_partial", risk_answers=("no", "partial")),
     "yes_no": _question(type="yes_no", risk_answers=("no",)),
     "number": _question(type="number", minimum=0, maximum=100, unit="%", risk_below=80),
     "date": _question(type="date", risk_older_than_months=12),
@@ -177,6 +181,7 @@ def test_the_words_of_each_type() -> None:
     words = {name: answertypes.of(q).describe(q) for name, q in SAMPLES.items()}
     assert words == {
         "yes_no_partial_na": "Yes, partial, no or not applicable",
+        "yes_no_partial": "Yes, partial or no",
         "yes_no": "Yes or no",
         "number": "A number from 0% to 100%",
         "date": "A date, or never",
@@ -201,7 +206,7 @@ def test_rules_that_do_not_fit_the_type() -> None:
     assert problems(type="date", risk_answers=("no",)) == [
         (
             ("risk_answers",),
-            "'risk_answers' does not apply to a date question (only to yes_no_partial_na or yes_no or choice)",
+            "'risk_answers' does not apply to a date question (only to yes_no_partial_na, yes_no_partial, yes_no or choice)",
         )
     ]
     assert problems(type="number", minimum=0) == [(("type",), "a number question needs a 'minimum' and a 'maximum'")]

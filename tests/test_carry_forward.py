@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.answertypes import narrows
 from generator.carry import (
     CHECK_AGAIN,
     Carried,
@@ -25,7 +26,7 @@ from generator.carry import (
 )
 from generator.check import check
 from generator.cli import main
-from generator.lineage import normalised
+from generator.lineage import lineage, normalised
 from generator.model import Library, Question
 from generator.returnformat import ALL_COLUMNS
 
@@ -133,6 +134,62 @@ def test_rows_that_cannot_be_carried_are_named(small: Library) -> None:
     assert next(r for r in result.rows if r.question_id == "AL1.1").answer == "yes"
 
 
+def _narrowed_small(tmp_path: Path) -> Library:
+    """The small editions with AL1.1 no longer offering 'not applicable' in 2031-32 (yes_no_partial)."""
+    shutil.copytree(SMALL, tmp_path / "standards")
+    alpha = tmp_path / "standards" / "2031-32" / "domains" / "alpha.yml"
+    text = alpha.read_text(encoding="utf-8")
+    before = 'text: "Is there a  written policy?"\n        type: yes_no_partial_na'
+    assert before in text
+    alpha.write_text(text.replace(before, before.replace("yes_no_partial_na", "yes_no_partial")), encoding="utf-8")
+    library, problems = check(tmp_path / "standards")
+    assert problems == []
+    return library
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("yes", Carried("AL1.1", "kept", "yes", "Policy v3", from_id="AL1.1")),
+        ("Partial", Carried("AL1.1", "kept", "Partial", "Policy v3", from_id="AL1.1")),
+        (
+            "not applicable",
+            Carried(
+                "AL1.1",
+                "check again",
+                "",
+                "Check again: this question was given fewer answers to choose from since 2030-31; last year's answer "
+                "'not applicable' is not an answer to it now. Policy v3",
+                from_id="AL1.1",
+                reason="this question was given fewer answers to choose from since 2030-31; last year's answer "
+                "'not applicable' is not an answer to it now",
+            ),
+        ),
+    ],
+)
+def test_a_question_offering_fewer_answers_checks_again_only_an_answer_it_no_longer_takes(
+    tmp_path: Path, given: str, expected: Carried
+) -> None:
+    library = _narrowed_small(tmp_path)
+    old, new = library.editions["2030-31"], library.editions["2031-32"]
+    traced = lineage(old, new).of("AL1.1")
+    assert traced is not None and (traced.kind, traced.changes, traced.check_again) == (
+        "unchanged",
+        ("narrowed",),
+        False,
+    )
+    rows = [
+        {
+            "practice_code": "P12345",
+            "edition": "2030-31",
+            "question_id": "AL1.1",
+            "answer": given,
+            "comment": "Policy v3",
+        }
+    ]
+    assert next(r for r in carry_forward(rows, old, new).rows if r.question_id == "AL1.1") == expected
+
+
 def test_json_out_keeps_the_practice_details(small: Library) -> None:
     given_return = read_return(RETURNS / "P12345-2030-31.json")
     result = carry_forward(given_return.rows, small.editions["2030-31"], small.editions["2031-32"])
@@ -207,8 +264,16 @@ def test_fits_never_raises(answer: str) -> None:
         ("r.csv", b"practice_code,edition,question_id,answer,comment\n", "r.csv: The return has no answers: below"),
         ("r.csv", b"\xff\xfe\x00garbage", "r.csv: The first row must name the columns practice_code,edition,"),
         ("r.json", b'{"format": "other"}', "r.json: This JSON file is not a return exported by the online form"),
-        ("r.json", b'{"format": "gp-quality-return/1",', "r.json: This file could not be read: it is damaged, or it is not a file the online form"),
-        ("r.json", b'{"format": "gp-quality-return/1", "edition": "2030-31"}', "r.json: The online form's export is damaged: it has no list of 'answers'"),
+        (
+            "r.json",
+            b'{"format": "gp-quality-return/1",',
+            "r.json: This file could not be read: it is damaged, or it is not a file the online form",
+        ),
+        (
+            "r.json",
+            b'{"format": "gp-quality-return/1", "edition": "2030-31"}',
+            "r.json: The online form's export is damaged: it has no list of 'answers'",
+        ),
     ],
 )
 def test_unreadable_returns(tmp_path: Path, name: str, content: bytes, message: str) -> None:
@@ -329,6 +394,7 @@ def test_carry_a_2024_25_return_forward_to_2025_26() -> None:
     old, new = library.editions["2024-25"], library.editions["2025-26"]
     answer = {
         "yes_no_partial_na": "yes",
+        "yes_no_partial": "partial",
         "yes_no": "no",
         "number": "1",
         "date": "2024-06-30",
@@ -340,16 +406,18 @@ def test_carry_a_2024_25_return_forward_to_2025_26() -> None:
             "practice_code": "C82001",
             "edition": "2024-25",
             "question_id": q.id,
-            "answer": answer[q.type] or q.options[0],
+            "answer": "not applicable"
+            if q.type == "yes_no_partial_na" and n % 3 == 0
+            else answer[q.type] or q.options[0],
             "comment": f"said in 2024-25 about {q.id}",
         }
-        for _, _, q in old.questions()
+        for n, (_, _, q) in enumerate(old.questions())
     ]
     result = carry_forward(rows, old, new)
 
     olds = {q.id: q for _, _, q in old.questions()}
     given = {r["question_id"]: r["answer"] for r in rows}
-    same_answers = ("type", "options", "minimum", "maximum", "unit")
+    same_answers = ("options", "minimum", "maximum", "unit")
     expected_kept, expected_again, expected_empty = [], [], []
     for _, _, q in new.questions():
         before = olds.get(q.id) or (olds.get(q.replaces) if q.replaces else None)
@@ -359,6 +427,8 @@ def test_carry_a_2024_25_return_forward_to_2025_26() -> None:
             before.id == q.id
             and normalised(before.text) == normalised(q.text)
             and all(getattr(before, f) == getattr(q, f) for f in same_answers)
+            # the same type, or fewer of the same answers (no 'not applicable') and last year's answer one of them
+            and (before.type == q.type or (narrows(before.type, q.type) and fits(given[q.id], q)))
         ):
             expected_kept.append((q.id, given[q.id]))
         else:
@@ -384,9 +454,7 @@ def test_carry_a_2024_25_return_forward_to_2025_26() -> None:
 # --- one reader: what the collector reads, carry-forward reads ---------------------------------------------
 
 CORPUS = HERE / "returns"
-CORPUS_CASES = sorted(
-    p for p in CORPUS.iterdir() if p.suffix not in (".expected", ".py") and p.name != "register.csv"
-)
+CORPUS_CASES = sorted(p for p in CORPUS.iterdir() if p.suffix not in (".expected", ".py") and p.name != "register.csv")
 
 
 @pytest.mark.parametrize("case", CORPUS_CASES, ids=lambda p: p.name)

@@ -169,7 +169,7 @@ def test_publish_refuses_an_edition_with_problems(small: Path) -> None:
             "standards/2032-33/domains/beta.yml",
             18,
             15,
-            "'type' must be one of yes_no_partial_na, yes_no, number, date, choice or text; got 'yesno'",
+            "'type' must be one of yes_no_partial_na, yes_no_partial, yes_no, number, date, choice or text; got 'yesno'",
         ),
     )
     assert (small / "2032-33" / "edition.yml").read_text(encoding="utf-8") == before
@@ -289,7 +289,7 @@ def test_check_warns_when_a_kept_id_likely_changed_meaning(small: Path) -> None:
             "standards/2031-32/domains/alpha.yml",
             31,
             9,
-            "'risk_answers' does not apply to a text question (only to yes_no_partial_na or yes_no or choice)",
+            "'risk_answers' does not apply to a text question (only to yes_no_partial_na, yes_no_partial, yes_no or choice)",
         ),
         Problem(
             "standards/2031-32/domains/alpha.yml",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import answertypes
 from ..model import Question
 from ..risk import months_before, normal, risk_test
 
@@ -30,9 +31,7 @@ class Judge:
     __slots__ = ("_categories", "_dated", "_test", "known")
 
     def __init__(self, question: Question, categories: tuple[str, ...] = ()) -> None:
-        self._categories = (
-            {c: i for i, c in enumerate(categories)} if question.type in ("yes_no_partial_na", "yes_no") else {}
-        )
+        self._categories = {c: i for i, c in enumerate(categories)} if answertypes.of(question).answers else {}
         self._test = risk_test(question)
         self._dated = question.risk_older_than_months is not None
         self.known: dict[str, tuple[int, bool]] = {}

@@ -507,13 +507,14 @@
       }
       var entry = emptyEntry();
       ENTRY_PARTS.forEach(function (p) { entry[p] = before[p]; });
-      if (!traced.check_again) {
+      var read = carriedAnswer(entry.answer, q);
+      // as QuestionLineage.checks_again: after "narrowed" (fewer of the same answers) only an answer no longer taken
+      if (!traced.check_again && (read !== null || traced.changes.indexOf("narrowed") < 0)) {
         answers[id] = entry;
         kept.push(id);
         return;
       }
       var reason = lineage.reasons[id];  // in generator/carry.py's words (generator/selfassess/data.py)
-      var read = carriedAnswer(entry.answer, q);
       if (read === null) { reason += fill(lineage.not_fitting, { answer: entry.answer }); }
       entry.answer = read || "";
       entry.check_again = reason;

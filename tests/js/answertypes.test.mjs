@@ -9,7 +9,7 @@ import ts from "typescript";
 const DIR = new URL("../../site_templates/selfassess/", import.meta.url);
 
 /** Names that are only ever answer types: found anywhere, as a string or a name. */
-const NAMES = new Set(["yes_no_partial_na", "yes_no", "choice"]);
+const NAMES = new Set(["yes_no_partial_na", "yes_no_partial", "yes_no", "choice"]);
 /** Types named by ordinary words (also kinds): found only where compared with or looked up by a `type`. */
 const WORDS = new Set(["number", "date", "text"]);
 
