@@ -121,17 +121,23 @@ def _looks_like(text: str, starts: tuple[str, ...]) -> bool:
 
 # --- what a file is -------------------------------------------------------------------------------------
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "pdf"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old_office"),
-    (b"\x89PNG", "image"),
-    (b"\xff\xd8\xff", "image"),
-    (b"GIF87a", "image"),
-    (b"GIF89a", "image"),
-    (b"II*\x00", "image"),
-    (b"MM\x00*", "image"),
-    (b"{\\rtf", "rtf"),
+SIGNATURES: tuple[tuple[tuple[tuple[int, bytes], ...], str], ...] = (
+    (((0, b"%PDF"),), "pdf"),
+    (((0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),), "old_office"),
+    (((0, b"\x89PNG"),), "image"),
+    (((0, b"\xff\xd8\xff"),), "image"),
+    (((0, b"GIF87a"),), "image"),
+    (((0, b"GIF89a"),), "image"),
+    (((0, b"II*\x00"),), "image"),
+    (((0, b"MM\x00*"),), "image"),
+    (((0, b"{\\rtf"),), "rtf"),
+    (((0, b"BM"), (6, b"\x00\x00\x00\x00")), "image"),
+    (((4, b"ftypheic"),), "image"),
+    (((4, b"ftypmif1"),), "image"),
+    (((0, b"RIFF"), (8, b"WEBP")), "image"),
 )
+"""What a file that is no return is, by its first bytes: each kind's bytes at their offsets, all to be there. The
+check page's script reads the same table (:func:`generator.selfassess.data.form_data`)."""
 
 _NOT_CONTROL = bytes(b for b in range(256) if (b >= 32 and b != 127) or b in (9, 10, 12, 13))
 
@@ -142,15 +148,9 @@ def sniff(data: bytes) -> str:
         return "empty"
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(data)
-    for magic, kind in _MAGIC:
-        if data.startswith(magic):
+    for parts, kind in SIGNATURES:
+        if all(data[at : at + len(magic)] == magic for at, magic in parts):
             return kind
-    if (
-        (data.startswith(b"BM") and data[6:10] == b"\x00\x00\x00\x00")
-        or data[4:12] in (b"ftypheic", b"ftypmif1")
-        or (data.startswith(b"RIFF") and data[8:12] == b"WEBP")
-    ):
-        return "image"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "text"
     head = data[:4096]
@@ -426,12 +426,16 @@ def unpacked_problem(data: bytes) -> ReturnProblem | None:
 
 
 def size_text(size: int) -> str:
-    """A size as people say it: '950 bytes', '12.3 KB', '4.0 MB', '3.2 GB'."""
+    """A size as people say it: '950 bytes', '12.3 KB', '4.0 MB', '3.2 GB', to the nearest tenth, a half up.
+
+    A half up, as the check page's script rounds it (JavaScript's ``toFixed``), so that both say the same size.
+    """
     if size < 1000:
         return f"{size} bytes"
-    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12)):
+    for unit, scale in (("KB", 10**3), ("MB", 10**6), ("GB", 10**9), ("TB", 10**12)):
         if size < scale * 1000 or unit == "TB":
-            return f"{size / scale:.1f} {unit}"
+            tenths = (size * 20 // scale + 1) // 2
+            return f"{tenths // 10}.{tenths % 10} {unit}"
     raise AssertionError("unreachable")  # pragma: no cover
 
 

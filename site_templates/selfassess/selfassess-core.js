@@ -178,25 +178,22 @@
 
   var storageWorks = null;
 
-  function storage() {
+  /** `use(store)`'s result, with the browser's local storage; `failed` when it cannot be used (turned off or full). */
+  function withStore(use, failed) {
     try {
-      return window.localStorage;
+      return use(window.localStorage);
     } catch (error) {
-      return null;
+      return failed;
     }
   }
 
   function canStore() {
     if (storageWorks === null) {
-      var store = storage();
-      try {
-        var probe = D.storage_prefix + "/probe";
-        store.setItem(probe, "1");
-        store.removeItem(probe);
-        storageWorks = true;
-      } catch (error) {
-        storageWorks = false;
-      }
+      storageWorks = withStore(function (store) {
+        store.setItem(D.storage_prefix + "/probe", "1");
+        store.removeItem(D.storage_prefix + "/probe");
+        return true;
+      }, false);
     }
     return storageWorks;
   }
@@ -205,26 +202,14 @@
   function currentKey(edition) { return D.storage_prefix + "/" + edition + "/current"; }
 
   function readJson(key) {
-    var store = storage();
-    if (!store) { return null; }
-    try {
-      var text = store.getItem(key);
-      return text ? JSON.parse(text) : null;
-    } catch (error) {
-      return null;
-    }
+    return withStore(function (store) { return JSON.parse(store.getItem(key) || "null"); }, null);
   }
 
-  /** Write a value; false (and the warning shown by the page) when the browser will not keep it. */
-  function writeJson(key, value) {
-    var store = storage();
-    try {
-      store.setItem(key, JSON.stringify(value));
-      return true;
-    } catch (error) {
-      storageWorks = false;
-      return false;
-    }
+  /** Write to the storage; false (and the warning shown by the page) when the browser will not keep it. */
+  function write(change) {
+    var done = withStore(function (store) { change(store); return true; }, false);
+    if (!done) { storageWorks = false; }
+    return done;
   }
 
   function newDraft(code, edition) {
@@ -247,70 +232,49 @@
 
   function saveDraft(draft) {
     draft.updated_at = new Date().toISOString();
-    return writeJson(draftKey(draft.edition, draft.practice_code), draft);
+    return write(function (store) { store.setItem(draftKey(draft.edition, draft.practice_code), JSON.stringify(draft)); });
   }
 
   /** Change a practice's draft as it is kept now (another tab may have changed it since), then keep it. */
   function updateDraft(code, change) {
     var draft = loadDraft(code) || newDraft(code);
     change(draft);
-    var kept = saveDraft(draft);
-    return { draft: draft, kept: kept };
+    return { draft: draft, kept: saveDraft(draft) };
   }
 
   function currentPractice() {
-    var store = storage();
-    if (!store) { return null; }
-    try {
-      var code = store.getItem(currentKey(D.edition));
-      return code && new RegExp(D.ods_pattern).test(code) ? code : null;
-    } catch (error) {
-      return null;
-    }
+    var code = withStore(function (store) { return store.getItem(currentKey(D.edition)); }, null);
+    return code && new RegExp(D.ods_pattern).test(code) ? code : null;
   }
 
   function setCurrentPractice(code) {
-    var store = storage();
-    try {
+    return write(function (store) {
       if (code) { store.setItem(currentKey(D.edition), code); } else { store.removeItem(currentKey(D.edition)); }
-      return true;
-    } catch (error) {
-      storageWorks = false;
-      return false;
-    }
+    });
   }
 
   function clearDraft(code) {
-    var store = storage();
-    try {
+    return withStore(function (store) {
       store.removeItem(draftKey(D.edition, code));
       if (currentPractice() === code) { store.removeItem(currentKey(D.edition)); }
       return true;
-    } catch (error) {
-      return false;
-    }
+    }, false);
   }
 
   /** Every draft in this browser, of any edition: [{edition, practice_code, answered, draft}]. */
   function listDrafts() {
-    var store = storage();
-    var found = [];
-    if (!store) { return found; }
-    var start = D.storage_prefix + "/";
-    try {
+    var found = withStore(function (store) {
+      var all = [];
       for (var i = 0; i < store.length; i += 1) {
         var key = store.key(i);
-        if (!key || key.indexOf(start) !== 0 || key.indexOf("/draft/") < 0) { continue; }
-        var draft = readJson(key);
-        if (!draft || draft.format !== D.draft_format || draftKey(draft.edition, draft.practice_code) !== key) {
-          continue;
+        var draft = key && key.indexOf(D.storage_prefix + "/") === 0 && key.indexOf("/draft/") >= 0 ? readJson(key) : null;
+        if (draft && draft.format === D.draft_format && draftKey(draft.edition, draft.practice_code) === key) {
+          all.push({ edition: draft.edition, practice_code: draft.practice_code, answered: answeredCount(draft.answers),
+            draft: draft });
         }
-        found.push({ edition: draft.edition, practice_code: draft.practice_code, answered: answeredCount(draft.answers),
-          draft: draft });
       }
-    } catch (error) {
-      return found;
-    }
+      return all;
+    }, []);
     found.sort(function (a, b) {
       return a.edition === b.edition ? (a.practice_code < b.practice_code ? -1 : 1) : (a.edition < b.edition ? 1 : -1);
     });
@@ -495,14 +459,14 @@
       }
     });
     var answers = {};
-    var kept = [], checkAgain = [], empty = [];
+    var kept = [], checkAgain = [], left = [];
     questions.forEach(function (q) {
       var id = q.question_id;
       var traced = lineage.questions[id];
       var before = traced && traced.from ? given[traced.from] : null;
       var anything = before && ENTRY_PARTS.some(function (p) { return before[p] !== ""; });
       if (!anything) {
-        empty.push(id);
+        left.push(id);
         return;
       }
       var entry = emptyEntry();
@@ -529,7 +493,7 @@
       return { question_id: r.question_id, text: r.text, answer: before.answer, comment: before.comment };
     });
     return {
-      from: lineage.from, answers: answers, kept: kept, check_again: checkAgain, empty: empty, dropped: dropped,
+      from: lineage.from, answers: answers, kept: kept, check_again: checkAgain, empty: left, dropped: dropped,
       problems: problems
     };
   }
@@ -547,8 +511,52 @@
     };
   }
 
+  // --- what the pages' scripts share for showing things ---------------------------------------------
+
+  function element(tag, attributes, text) {
+    var node = window.document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function empty(node) { while (node && node.firstChild) { node.removeChild(node.firstChild); } }
+
+  function plural(count, one, many) { return count + " " + (count === 1 ? one : many); }
+
+  /** The page's words in <template id="`id`">, each [data-slot] filled from `slots` (a list as its items) and each
+      [data-if] kept only when its slot is given and not empty: the words are written once, in the page's template. */
+  function words(id, slots) {
+    var copy = /** @type {HTMLTemplateElement} */ (window.document.getElementById(id)).content;
+    copy = /** @type {DocumentFragment} */ (copy.cloneNode(true));
+    Array.prototype.forEach.call(copy.querySelectorAll("[data-if]"), function (node) {
+      var value = slots[node.getAttribute("data-if")];
+      if (!value || value.length === 0) { node.remove(); }
+    });
+    Array.prototype.forEach.call(copy.querySelectorAll("[data-slot]"), function (node) {
+      var value = slots[node.getAttribute("data-slot")];
+      if (Array.isArray(value)) {
+        value.forEach(function (item) { node.appendChild(element("li", {}, item)); });
+      } else {
+        node.textContent = value;
+      }
+    });
+    return copy;
+  }
+
+  /** Put `id`'s words (see words) in place of what `node` holds. */
+  function say(node, id, slots) {
+    empty(node);
+    node.appendChild(words(id, slots || {}));
+    return node;
+  }
+
   window.GPQS = {
     data: D,
+    element: element,
+    empty: empty,
+    plural: plural,
+    say: say,
     questions: questions,
     question: function (id) { return byId[id] || null; },
     formMessage: formMessage,

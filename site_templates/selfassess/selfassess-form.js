@@ -24,16 +24,7 @@
 
   function show(node, visible) { if (node) { node.hidden = !visible; } }
 
-  function element(tag, attributes, text) {
-    var node = document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    return node;
-  }
-
-  function empty(node) { while (node && node.firstChild) { node.removeChild(node.firstChild); } }
-
-  function plural(count, one, many) { return count + " " + (count === 1 ? one : many); }
+  var element = G.element, empty = G.empty, plural = G.plural;
 
   function focusOn(node) {
     if (!node) { return; }
@@ -66,114 +57,34 @@
 
   var FLASH_KEY = D.storage_prefix + "/" + D.edition + "/next-page-message";
 
-  /** Keep a confirmation for the page the practice goes to next (this tab only). */
-  function flashNext(message) {
-    try { window.sessionStorage.setItem(FLASH_KEY, JSON.stringify(message)); } catch (error) { /* not kept: no message */ }
+  /** Keep a confirmation for the page the practice goes to next (this tab only): the id of its words and their slots. */
+  function flashNext(id, slots) {
+    try { window.sessionStorage.setItem(FLASH_KEY, JSON.stringify([id, slots])); } catch (error) { /* not kept: no message */ }
   }
 
-  /** The confirmation left by the page before, once. */
-  function takeFlash() {
-    try {
-      var text = window.sessionStorage.getItem(FLASH_KEY);
-      window.sessionStorage.removeItem(FLASH_KEY);
-      return text ? JSON.parse(text) : null;
-    } catch (error) {
-      return null;
-    }
-  }
-
-  /** A GOV.UK notification banner: a heading saying what happened, then what to do next. */
-  function notifyDone(heading, lines) {
-    var note = byId("sa-notification");
-    if (!note) { return; }
-    empty(note);
-    note.appendChild(element("h2", { "class": "sa-notification__heading" }, heading));
-    (lines || []).forEach(function (line) {
-      var p = element("p", {});
-      (Array.isArray(line) ? line : [line]).forEach(function (part) {
-        p.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
-      });
-      note.appendChild(p);
-    });
+  /** A GOV.UK notification banner: a heading saying what happened, then what to do next (the words `id`). */
+  function notifyDone(id, slots) {
+    var note = G.say(byId("sa-notification"), id, slots);
+    showDeadline(note);
     show(note, true);
     focusOn(note);
   }
 
+  /** The confirmation left by the page before, once. */
   function showFlash() {
-    var flash = takeFlash();
-    if (flash && flash.heading) { notifyDone(flash.heading, flash.lines); }
+    try {
+      var flash = JSON.parse(window.sessionStorage.getItem(FLASH_KEY) || "null");
+      window.sessionStorage.removeItem(FLASH_KEY);
+      if (flash) { notifyDone(flash[0], flash[1]); }
+    } catch (error) { /* none kept */ }
   }
 
-  // --- how and where to send the return -------------------------------------------------------------------
-
-  /** The guidance page that gives the ICB's address for returns, from the self-assessment's pages. */
-  var HOW_TO_USE = "../how-to-use.html";
-
-  /** Where the ICB takes returns: its settings (toolkit.yml) in the edition's data, else what the site gives. */
-  function sendingTo() {
-    var icb = D.icb || {};
-    return {
-      who: icb.name || "the ICB",
-      email: icb.returns_email || "",
-      phone: icb.returns_phone || icb.support_phone || "",
-      help: icb.support_email || "",
-      url: D.submission_url || icb.submission_url || ""
-    };
-  }
-
-  /** The return deadline as words, and whether it has passed by this computer's date. */
-  function deadline() {
-    var iso = D.return_deadline;
-    if (!iso || !RULES.parseIsoDate(iso)) { return null; }
-    return { text: G.dateText(iso), passed: RULES.isoDate(RULES.today()) > iso };
-  }
-
-  /** The sentence about the deadline: by when, or that it has passed and to send as soon as possible. */
-  function deadlineText() {
-    var due = deadline();
-    if (!due) { return ""; }
-    return due.passed ?
-      "The deadline for returns, " + due.text + ", has passed. Send your return as soon as possible." :
-      "Send your return by " + due.text + ".";
-  }
-
-  /** Fill a "how to send your return" block; `where` is the page ("start", "check-answers" or "downloaded"). */
-  function fillHowToSend(node, where, level) {
-    if (!node) { return; }
-    var to = sendingTo();
-    empty(node);
-    node.appendChild(element(level || "h2", { "class": "sa-how-to-send__heading" }, "How to send your return"));
-    var due = deadlineText();
-    if (due) { node.appendChild(element("p", { "class": "sa-how-to-send__deadline" }, due)); }
-    var steps = element("ol", { "class": "sa-list sa-list--number" });
-    if (where === "start") {
-      steps.appendChild(element("li", {}, "Answer every section below, then choose \u201cCheck your answers\u201d."));
-    }
-    if (to.url) {
-      steps.appendChild(element("li", {}, (where === "check-answers" ? "Choose" : "On \u201cCheck your answers\u201d, choose") +
-        " \u201cSend to the ICB\u201d: your return goes straight to " + to.who + " and you get a reference."));
-    }
-    var emailStep = element("li", {});
-    var downloadWords = (to.url ? "Or download" : "Download") + " the return (CSV)" +
-      (where === "check-answers" ? " above" : " from \u201cCheck your answers\u201d") + " and ";
-    if (to.email) {
-      emailStep.appendChild(document.createTextNode(downloadWords + "email it to "));
-      emailStep.appendChild(element("a", { href: "mailto:" + to.email }, to.email));
-      emailStep.appendChild(document.createTextNode(", with your practice's ODS code in the subject."));
-    } else {
-      emailStep.appendChild(document.createTextNode(downloadWords + "email it to " + to.who + " at the address given in "));
-      emailStep.appendChild(element("a", { href: HOW_TO_USE }, "how to use the toolkit"));
-      emailStep.appendChild(document.createTextNode(", with your practice's ODS code in the subject."));
-    }
-    steps.appendChild(emailStep);
-    node.appendChild(steps);
-    if (to.help || to.phone) {
-      var questions = element("p", {}, "Questions about your return: ");
-      if (to.help) { questions.appendChild(element("a", { href: "mailto:" + to.help }, to.help)); }
-      questions.appendChild(document.createTextNode((to.help && to.phone ? " or telephone " : "") +
-        (!to.help && to.phone ? "telephone " : "") + (to.phone || "") + "."));
-      node.appendChild(questions);
-    }
+  /** Of the words for before the return deadline and after it (written by the page), show those for today. */
+  function showDeadline(scope) {
+    var passed = D.return_deadline && RULES.isoDate(RULES.today()) > D.return_deadline;
+    Array.prototype.forEach.call(scope.querySelectorAll("[data-deadline]"), function (node) {
+      node.hidden = (node.getAttribute("data-deadline") === "passed") !== !!passed;
+    });
   }
 
   function domainOf(id) {
@@ -188,13 +99,9 @@
   /** Show the error summary with a link to each field, and move focus to it. */
   function showErrorSummary(items, focus) {
     var summary = byId("sa-error-summary");
-    var list = summary.querySelector(".sa-error-summary__list");
-    empty(list);
-    items.forEach(function (item) {
-      var li = element("li");
-      var link = element("a", { href: item.href }, item.message);
+    links(summary.querySelector(".sa-error-summary__list"), items).forEach(function (link) {
       link.addEventListener("click", function (event) {
-        var target = item.href.charAt(0) === "#" ? byId(item.href.slice(1)) : null;
+        var target = link.hash ? byId(link.hash.slice(1)) : null;
         if (target) {
           event.preventDefault();
           var legend = target.closest ? target.closest("fieldset") : null;
@@ -202,14 +109,21 @@
           if (legend && legend.scrollIntoView) { legend.scrollIntoView({ block: "start" }); }
         }
       });
-      li.appendChild(link);
-      list.appendChild(li);
     });
     show(summary, items.length > 0);
     if (items.length && focus !== false) { focusOn(summary); }
   }
 
   function hideErrorSummary() { show(byId("sa-error-summary"), false); }
+
+  /** A list (emptied first) of links, one for each {href, message}: the links. */
+  function links(list, items) {
+    empty(list);
+    return items.map(function (item) {
+      var link = list.appendChild(element("li")).appendChild(element("a", { href: item.href }, item.message));
+      return /** @type {HTMLAnchorElement} */ (link);
+    });
+  }
 
   /** Mark a form group in error: the message by the field, read out with the field. */
   function setGroupError(group, message, inputs) {
@@ -483,12 +397,7 @@
       var next = D.domains[index + 1];
       var after = G.loadDraft(code) || current;
       var done = D.domains.filter(function (d) { return G.domainProgress(d, after).status === "complete"; }).length;
-      flashNext({
-        heading: "Your answers to " + domain.title + " are saved",
-        lines: ["You have completed " + done + " of " + plural(D.domains.length, "section", "sections") + ". " +
-          (next ? "This is the next section: " + next.title + "." :
-            "This was the last section: check your answers, then send your return.")]
-      });
+      flashNext("sa-words-saved", { domain: domain.title, done: done, next: next && next.title, last: !next });
       window.location.href = next ? next.page : "check-answers.html";
     });
 
@@ -497,15 +406,8 @@
       later.addEventListener("click", function () {
         var after = G.loadDraft(code) || draft;
         var progress = G.domainProgress(domain, after);
-        flashNext({
-          heading: "Your answers have been saved",
-          lines: [
-            "You have answered " + progress.answered + " of " + plural(progress.required, "required question",
-              "required questions") + " in " + domain.title + ". They are kept in this browser on this computer.",
-            "To carry on, open the self-assessment again in this browser and choose a section. On a computer " +
-              "others use, download your answers from \u201cCheck your answers\u201d and clear them before you leave."
-          ]
-        });
+        flashNext("sa-words-saved-later", { domain: domain.title,
+          answered: progress.answered + " of " + plural(progress.required, "required question", "required questions") });
       });
     }
 
@@ -526,11 +428,23 @@
 
   // --- the start page ------------------------------------------------------------------------------
 
-  var STATUS_TAGS = {
-    "not started": { text: "Not started", tag: "sa-tag--grey" },
-    "in progress": { text: "In progress", tag: "sa-tag--blue" },
-    complete: { text: "Complete", tag: "sa-tag--green" }
-  };
+  var TAG_COLOURS = { "not started": "grey", "in progress": "blue", complete: "green" };
+
+  /** Each section's status and count (the elements `prefix`<domain>-status and -count), and the totals. */
+  function showSections(prefix, draft, counted) {
+    var totals = { complete: 0, required: 0, answered: 0 };
+    D.domains.forEach(function (domain) {
+      var progress = G.domainProgress(domain, draft);
+      var tag = byId(prefix + domain.id + "-status");
+      totals.required += progress.required;
+      totals.answered += progress.answered;
+      if (progress.status === "complete") { totals.complete += 1; }
+      tag.textContent = progress.status.charAt(0).toUpperCase() + progress.status.slice(1);
+      tag.className = "sa-tag sa-tag--" + TAG_COLOURS[progress.status];
+      byId(prefix + domain.id + "-count").textContent = progress.answered + " of " + progress.required + counted;
+    });
+    return totals;
+  }
 
   function notify(message) {
     var note = byId("sa-notification");
@@ -559,17 +473,7 @@
       var draft = code ? (G.loadDraft(code) || G.newDraft(code)) : null;
       show(byId("sa-overview"), !!draft);
       if (draft) {
-        var complete = 0;
-        D.domains.forEach(function (domain) {
-          var progress = G.domainProgress(domain, draft);
-          var look = STATUS_TAGS[progress.status];
-          var tag = byId("sa-task-" + domain.id + "-status");
-          tag.textContent = look.text;
-          tag.className = "sa-tag " + look.tag;
-          byId("sa-task-" + domain.id + "-count").textContent =
-            progress.answered + " of " + progress.required + " answered";
-          if (progress.status === "complete") { complete += 1; }
-        });
+        var complete = showSections("sa-task-", draft, " answered").complete;
         byId("sa-overview-summary").textContent = "Answering for " + practiceLabel(draft) + ". You have completed " +
           complete + " of " + plural(D.domains.length, "section", "sections") + ".";
       }
@@ -579,7 +483,7 @@
     var current = G.currentPractice();
     fillPractice(current ? (G.loadDraft(current) || G.newDraft(current)) : null);
     renderOverview();
-    fillHowToSend(byId("sa-how-to-send"), "start", "h2");
+    showDeadline(root);
     showFlash();
 
     [nameInput, byInput].forEach(function (input) {
@@ -642,32 +546,19 @@
       showErrorSummary([{ href: "#sa-import-file", message: message }]);
     }
 
-    function askToLoad(title, lines, yesText, apply) {
+    /** Ask before loading: the words `id` with `slots` (and the answers kept that they replace), then `apply`. */
+    function askToLoad(title, yesText, id, slots, apply) {
       clearErrors(fileInput.closest("[data-group]"));
       hideErrorSummary();
       byId("sa-import-confirm-title").textContent = title;
-      var body = byId("sa-import-confirm-body");
-      empty(body);
-      lines.forEach(function (line) {
-        if (Array.isArray(line)) {
-          var list = element("ul", { "class": "sa-list sa-list--bullet" });
-          line.forEach(function (item) { list.appendChild(element("li", {}, item)); });
-          body.appendChild(list);
-        } else {
-          body.appendChild(element("p", {}, line));
-        }
-      });
+      var existing = G.loadDraft(slots.code);
+      var count = G.answeredCount(existing && existing.answers);
+      slots.replacing = count && plural(count, "answer", "answers");
+      G.say(byId("sa-import-confirm-body"), id, slots);
       byId("sa-import-yes").textContent = yesText;
       pending = apply;
       show(confirmBox, true);
       focusOn(confirmBox);
-    }
-
-    function replacing(code) {
-      var existing = G.loadDraft(code);
-      var count = G.answeredCount(existing && existing.answers);
-      return count ? ["They replace the " + plural(count, "answer", "answers") + " kept in this browser for " + code +
-        ". Download those first if you may need them."] : [];
     }
 
     /** A new draft for the practice of `ret` holding `answers`, its details from `ret` or the draft kept. */
@@ -694,10 +585,8 @@
             (found.skipped.length ? ": " + found.skipped[0] : "."));
           return;
         }
-        var lines = ["The " + source + " holds " + plural(count, "answer", "answers") + " for " + code + " to " +
-          D.edition + "."].concat(replacing(code));
-        if (found.skipped.length) { lines.push("Some of it could not be loaded:", found.skipped); }
-        askToLoad("Load these answers?", lines, "Load the answers", function () {
+        var slots = { source: source, count: plural(count, "answer", "answers"), code: code, skipped: found.skipped };
+        askToLoad("Load these answers?", "Load the answers", "sa-words-load", slots, function () {
           return { draft: draftFrom(ret, code, found.answers), message: "Loaded " + plural(count, "answer", "answers") + " for " + code + "." };
         });
         return;
@@ -711,23 +600,16 @@
         return;
       }
       var result = G.carryForward(ret, lineage);
-      var carryLines = [
-        "The " + source + " holds " + code + "'s answers to " + lineage.from + ". Carried forward to " + D.edition + ":",
-        [
-          plural(result.kept.length, "answer", "answers") + " to unchanged questions kept",
-          plural(result.check_again.length, "answer", "answers") + " to changed questions kept but marked to check again",
-          plural(result.dropped.length, "answer", "answers") + " to questions no longer asked dropped",
-          plural(result.empty.length, "question", "questions") + " left empty for you to answer"
-        ]
-      ];
-      if (result.dropped.length) {
-        carryLines.push("Dropped, because " + D.edition + " no longer asks:", result.dropped.map(function (d) {
+      var carrying = {
+        source: source, code: code, from: lineage.from, kept: plural(result.kept.length, "answer", "answers"),
+        again: plural(result.check_again.length, "answer", "answers"),
+        gone: plural(result.dropped.length, "answer", "answers"), left: plural(result.empty.length, "question", "questions"),
+        dropped: result.dropped.map(function (d) {
           return d.question_id + " " + d.text + " (your answer: " + (d.answer || "none") + ")";
-        }));
-      }
-      if (result.problems.length) { carryLines.push("Not carried:", result.problems); }
-      carryLines = carryLines.concat(replacing(code));
-      askToLoad("Carry your " + lineage.from + " answers forward?", carryLines, "Carry the answers forward", function () {
+        }),
+        problems: result.problems
+      };
+      askToLoad("Carry your " + lineage.from + " answers forward?", "Carry the answers forward", "sa-words-carry", carrying, function () {
         var draft = draftFrom(ret, code, result.answers);
         draft.carried_from = lineage.from;
         draft.dropped = result.dropped;
@@ -921,13 +803,8 @@
             "required questions") + " in " + group.domain.title
         }];
       }
-      items.forEach(function (item) {
-        var li = element("li");
-        li.appendChild(element("a", { href: item.href }, item.message));
-        list.appendChild(li);
-      });
       box.appendChild(heading);
-      box.appendChild(list);
+      links(box.appendChild(list), items);
     });
     var started = groups.length - notStarted;
     byId("sa-error-summary-lead").textContent = "The ICB will not accept the return until these are put right: " +
@@ -951,70 +828,24 @@
 
   /** The GOV.UK confirmation after a download: what was saved, then what to do next. */
   function confirmDownload(name, draft) {
-    var groups = problemsBySection(draft);
-    var to = sendingTo();
-    /** @type {Array<string | Array<string | Node>>} */
-    var lines = [["Saved as ", element("strong", {}, name), " in this computer's downloads folder."]];
-    if (groups.length) {
-      lines.push("The return is not finished: the ICB will not accept it until the " +
-        plural(problemCount(groups), "problem", "problems") + " listed below are put right. Keep this copy, or load it " +
-        "on the start page to carry on.");
-    } else {
-      var next = ["Next, email it to "];
-      if (to.email) {
-        next.push(element("a", { href: "mailto:" + to.email }, to.email));
-      } else {
-        next.push(to.who + " at the address given in ", element("a", { href: HOW_TO_USE }, "how to use the toolkit"));
-      }
-      next.push(" with your practice's ODS code in the subject. " + deadlineText());
-      lines.push(next);
-    }
-    notifyDone("Your return has been downloaded", lines);
+    var count = problemCount(problemsBySection(draft));
+    notifyDone("sa-words-downloaded", { name: name, problems: count && plural(count, "problem", "problems"), finished: !count });
   }
 
-  /** What the practice, edition, who completed it and when: the printed summary's header. */
+  /** What the practice, who completed it and when: the printed summary's header and sign-off. */
   function fillPrintHeader(draft) {
-    var details = byId("sa-print-details");
-    if (!details) { return; }
-    empty(details);
-    var savedDay = draft.updated_at ? G.dateText(String(draft.updated_at).slice(0, 10)) : "";
-    var sent = draft.submitted ? "Sent to the ICB on " + G.dateText(String(draft.submitted.at).slice(0, 10)) +
-      (draft.submitted.reference ? ", reference " + draft.submitted.reference : "") : "Not sent from this form";
-    [
-      ["Practice", practiceLabel(draft)],
-      ["Edition", D.title || D.edition],
-      ["Completed by", draft.completed_by || "Not given"],
-      ["Answers last saved", savedDay || "Not known"],
-      ["Sent", sent],
-      ["Printed", G.dateText(RULES.isoDate(RULES.today()))]
-    ].forEach(function (pair) {
-      var row = element("div", {});
-      row.appendChild(element("dt", {}, pair[0]));
-      row.appendChild(element("dd", {}, pair[1]));
-      details.appendChild(row);
+    var details = {
+      practice: practiceLabel(draft),
+      by: draft.completed_by || "Not given",
+      saved: draft.updated_at ? G.dateText(String(draft.updated_at).slice(0, 10)) : "Not known",
+      sent: draft.submitted ? "Sent to the ICB on " + G.dateText(String(draft.submitted.at).slice(0, 10)) +
+        (draft.submitted.reference ? ", reference " + draft.submitted.reference : "") : "Not sent from this form",
+      printed: G.dateText(RULES.isoDate(RULES.today())),
+      signer: draft.completed_by || ""
+    };
+    Array.prototype.forEach.call(root.querySelectorAll("[data-print]"), function (node) {
+      node.textContent = details[node.getAttribute("data-print")];
     });
-    var by = byId("sa-sign-off-by");
-    if (by) { by.textContent = draft.completed_by || ""; }
-  }
-
-  function fillSections(draft) {
-    var complete = 0, required = 0, answered = 0;
-    D.domains.forEach(function (domain) {
-      var progress = G.domainProgress(domain, draft);
-      required += progress.required;
-      answered += progress.answered;
-      if (progress.status === "complete") { complete += 1; }
-      var look = STATUS_TAGS[progress.status];
-      var tag = byId("sa-section-" + domain.id + "-status");
-      if (tag) {
-        tag.textContent = look.text;
-        tag.className = "sa-tag " + look.tag;
-        byId("sa-section-" + domain.id + "-count").textContent = progress.answered + " of " + progress.required;
-      }
-    });
-    byId("sa-progress").textContent = "You have completed " + complete + " of " +
-      plural(D.domains.length, "section", "sections") + " and answered " + answered + " of " +
-      plural(required, "required question", "required questions") + ".";
   }
 
   function checkAnswersPage() {
@@ -1031,17 +862,15 @@
       var cell = root.querySelector("[data-value=\"" + q.question_id + "\"]");
       if (cell) { fillValue(cell, q, draft.answers[q.question_id]); }
     });
-    fillSections(draft);
+    var totals = showSections("sa-section-", draft, "");
+    byId("sa-progress").textContent = "You have completed " + totals.complete + " of " +
+      plural(D.domains.length, "section", "sections") + " and answered " + totals.answered + " of " +
+      plural(totals.required, "required question", "required questions") + ".";
     var groups = problemsBySection(draft);
     showGroupedProblems(groups, false);
-    var status = byId("sa-export-status");
-    status.textContent = groups.length ?
-      "Your return is not finished: the ICB will not accept it until the " +
-        plural(problemCount(groups), "problem", "problems") + " listed below are put right. You can still download " +
-        "it to keep a copy or to carry on later." :
-      "Your return is complete. " + (D.submission_url ? "Send it to the ICB, or download it to email it or keep a copy." :
-        "Download it to send to the ICB or to keep a copy.");
-    fillHowToSend(byId("sa-how-to-send"), "check-answers", "h3");
+    var count = problemCount(groups);
+    G.say(byId("sa-export-status"), "sa-words-export", { problems: count && plural(count, "problem", "problems"), finished: !count });
+    showDeadline(root);
 
     byId("sa-download-csv").addEventListener("click", function () {
       var now = G.loadDraft(code) || draft;
@@ -1062,17 +891,12 @@
     showFlash();
   }
 
-  function sendResult(outcome, heading, lines) {
-    var panel = byId("sa-send-result");
-    empty(panel);
+  function sendResult(outcome, slots) {
+    var panel = G.say(byId("sa-send-result"), outcome === "success" ? "sa-words-sent" : "sa-words-not-sent", slots);
     panel.className = "sa-panel sa-panel--result sa-panel--" + outcome;
-    panel.appendChild(element("h3", {}, heading));
-    lines.forEach(function (line) { panel.appendChild(element("p", {}, line)); });
     show(panel, true);
     focusOn(panel);
   }
-
-  var KEPT = "Your answers are still saved in this browser.";
 
   function setUpSending(button, code) {
     button.addEventListener("click", function () {
@@ -1110,27 +934,17 @@
               String(data.reference) : "";
             var at = new Date().toISOString();
             kept(G.updateDraft(code, function (d) { d.submitted = { at: at, reference: reference }; }).kept);
-            sendResult("success", "Return sent", reference ?
-              ["The ICB has received your return. Your reference is " + reference + ".",
-                "Keep the reference: quote it if you contact the ICB about this return."] :
-              ["The ICB's server accepted your return but gave no reference. Download a copy to keep."]);
+            sendResult("success", { reference: reference, no_reference: !reference });
           } else if (response.status >= 500) {
-            sendResult("error", "Your return has not been sent",
-              ["The ICB's server had a problem and could not take your return (error " + response.status + ").",
-                KEPT + " Try again later, or download the return and email it to the ICB."]);
+            sendResult("error", { broken: String(response.status), again: true });
           } else {
-            sendResult("error", "Your return has not been sent",
-              ["The ICB's server did not accept your return (error " + response.status + ")" +
-                (said ? ": " + String(said) : "") + ".", KEPT + " Put right what it says, or contact the ICB."]);
+            sendResult("error", { refused: String(response.status), said: said ? String(said) : "" });
           }
         });
       }).catch(function (error) {
         done();
         var timedOut = error && error.name === "AbortError";
-        sendResult("error", "Your return has not been sent",
-          [timedOut ? "The ICB's server did not answer in time." :
-            "The ICB's server could not be reached: this computer may be offline, or the server may be down.",
-            KEPT + " Try again later, or download the return and email it to the ICB."]);
+        sendResult("error", { late: timedOut, offline: !timedOut, again: true });
       });
     });
   }

@@ -23,50 +23,25 @@
 
   // --- Python's idea of text --------------------------------------------------------------------
 
-  var PY_SPACE = "\t\n\u000b\u000c\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004" +
-    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+  /** Python's whitespace (str.isspace): JavaScript's, but for U+FEFF, and with U+001C to U+001F and U+0085. */
+  var SPACE = "(?:[^\\S\\ufeff]|[\\x1c-\\x1f\\x85])";
+  var LEADING = new RegExp("^" + SPACE + "+"), ONE = new RegExp("^" + SPACE + "$"), RUNS = new RegExp(SPACE + "+", "g");
 
-  function isSpace(ch) { return ch !== "" && PY_SPACE.indexOf(ch) >= 0; }
+  /** str.lstrip() and str.strip(), with Python's whitespace (not JavaScript's); in time linear however long. */
+  function lstrip(text) { return text.replace(LEADING, ""); }
 
-  /** str.strip(), str.lstrip() with Python's whitespace (not JavaScript's). */
   function strip(text) {
-    var start = 0, end = text.length;
-    while (start < end && isSpace(text.charAt(start))) { start += 1; }
-    while (end > start && isSpace(text.charAt(end - 1))) { end -= 1; }
-    return text.slice(start, end);
-  }
-
-  function lstrip(text, chars) {
-    var start = 0;
-    while (start < text.length && (chars ? chars.indexOf(text.charAt(start)) >= 0 : isSpace(text.charAt(start)))) {
-      start += 1;
-    }
-    return text.slice(start);
-  }
-
-  /** str.split() with no separator: runs of whitespace, no empty parts. */
-  function splitWords(text) {
-    var words = [];
-    var word = "";
-    for (var i = 0; i < text.length; i += 1) {
-      var ch = text.charAt(i);
-      if (isSpace(ch)) {
-        if (word) { words.push(word); word = ""; }
-      } else {
-        word += ch;
-      }
-    }
-    if (word) { words.push(word); }
-    return words;
+    var end = text.length;
+    while (end > 0 && ONE.test(text.charAt(end - 1))) { end -= 1; }
+    return lstrip(text.slice(0, end));
   }
 
   function codePoints(text) { return Array.from(text); }
 
-
   // --- the collector's words (generator/returns/messages.py) -----------------------------------------
 
   function shown(value) {
-    var oneLine = splitWords(value).join(" ");
+    var oneLine = strip(value.replace(RUNS, " "));
     var points = codePoints(oneLine);
     return points.length <= M.shown_length ? oneLine : points.slice(0, M.shown_length - 1).join("") + "\u2026";
   }
@@ -430,19 +405,7 @@
   // --- rows (read.py) -----------------------------------------------------------------------------------
 
   function columnName(label) {
-    var text = strip(label.replace(/\ufeff/g, "")).toLowerCase();
-    var out = "";
-    var inRun = false;
-    for (var i = 0; i < text.length; i += 1) {
-      var ch = text.charAt(i);
-      if (isSpace(ch) || ch === "-") {
-        if (!inRun) { out += "_"; inRun = true; }
-      } else {
-        out += ch;
-        inRun = false;
-      }
-    }
-    return out;
+    return strip(label.replace(/\ufeff/g, "")).toLowerCase().replace(new RegExp("(?:" + SPACE + "|-)+", "g"), "_");
   }
 
   function normalRow(values) {
@@ -460,17 +423,16 @@
     };
   }
 
-  function tooManyRows() {
+  /** A file refused as a whole: nothing read from it, one problem of the collector's (`code`). */
+  function refused(code, params, where) {
     var found = newRead("unknown");
-    found.problems.push(problem("too_many_rows", "error", {}, { rows: "10,000" }));
+    found.problems.push(problem(code, "error", where, params || {}));
     return found;
   }
 
-  function notAReturn(kind) {
-    var found = newRead("unknown");
-    found.problems.push(problem("not_a_return", "error", {}, { what: M.file_kinds[kind] }));
-    return found;
-  }
+  function tooManyRows() { return refused("too_many_rows", { rows: "10,000" }); }
+
+  function notAReturn(kind) { return refused("not_a_return", { what: M.file_kinds[kind] }); }
 
   function readTable(format, records, sheet) {
     sheet = sheet || "";
@@ -531,17 +493,13 @@
   }
 
   function readCsv(text) {
-    var firstLine = lstrip(text, "\r\n").split("\n")[0];
+    var firstLine = text.replace(/^[\r\n]+/, "").split("\n")[0];
     var delimiter = ",";
     if (firstLine.indexOf(",") < 0) {
       delimiter = firstLine.indexOf(";") >= 0 ? ";" : (firstLine.indexOf("\t") >= 0 ? "\t" : ",");
     }
     var parsed = readCsvRecords(text, delimiter);
-    if (parsed.error) {
-      var broken = newRead("unknown");
-      broken.problems.push(problem("csv_unreadable", "error", {}, {}));
-      return broken;
-    }
+    if (parsed.error) { return refused("csv_unreadable"); }
     if (parsed.records.length > MAX_ROWS) { return tooManyRows(); }
     return readTable("csv", parsed.records.map(function (cells, i) { return [i + 1, cells]; }));
   }
@@ -550,16 +508,10 @@
     var found = newRead("json");
     found.declared_once = true;
     var data = parseJson(text);
-    if (data === null) {
-      found.format = "unknown";
-      found.problems.push(problem("json_invalid", "error", {}, {}));
-      return found;
-    }
+    if (data === null) { return refused("json_invalid"); }
     if (!isMapping(data) || !has(data, "format") || data.format !== D.format) {
-      found.format = "unknown";
       var declared = isMapping(data) ? jsonText(data.format) : "";
-      found.problems.push(problem("json_not_ours", "error", { value: declared || "(none)" }, { format: D.format }));
-      return found;
+      return refused("json_not_ours", { format: D.format }, { value: declared || "(none)" });
     }
     if (!has(data, "answers") || !Array.isArray(data.answers)) {
       found.problems.push(problem("json_damaged", "error", {}, { reason: "it has no list of 'answers'" }));
@@ -603,11 +555,7 @@
     if (kind === "workbook") { return { format: "workbook", rows: [], problems: [], workbook: true }; }
     if (Object.prototype.hasOwnProperty.call(M.file_kinds, kind)) { return notAReturn(kind); }
     var text = decode(bytes);
-    if (text === null) {
-      var unread = newRead("unknown");
-      unread.problems.push(problem("text_unreadable", "error", {}, {}));
-      return unread;
-    }
+    if (text === null) { return refused("text_unreadable"); }
     if (looksLike(text, ["from:", "received:", "return-path:", "mime-version:", "delivered-to:"])) {
       return notAReturn("email");
     }
@@ -629,6 +577,7 @@
     readFile: readFile,
     readTable: readTable,
     newRead: newRead,
+    refused: refused,
     MAX_ROWS: MAX_ROWS,
     tooManyRows: tooManyRows,
     zipMembers: zipMembers,

@@ -30,35 +30,17 @@
   var MAX_COLUMNS = 64;  // read.MAX_SHEET_COLUMNS: no more columns of a sheet are read, whatever it claims
   var CELL_REFERENCE = /^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?([0-9]+)$/;
 
-  /** Damaged: the collector's "could not be opened". */
-  function Damaged() { this.damaged = true; }
-
   /** A sheet of more rows than a return can have (read.TooManyRows). */
   function TooManyRows() { this.rows = R.MAX_ROWS; }
 
   // --- the zip -------------------------------------------------------------------------------------
 
-  /** The zip's members, its bytes and a view of them; throws when its directory is damaged. */
-  function openZip(bytes) {
-    var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return { list: R.zipMembers(bytes), bytes: bytes, view: view };
-  }
-
-  /** read.size_text: '950 bytes', '12.3 KB', '4.0 MB', rounded as Python rounds. */
+  /** read.size_text: '950 bytes', '12.3 KB', '4.0 MB', to the nearest tenth (a half up). */
   function sizeText(size) {
     if (size < 1000) { return size + " bytes"; }
-    /** @type {Array<[string, number]>} */
-    var units = [["KB", 1e3], ["MB", 1e6], ["GB", 1e9], ["TB", 1e12]];
-    for (var i = 0; i < units.length; i += 1) {
-      var scale = units[i][1];
-      if (size < scale * 1000 || units[i][0] === "TB") {
-        var tenths = Math.floor(size * 10 / scale);
-        var rest = size * 10 - tenths * scale;
-        if (rest * 2 > scale || (rest * 2 === scale && tenths % 2 === 1)) { tenths += 1; }
-        return Math.floor(tenths / 10) + "." + (tenths % 10) + " " + units[i][0];
-      }
-    }
-    return size + " bytes";
+    var units = ["KB", "MB", "GB", "TB"], i = 0;
+    while (i < 3 && size >= Math.pow(1000, i + 2)) { i += 1; }
+    return (size / Math.pow(1000, i + 1)).toFixed(1) + " " + units[i];
   }
 
   /** read.unpacked_problem: a workbook whose directory says it unpacks to far more than a workbook holds. */
@@ -69,26 +51,24 @@
       total += m.size;
       if (m.size > 1000000 && m.size > W.max_ratio * Math.max(m.compressed, 1)) { tooPacked = true; }
     });
-    if (zip.list.length > W.max_members || total > W.max_unpacked || tooPacked) {
-      return R.problem("workbook_unsafe", "error", {}, { size: sizeText(total) });
-    }
-    return null;
+    return zip.list.length > W.max_members || total > W.max_unpacked || tooPacked ?
+      R.refused("workbook_unsafe", { size: sizeText(total) }) : null;
   }
 
   async function inflate(zip, member) {
     var start = member.header;
     if (start + 30 > zip.bytes.length || zip.view.getUint32(start, true) !== 0x04034b50) {
-      throw new Damaged();
+      throw new Error("damaged");
     }
     start += 30 + zip.view.getUint16(start + 26, true) + zip.view.getUint16(start + 28, true);
     var data = zip.bytes.subarray(start, start + member.compressed);
     if (member.method === 0) { return data; }
-    if (member.method !== 8) { throw new Damaged(); }
+    if (member.method !== 8) { throw new Error("damaged"); }
     try {
       var stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
       return new Uint8Array(await new Response(stream).arrayBuffer());
     } catch (error) {
-      throw new Damaged();
+      throw new Error("damaged");
     }
   }
 
@@ -97,7 +77,7 @@
     if (!member) { return null; }
     var text = new TextDecoder().decode(await inflate(zip, member));
     var xml = new DOMParser().parseFromString(text, "application/xml");
-    if (xml.getElementsByTagName("parsererror").length) { throw new Damaged(); }
+    if (xml.getElementsByTagName("parsererror").length) { throw new Error("damaged"); }
     return xml;
   }
 
@@ -179,7 +159,7 @@
   function numberText(text) {
     if (!/[.eE]/.test(text)) { return BigInt(text.trim()).toString(); }  // throws, as openpyxl does, for no number
     var x = Number(text);
-    if (Number.isNaN(x) && !/^\s*[+-]?nan\s*$/i.test(text)) { throw new Damaged(); }
+    if (Number.isNaN(x) && !/^\s*[+-]?nan\s*$/i.test(text)) { throw new Error("damaged"); }
     return Number.isFinite(x) && Number.isInteger(x) ? BigInt(x).toString() : R.floatRepr(x);
   }
 
@@ -210,7 +190,7 @@
     }
     if (type === "s") {
       var index = Number(raw);
-      if (!(index >= 0 && index < book.strings.length)) { throw new Damaged(); }
+      if (!(index >= 0 && index < book.strings.length)) { throw new Error("damaged"); }
       return { text: book.strings[index], number: null };
     }
     if (type === "b") { return { text: Number(raw) ? "yes" : "no", number: Number(raw) ? 1 : 0 }; }
@@ -274,7 +254,7 @@
 
   async function openBook(zip) {
     var workbook = await part(zip, MAIN);
-    if (!workbook) { throw new Damaged(); }
+    if (!workbook) { throw new Error("damaged"); }
     var rels = await part(zip, "xl/_rels/workbook.xml.rels");
     var targets = {}, typed = {};
     (rels ? all(rels, "Relationship") : []).forEach(function (rel) {
@@ -309,7 +289,7 @@
   async function rowsOf(book, name) {
     if (!Object.prototype.hasOwnProperty.call(book.rows, name)) {
       var xml = book.sheets[name] ? await part(book.zip, book.sheets[name]) : null;
-      if (!xml) { throw new Damaged(); }
+      if (!xml) { throw new Error("damaged"); }
       book.rows[name] = sheetRows(xml, book);
     }
     return book.rows[name];
@@ -377,26 +357,16 @@
     return found;
   }
 
-  function unreadable() {
-    var found = R.newRead("unknown");
-    found.problems.push(R.problem("workbook_unreadable", "error", {}, {}));
-    return found;
-  }
-
   /** read.read_workbook: the self-assessment workbook by its hidden sheet; any other by its first sheet. */
   async function read(bytes) {
-    var zip;
+    var zip = { bytes: bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
     try {
-      zip = openZip(bytes);
+      zip.list = R.zipMembers(bytes);
     } catch (error) {
-      return unreadable();
+      return R.refused("workbook_unreadable");
     }
     var unsafe = unpackedProblem(zip);
-    if (unsafe) {
-      var refused = R.newRead("unknown");
-      refused.problems.push(unsafe);
-      return refused;
-    }
+    if (unsafe) { return unsafe; }
     try {
       var book = await openBook(zip);
       if (has(book, W.data_sheet)) { return await readOurs(book); }
@@ -404,14 +374,9 @@
       var rows = await rowsOf(book, first);
       var table = rows.map(function (cells, i) { return [i + 1, cells.map(cellString)]; });
       var found = R.readTable("workbook", table, first);
-      if (found.format === "unknown") {
-        var notOurs = R.newRead("unknown");
-        notOurs.problems.push(R.problem("workbook_not_ours", "error", {}, { sheet: W.data_sheet }));
-        return notOurs;
-      }
-      return found;
+      return found.format === "unknown" ? R.refused("workbook_not_ours", { sheet: W.data_sheet }) : found;
     } catch (error) {  // a damaged part, or a cell openpyxl could not read
-      return error instanceof TooManyRows ? R.tooManyRows() : unreadable();
+      return error instanceof TooManyRows ? R.tooManyRows() : R.refused("workbook_unreadable");
     }
   }
 
