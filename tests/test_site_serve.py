@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import shutil
 import threading
 import urllib.request
@@ -11,7 +13,8 @@ from pathlib import Path
 import pytest
 from test_site_support import ROOT, add_edition, options
 
-from generator.site.build import BuildResult
+from generator.site import mkdocs_build
+from generator.site.build import BuildResult, build
 from generator.site.serve import Preview, snapshot
 
 
@@ -98,5 +101,65 @@ def test_builds_again_with_an_edited_content_page_and_template(tmp_path: Path) -
         assert result is not None and result.ok
         assert "A sentence added while previewing." in _get(served.url + "about.html")
         assert "A line added to the template." in _get(served.url + "standards.html")
+    finally:
+        served.close()
+
+
+def _digests(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _whole_build(served: Preview, place: Path) -> dict[str, str]:
+    """The site a build from nothing makes of the sources as they are now: in a work folder of its own, so that no
+    earlier build of its configuration is remembered."""
+    whole = dataclasses.replace(served.options, site=place / "site", work=place / "work")
+    result = build(whole)
+    assert result.ok, [p.format() for p in result.problems]
+    return _digests(place / "site")
+
+
+def test_after_each_edit_the_site_served_is_what_a_whole_build_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit converts again only the pages whose Markdown it changed, and reuses the rest of the last build (in this
+    process, or kept in the work folder by another): the site served is the same, byte for byte, as one built from
+    nothing."""
+    from mkdocs.structure.pages import Page
+
+    converted: list[str] = []
+    render = Page.render
+
+    def counted(page: Page, *args: object) -> None:
+        converted.append(page.file.src_uri)
+        render(page, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Page, "render", counted)
+    add_edition(tmp_path / "standards", "2029-30")
+    add_edition(tmp_path / "standards", "2030-31", follows="2029-30")
+    served = Preview(options(tmp_path), port=0)
+    try:
+        domain = tmp_path / "standards/2030-31/domains/minimal.yml"
+        for number, (old, new) in enumerate(
+            [
+                ("Is there a policy?", "Is there a written policy?"),
+                ("Anything else?", "Is there anything else?"),
+                ("title: A minimal domain", "title: A renamed domain"),  # in every page's navigation
+            ]
+        ):
+            if number == 2:
+                mkdocs_build.forget_builds()  # as a new process: only what the last build kept in the work folder
+            domain.write_text(domain.read_text().replace(old, new))
+            converted.clear()
+            result = served.poll()
+            assert result is not None and result.ok, [p.format() for p in result.problems] if result else None
+            assert [r.edition_id for r in result.editions if r.rebuilt] == ["2030-31"]
+            assert 0 < len(converted) < sum(r.pages for r in result.editions if r.rebuilt)
+            assert _digests(tmp_path / "site") == _whole_build(served, tmp_path / f"whole-{number}")
+        assert "A renamed domain" in _get(served.url + "standards.html")
+        assert "Is there anything else?" in _get(served.url + "domains/minimal/index.html")
     finally:
         served.close()

@@ -10,7 +10,8 @@ The steps, in order:
 4. render each edition's pages into its own folder under ``build/site/`` (unchanged pages are
    not rewritten) and write its mkdocs configuration beside them;
 5. run the site builder for each edition whose inputs changed since its last build (on the
-   same processes, side by side, when more than one must be built);
+   same processes, side by side, when more than one must be built), reusing what its last build
+   made of the pages that did not change (``out.memory.json``; see ``mkdocs_build.py``);
 6. put the built editions together in the staging folder and swap it into place as ``site/``.
 
 A build that fails at any step leaves ``site/`` exactly as it was.
@@ -56,6 +57,10 @@ ASSETS_IN_SITE = "assets/toolkit"
 OVERRIDES_FOLDER = "overrides"
 """The folder of ``site_templates/`` holding the theme's template overrides."""
 
+
+BUILDER_MEMORY = "out.memory.json"
+"""Beside each edition's built site: what the site builder worked out, reused by its next build where the pages are
+the same (see :mod:`.mkdocs_build`)."""
 
 DownloadBuilder = Callable[[Edition, Path, Path], "Sequence[Download]"]
 """Builds an edition's downloads into a folder, with a cache folder: ``forms.build_downloads``'s signature."""
@@ -339,7 +344,7 @@ def _run_site_builder(prepared: list[_Prepared], workers: Workers | None) -> lis
         (edition.folder / "out.fingerprint").unlink(missing_ok=True)
         if not (edition.folder / "out").is_dir():  # a file where the built site goes: the work is the toolkit's own
             files.clear(edition.folder / "out")
-    calls = [(site_builder_messages, (e.folder / "mkdocs.yml",)) for e in stale]
+    calls = [(site_builder_messages, (e.folder / "mkdocs.yml", e.folder / BUILDER_MEMORY)) for e in stale]
     if workers is not None and len(stale) > 1:
         results = workers.run(calls)
     else:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 Kind = Literal["current", "archived", "draft"]
 
+
 @dataclass(frozen=True)
 class Page:
     """One Markdown page of the site."""

@@ -47,7 +47,7 @@ def _relpath(target: str, start: str) -> str:
     target_parts = [p for p in posixpath.normpath(target).split("/") if p not in ("", ".")]
     start_parts = [p for p in posixpath.normpath(start).split("/") if p not in ("", ".")] if start else []
     common = 0
-    for mine, theirs in zip(start_parts, target_parts):
+    for mine, theirs in zip(start_parts, target_parts, strict=False):
         if mine != theirs:
             break
         common += 1
