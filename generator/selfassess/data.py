@@ -31,7 +31,7 @@ from ..returnformat import (
     question_rules,
     table_schema,
 )
-from ..returns.read import MAX_MEMBERS, MAX_RATIO, MAX_UNPACKED
+from ..returns.read import MAX_MEMBERS, MAX_RATIO, MAX_UNPACKED, SIGNATURES
 from .messages import FORM_MESSAGES, answer_label
 
 STORAGE_PREFIX = "gpqs-selfassess/1"
@@ -138,6 +138,7 @@ def form_data(
         "schema": table_schema(edition),
         "form_messages": dict(FORM_MESSAGES),
         "collector_messages": rules["messages"],
+        "signatures": [[[[at, list(magic)] for at, magic in parts], kind] for parts, kind in SIGNATURES],
         "workbook": {
             "data_sheet": WORKBOOK_DATA_SHEET,
             "columns": dict(WORKBOOK_COLUMNS),

@@ -53,7 +53,15 @@ START_SCRIPTS = (
     "selfassess-form.js",
 )
 """The start page also reads a filled-in workbook to carry on from it."""
-CHECK_SCRIPTS = (EDITION_SCRIPT, RULES_SCRIPT, "selfassess-read.js", "selfassess-workbook.js", "selfassess-check.js")
+CHECK_SCRIPTS = (
+    EDITION_SCRIPT,
+    RULES_SCRIPT,
+    "selfassess-core.js",
+    "selfassess-read.js",
+    "selfassess-workbook.js",
+    "selfassess-check.js",
+)
+"""The check page shows its verdict with the helpers of selfassess-core.js."""
 
 START, CHECK_ANSWERS, CHECK_RETURN = "index", "check-answers", "check-a-return"
 RESERVED = frozenset({START, CHECK_ANSWERS, CHECK_RETURN, "assets"})
@@ -231,6 +239,7 @@ def section_files(
         "submission_url": submission_url or "",
         "form": form,
         "icb": icb or {},
+        "check_pages": dict(check_pages or {}),
     }
     files: list[SectionFile] = []
 

@@ -313,29 +313,19 @@
 
   var root = document.getElementById("sa");
   if (!root || root.getAttribute("data-sa-page") !== "check-a-return") { return; }
+  var G = window.GPQS, plural = G.plural;
   var input = /** @type {HTMLInputElement} */ (document.getElementById("sa-check-file"));
   var result = document.getElementById("sa-check-result");
   var VERDICTS = ["sa-verdict--accept", "sa-verdict--reject", "sa-verdict--other"];
 
-  function element(tag, attributes, text) {
-    var node = document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
-    if (text !== undefined) { node.textContent = text; }
-    return node;
-  }
-
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
-
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
-
   /** One problem as a list item: the collector's line (the same words never repeated, its rows together), and its guidance. */
   function problemItem(name, pair) {
     var p = pair[0];
-    var item = element("li", { "class": p.severity === "warning" ? "sa-problem sa-problem--warning" : "sa-problem" });
-    item.appendChild(element("span", { "class": "sa-problem__text" }, formatProblem(name, p, pair[1])));
+    var item = G.element("li", { "class": p.severity === "warning" ? "sa-problem sa-problem--warning" : "sa-problem" });
+    item.appendChild(G.element("span", { "class": "sa-problem__text" }, formatProblem(name, p, pair[1])));
     if (p.question_id && p.guidance) {
       item.appendChild(document.createTextNode(" "));
-      item.appendChild(element("a", { href: p.guidance }, "Guidance for " + p.question_id));
+      item.appendChild(G.element("a", { href: p.guidance }, "Guidance for " + p.question_id));
     }
     return item;
   }
@@ -343,46 +333,30 @@
   /** Fill one of the two lists (problems to put right, warnings to look at) and show it only when it has any. */
   function fillList(name, pairs, listId, sectionId, headingId, heading) {
     var list = document.getElementById(listId);
-    clear(list);
+    G.empty(list);
     pairs.forEach(function (pair) { list.appendChild(problemItem(name, pair)); });
     document.getElementById(headingId).textContent = heading;
     document.getElementById(sectionId).hidden = pairs.length === 0;
   }
 
-  /** The verdict panel, then the problems to put right, then the warnings: each problem once, with all its rows. */
+  /** The verdict panel (its words in the page's template), then the problems to put right, then the warnings: each
+      problem once, with all its rows. */
   function show(name, verdict, focus) {
-    var title = document.getElementById("sa-check-title");
-    var summary = document.getElementById("sa-check-summary");
-    var panel = document.getElementById("sa-check-verdict");
-    clear(summary);
     var pairs = grouped(verdict.problems);
     var errors = pairs.filter(function (pair) { return pair[0].severity === "error"; });
     var warnings = pairs.filter(function (pair) { return pair[0].severity !== "error"; });
-    var look;
-    if (verdict.status === "other") {
-      look = "sa-verdict--other";
-      title.textContent = "This return is for another edition";
-      summary.appendChild(document.createTextNode(name + " is a return for " + verdict.edition + ". This page checks " +
-        "returns for " + D.edition + ". "));
-      var link = D.editions.check_pages[verdict.edition];
-      if (link) {
-        summary.appendChild(element("a", { href: link }, "Check it against " + verdict.edition));
-        summary.appendChild(document.createTextNode("."));
-      }
-    } else if (verdict.problems.length === 0) {
-      look = "sa-verdict--accept";
-      title.textContent = "No problems found";
-      summary.textContent = name + " is a complete return for " + verdict.practice_code + " that the ICB's collector " +
-        "would accept.";
-    } else {
-      look = errors.length ? "sa-verdict--reject" : "sa-verdict--accept";
-      title.textContent = errors.length ? "The collector would not accept this return" :
-        "The collector would accept this return";
-      summary.textContent = name + ": " + (errors.length ? plural(errors.length, "problem", "problems") + " to put right" : "") +
-        (errors.length && warnings.length ? " and " : "") +
-        (warnings.length ? plural(warnings.length, "warning", "warnings") + " to look at" : "") + ".";
-    }
-    VERDICTS.forEach(function (kind) { panel.classList.toggle(kind, kind === look); });
+    var look = verdict.status === "other" ? "other" : (errors.length ? "reject" : "accept");
+    var slots = {
+      name: name, edition: verdict.edition, practice: verdict.practice_code, both: errors.length && warnings.length,
+      errors: errors.length && plural(errors.length, "problem", "problems"),
+      warnings: warnings.length && plural(warnings.length, "warning", "warnings")
+    };
+    slots["link " + verdict.edition] = true;
+    G.say(document.getElementById("sa-check-verdict"), "sa-verdict-" + (pairs.length || look === "other" ? look : "none"),
+      slots);
+    VERDICTS.forEach(function (kind) {
+      document.getElementById("sa-check-verdict").classList.toggle(kind, kind === "sa-verdict--" + look);
+    });
     fillList(name, errors, "sa-check-problems", "sa-check-errors", "sa-check-errors-heading",
       plural(errors.length, "problem", "problems") + " to put right before you send it");
     fillList(name, warnings, "sa-check-warnings", "sa-check-warnings-section", "sa-check-warnings-heading",

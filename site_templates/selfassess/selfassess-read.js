@@ -64,8 +64,6 @@
   /** A problem as messages.problem() makes one: its value shown, its words filled in. */
   function problem(code, severity, where, params) {
     where = where || {};
-    var all = {};
-    Object.keys(params || {}).forEach(function (k) { all[k] = params[k]; });
     var found = {
       code: code,
       severity: severity || "error",
@@ -76,10 +74,8 @@
       question_id: where.question_id || "",
       guidance: where.guidance || ""
     };
-    all.value = found.value;
-    all.column = found.column;
-    all.question_id = found.question_id;
-    found.message = render(code, all);
+    found.message = render(code, Object.assign({}, params, { value: found.value, column: found.column,
+      question_id: found.question_id }));
     return found;
   }
 
@@ -136,24 +132,6 @@
     }
     return true;
   }
-
-  function ascii(text) {
-    var out = [];
-    for (var i = 0; i < text.length; i += 1) { out.push(text.charCodeAt(i)); }
-    return out;
-  }
-
-  var MAGIC = [
-    [ascii("%PDF"), "pdf"],
-    [[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], "old_office"],
-    [[0x89, 0x50, 0x4e, 0x47], "image"],
-    [[0xff, 0xd8, 0xff], "image"],
-    [ascii("GIF87a"), "image"],
-    [ascii("GIF89a"), "image"],
-    [[0x49, 0x49, 0x2a, 0x00], "image"],
-    [[0x4d, 0x4d, 0x00, 0x2a], "image"],
-    [ascii("{\\rtf"), "rtf"]
-  ];
 
   function isAsciiSpace(byte) { return byte === 32 || (byte >= 9 && byte <= 13); }
 
@@ -218,14 +196,10 @@
     if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
       return zipKind(bytes);
     }
-    for (var i = 0; i < MAGIC.length; i += 1) {
-      if (startsWith(bytes, MAGIC[i][0])) { return MAGIC[i][1]; }
-    }
-    if ((startsWith(bytes, ascii("BM")) && startsWith(bytes, [0, 0, 0, 0], 6)) ||
-      startsWith(bytes, ascii("ftypheic"), 4) || startsWith(bytes, ascii("ftypmif1"), 4) ||
-      (startsWith(bytes, ascii("RIFF")) && startsWith(bytes, ascii("WEBP"), 8))) {
-      return "image";
-    }
+    var known = D.signatures.filter(function (signature) {  // read.SIGNATURES: each kind's bytes at their offsets
+      return signature[0].every(function (part) { return startsWith(bytes, part[1], part[0]); });
+    })[0];
+    if (known) { return known[1]; }
     if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) { return "text"; }
     var head = bytes.subarray(0, 4096);
     var controls = 0;
