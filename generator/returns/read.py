@@ -26,10 +26,12 @@ import datetime as dt
 import io
 import itertools
 import json
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ..returnformat import ALL_COLUMNS, JSON_FORMAT, WORKBOOK_COLUMNS, WORKBOOK_DATA_SHEET
@@ -237,9 +239,23 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else number_text(value)
     return valid_text(str(value))  # a JSON return may hold a lone surrogate, which nothing can write
+
+
+def number_text(value: float) -> str:
+    """A number that is not whole as the check page's script writes it too (JavaScript's ``String``): the fewest
+    digits that read back as it, as Python's ``repr`` gives them, written out in full but below a millionth."""
+    if not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+    sign, given, exponent = Decimal(repr(value)).as_tuple()
+    digits, point = "".join(map(str, given)), len(given) + int(exponent)
+    if point <= -6:
+        text = digits[0] + ("." + digits[1:] if len(digits) > 1 else "") + f"e-{1 - point}"
+    else:
+        text = "0." + "0" * -point + digits if point <= 0 else digits[:point] + "." + digits[point:]
+    return "-" + text if sign else text
 
 
 # --- CSV ---------------------------------------------------------------------------------------------------
@@ -340,7 +356,8 @@ def read_json(text: str) -> ReadReturn:
     """Read the online form's export (see :data:`~generator.returnformat.JSON_FORMAT`)."""
     found = ReadReturn("json", declared_once=True)
     try:
-        data = json.loads(text, parse_constant=_no_constant)
+        # a number is read as it is written, as the check page's script reads it (it never needs reckoning with)
+        data = json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant)
         readable = _nesting(data) <= MAX_JSON_DEPTH
     except (ValueError, RecursionError):  # not JSON (NaN and Infinity are not), or nested thousands deep
         readable = False

@@ -93,6 +93,8 @@ declare global {
     NEVER: string;
     /** Whether an answer is written as never (never, Never done). */
     isNever(text: string): boolean;
+    /** A message template with its {names} filled in. */
+    fill(template: string, values: Record<string, unknown>): string;
   }
 
   interface Window {

@@ -9,6 +9,7 @@
   "use strict";
 
   var D = window.GPQS_SELFASSESS;
+  var RULES = window.GPQS_RULES;
   var questions = D.questions;
   var byId = {};
   questions.forEach(function (q) { byId[q.question_id] = q; });
@@ -16,15 +17,8 @@
 
   // --- words -----------------------------------------------------------------------------------
 
-  /** A message template with its {names} filled in. */
-  function fill(template, values) {
-    return String(template).replace(/\{([a-z_]+)\}/g, function (whole, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
-    });
-  }
-
   function formMessage(key, values) {
-    return fill(D.form_messages[key], values || {});
+    return RULES.fill(D.form_messages[key], values || {});
   }
 
   /** A number as the standards show it: 100, not 100.0. */
@@ -38,7 +32,6 @@
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December"];
 
-  var RULES = window.GPQS_RULES;
   var realDate = RULES.realDate, isoDate = RULES.isoDate, parseIsoDate = RULES.parseIsoDate, today = RULES.today;
   var NUMBER = RULES.NUMBER;
 
@@ -479,7 +472,7 @@
         return;
       }
       var reason = lineage.reasons[id];  // in generator/carry.py's words (generator/selfassess/data.py)
-      if (read === null) { reason += fill(lineage.not_fitting, { answer: entry.answer }); }
+      if (read === null) { reason += RULES.fill(lineage.not_fitting, { answer: entry.answer }); }
       entry.answer = read || "";
       entry.check_again = reason;
       answers[id] = entry;

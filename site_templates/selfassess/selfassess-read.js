@@ -52,15 +52,6 @@
     return template.replace("{row}", String(row)).replace("{sheet}", sheet || "");
   }
 
-  function render(code, params) {
-    return M.templates[code].replace(/\{([a-z_]+)\}/g, function (whole, name) {
-      if (!Object.prototype.hasOwnProperty.call(params, name)) {
-        throw new Error("message " + code + " needs " + name);
-      }
-      return String(params[name]);
-    });
-  }
-
   /** A problem as messages.problem() makes one: its value shown, its words filled in. */
   function problem(code, severity, where, params) {
     where = where || {};
@@ -74,7 +65,7 @@
       question_id: where.question_id || "",
       guidance: where.guidance || ""
     };
-    found.message = render(code, Object.assign({}, params, { value: found.value, column: found.column,
+    found.message = RULES.fill(M.templates[code], Object.assign({}, params, { value: found.value, column: found.column,
       question_id: found.question_id }));
     return found;
   }
@@ -293,35 +284,16 @@
     return { records: records };
   }
 
-  // --- JSON: the browser's own parser, with numbers kept as Python reads them -----------------------------
+  // --- JSON: the browser's own parser, each number as it is written, as the collector reads it -------------------
 
-  /** A JSON number as Python's json module gives it: an int (exact, however long) or a float. */
-  function PyNumber(value, source) { this.value = value; this.source = source; }
-
-  /** Python's repr() of a float. */
-  function floatRepr(x) {
-    if (x !== x) { return "nan"; }
-    if (x === Infinity) { return "inf"; }
-    if (x === -Infinity) { return "-inf"; }
-    if (x === 0) { return Object.is(x, -0) ? "-0.0" : "0.0"; }
-    var parts = x.toExponential().split("e");
-    var exponent = Number(parts[1]);
-    if (exponent < -4 || exponent >= 16) {
-      var size = String(Math.abs(exponent));
-      return parts[0] + "e" + (exponent < 0 ? "-" : "+") + (size.length < 2 ? "0" + size : size);
-    }
-    var text = String(x);
-    return /[.e]/.test(text) ? text : text + ".0";
-  }
-
-  /** JSON text → its value, numbers as PyNumber; null when it is no JSON. Where the browser tells a number's own
-      digits (JSON.parse's source text), a whole number of any length is kept exact, as Python keeps it. */
+  /** JSON text → its value, each number as its text; null when it is no JSON. The browser tells a number's own
+      digits (JSON.parse's source text); one too old to tell gives it as JavaScript writes it. */
   function parseJson(text) {
     var data;
     try {
       data = JSON.parse(text, function (key, value, context) {
         if (typeof value !== "number") { return value; }
-        return new PyNumber(value, context && typeof context.source === "string" ? context.source : null);
+        return context && typeof context.source === "string" ? context.source : String(value);
       });
     } catch (error) {
       return null;
@@ -343,20 +315,15 @@
   }
 
   function isMapping(value) {
-    return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof PyNumber);
+    return value !== null && typeof value === "object" && !Array.isArray(value);
   }
 
   function has(value, key) { return Object.prototype.hasOwnProperty.call(value, key); }
 
-  /** read.cell_text: a JSON value as the text a CSV file would hold. */
+  /** read.cell_text: a JSON value (a number already its text) as the text a CSV file would hold. */
   function cellText(value) {
     if (value === undefined || value === null) { return ""; }
     if (typeof value === "boolean") { return value ? "yes" : "no"; }
-    if (value instanceof PyNumber) {
-      if (value.source !== null && !/[.eE]/.test(value.source)) { return BigInt(value.source).toString(); }
-      var x = value.value;
-      return Number.isFinite(x) && Number.isInteger(x) ? BigInt(x).toString() : floatRepr(x);
-    }
     return validText(String(value));
   }
 
@@ -562,7 +529,6 @@
     formatProblem: formatProblem,
     grouped: grouped,
     codePoints: codePoints,
-    floatRepr: floatRepr,
     readCsvRecords: readCsvRecords,
     parseJson: parseJson,
     cellText: cellText,

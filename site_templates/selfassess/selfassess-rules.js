@@ -11,6 +11,16 @@
   /** Python's str.casefold for the letters answers are written in. @param {string} text */
   function casefold(text) { return text.toLowerCase().replace(/\u00df/g, "ss").replace(/\u03c2/g, "\u03c3"); }
 
+  /**
+   * A message template with its {names} filled in from `values` (generator/returns/messages.render, and the form's).
+   * @param {string} template @param {Record<string, unknown>} values
+   */
+  function fill(template, values) {
+    return template.replace(/\{([a-z_]+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
   /** @param {number} value @param {number} width */
   function pad(value, width) {
     var text = String(value);
@@ -150,6 +160,6 @@
   window.GPQS_RULES = {
     casefold: casefold, pad: pad, realDate: realDate, monthsBefore: monthsBefore, isoDate: isoDate, NUMBER: NUMBER,
     parseIsoDate: parseIsoDate, today: today, joinWords: joinWords, flagsRisk: flagsRisk, forgivenDate: forgivenDate,
-    readAnswer: readAnswer, NEVER: NEVER, isNever: isNever
+    readAnswer: readAnswer, NEVER: NEVER, isNever: isNever, fill: fill
   };
 }(window));

@@ -160,7 +160,7 @@
     if (!/[.eE]/.test(text)) { return BigInt(text.trim()).toString(); }  // throws, as openpyxl does, for no number
     var x = Number(text);
     if (Number.isNaN(x) && !/^\s*[+-]?nan\s*$/i.test(text)) { throw new Error("damaged"); }
-    return Number.isFinite(x) && Number.isInteger(x) ? BigInt(x).toString() : R.floatRepr(x);
+    return Number.isFinite(x) && Number.isInteger(x) ? BigInt(x).toString() : String(x);  // read.number_text
   }
 
   /** An ISO 8601 date cell (t="d") as the collector's text. */
