@@ -550,6 +550,7 @@
     empty: empty,
     plural: plural,
     say: say,
+    words: words,
     questions: questions,
     question: function (id) { return byId[id] || null; },
     formMessage: formMessage,

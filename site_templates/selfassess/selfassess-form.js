@@ -87,12 +87,7 @@
     });
   }
 
-  function domainOf(id) {
-    for (var i = 0; i < D.domains.length; i += 1) {
-      if (D.domains[i].id === id) { return D.domains[i]; }
-    }
-    return null;
-  }
+  function domainOf(id) { return D.domains.filter(function (d) { return d.id === id; })[0]; }
 
   // --- errors, the GOV.UK way ----------------------------------------------------------------------
 
@@ -150,18 +145,17 @@
   }
 
   function clearErrors(scope) {
-    Array.prototype.forEach.call(scope.querySelectorAll(".sa-form-group--error"), function (group) {
-      group.classList.remove("sa-form-group--error");
-    });
-    Array.prototype.forEach.call(scope.querySelectorAll(".sa-error-message"), function (slot) {
+    function each(selector, change) { Array.prototype.forEach.call(scope.querySelectorAll(selector), change); }
+    each(".sa-form-group--error", function (group) { group.classList.remove("sa-form-group--error"); });
+    each(".sa-error-message", function (slot) {
       empty(slot);
       show(slot, false);
     });
-    Array.prototype.forEach.call(scope.querySelectorAll("[data-describedby]"), function (node) {
+    each("[data-describedby]", function (node) {
       var base = node.getAttribute("data-describedby");
       if (base) { node.setAttribute("aria-describedby", base); } else { node.removeAttribute("aria-describedby"); }
     });
-    Array.prototype.forEach.call(scope.querySelectorAll(".sa-input--error, [aria-invalid]"), function (input) {
+    each(".sa-input--error, [aria-invalid]", function (input) {
       input.classList.remove("sa-input--error");
       input.removeAttribute("aria-invalid");
     });
@@ -174,12 +168,8 @@
   }
 
   function showPracticeBar(draft) {
-    var bar = byId("sa-practice-bar");
-    if (!bar) { return; }
-    empty(bar);
-    bar.appendChild(document.createTextNode("Answering for " + practiceLabel(draft) + ". "));
-    bar.appendChild(element("a", { href: "index.html" }, "Change practice"));
-    show(bar, true);
+    byId("sa-practice-label").textContent = practiceLabel(draft);
+    show(byId("sa-practice-bar"), true);
   }
 
   // --- fields of a question ------------------------------------------------------------------------
@@ -264,10 +254,7 @@
     var box = byId(q.field + "-check-again");
     if (!box) { return; }
     var reason = entry && entry.check_again;
-    if (reason) {
-      box.querySelector(".sa-check-again__text").textContent =
-        "Carried forward from your last return. Check this answer again: " + reason + ".";
-    }
+    if (reason) { box.querySelector(".sa-check-again__reason").textContent = reason; }
     show(box, !!reason);
   }
 
@@ -669,32 +656,21 @@
         return !(d.edition === D.edition && d.practice_code === code) && d.answered > 0;
       });
       others.forEach(function (saved) {
-        var li = element("li");
-        var label = saved.practice_code + (saved.draft.practice_name ? " (" + saved.draft.practice_name + ")" : "") +
-          ", " + saved.edition + ": " + plural(saved.answered, "answer", "answers") + ". ";
-        li.appendChild(document.createTextNode(label));
-        if (saved.edition === D.edition) {
-          var go = element("button", { type: "button", "class": "sa-button sa-button--secondary sa-button--small" },
-            "Carry on with " + saved.practice_code);
-          go.addEventListener("click", function () {
+        var here = saved.edition === D.edition, carried = !here && G.lineageFrom(saved.edition);
+        list.appendChild(G.words("sa-words-draft", {
+          label: practiceLabel(saved.draft) + ", " + saved.edition + ": " + plural(saved.answered, "answer", "answers") + ". ",
+          code: saved.practice_code, here: here, carried: carried, other: !here && !carried
+        }));
+        var button = list.lastElementChild.querySelector("button");
+        if (button) {
+          button.addEventListener("click", here ? function () {
             kept(G.setCurrentPractice(saved.practice_code));
             current = saved.practice_code;
             fillPractice(G.loadDraft(saved.practice_code));
             renderOverview();
             notify("Carrying on with the answers kept for " + saved.practice_code + ".");
-          });
-          li.appendChild(go);
-        } else if (G.lineageFrom(saved.edition)) {
-          var carry = element("button", { type: "button", "class": "sa-button sa-button--secondary sa-button--small" },
-            "Carry forward into " + D.edition);
-          carry.addEventListener("click", function () {
-            offerReturn(G.draftAsReturn(saved.draft), "browser");
-          });
-          li.appendChild(carry);
-        } else {
-          li.appendChild(document.createTextNode("These are for another edition and are not used here."));
+          } : function () { offerReturn(G.draftAsReturn(saved.draft), "browser"); });
         }
-        list.appendChild(li);
       });
       show(byId("sa-saved"), others.length > 0);
     }
@@ -709,9 +685,8 @@
       }
       var draft = G.loadDraft(code) || G.newDraft(code);
       var count = G.answeredCount(draft.answers);
-      byId("sa-clear-confirm-text").textContent = "This deletes the " + plural(count, "answer", "answers") +
-        " and the practice details kept in this browser for " + practiceLabel(draft) + " in " + D.edition +
-        ". It cannot be undone.";
+      G.say(byId("sa-clear-confirm-text"), "sa-words-clear", { count: plural(count, "answer", "answers"),
+        practice: practiceLabel(draft) });
       show(clearBox, true);
       focusOn(clearBox);
     });
