@@ -230,15 +230,23 @@ def _normalise(row: dict[str, str]) -> None:
 
 
 def cell_text(value: Any) -> str:
-    """A workbook cell or JSON value as the text a CSV file would hold."""
+    """A workbook cell or JSON value as the text a CSV file would hold.
+
+    A date is the day it falls on, whatever time of day a spreadsheet keeps with it; a time of day or a length of
+    time (a cell shown as 14:30 or [h]:mm), which is never a date, is its hours and minutes, as the check page's
+    script writes it too.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+        return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, (dt.time, dt.timedelta)):
+        seconds = value.hour * 3600 + value.minute * 60 if isinstance(value, dt.time) else value // dt.timedelta(seconds=1)
+        return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else number_text(value)
     return valid_text(str(value))  # a JSON return may hold a lone surrogate, which nothing can write

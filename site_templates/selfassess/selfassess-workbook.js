@@ -122,37 +122,20 @@
     return { dates: dates, lengths: lengths };
   }
 
-  function roundHalfEven(x) {
-    var r = Math.round(x);
-    return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
-  }
-
-  function clock(ms) {
-    var seconds = Math.floor(ms / 1000);
-    var micro = (ms % 1000) * 1000;
-    var text = pad(Math.floor(seconds / 3600), 2) + ":" + pad(Math.floor(seconds / 60) % 60, 2) + ":" +
-      pad(seconds % 60, 2);
-    return micro ? text + "." + pad(micro, 6) : text;
-  }
-
-  /** openpyxl's from_excel and then read.cell_text: a date serial as the collector's text. */
+  /** openpyxl's from_excel and then read.cell_text: a date serial as the day it falls on; a time of day or a length
+      of time as its hours and minutes (to the millisecond first, as openpyxl reads it). */
   function serialText(value, epoch, isLength) {
-    if (isLength) {
-      var total = roundHalfEven(value * DAY_MS);
-      var days = Math.floor(total / DAY_MS);
-      var within = clock(total - days * DAY_MS);
-      return days ? days + (Math.abs(days) === 1 ? " day, " : " days, ") + within : within;
-    }
     var day = Math.floor(value);
-    var diff = roundHalfEven((value - day) * DAY_MS);
-    if (value >= 0 && value < 1 && diff < DAY_MS) { return clock(diff); }
+    var diff = Math.round((value - day) * DAY_MS);
+    if (isLength || (value >= 0 && value < 1 && diff < DAY_MS)) {
+      var minutes = Math.floor(Math.round(value * DAY_MS) / 60000);
+      return pad(Math.floor(minutes / 60), 2) + ":" + pad(minutes - Math.floor(minutes / 60) * 60, 2);
+    }
     if (value > 0 && value < 60 && epoch === WINDOWS_EPOCH) { day += 1; }
     var when = new Date(epoch + day * DAY_MS + diff);
     var year = when.getUTCFullYear();
     if (!(year >= 1 && year <= 9999)) { return "#VALUE!"; }
-    var date = pad(year, 4) + "-" + pad(when.getUTCMonth() + 1, 2) + "-" + pad(when.getUTCDate(), 2);
-    var ms = when.getTime() - Date.UTC(year, when.getUTCMonth(), when.getUTCDate());
-    return ms ? date + "T" + clock(ms) : date;
+    return pad(year, 4) + "-" + pad(when.getUTCMonth() + 1, 2) + "-" + pad(when.getUTCDate(), 2);
   }
 
   /** read.cell_text of a number as openpyxl reads it: an int, or a float when it has '.', 'e' or 'E'. */
@@ -163,11 +146,10 @@
     return Number.isFinite(x) && Number.isInteger(x) ? BigInt(x).toString() : String(x);  // read.number_text
   }
 
-  /** An ISO 8601 date cell (t="d") as the collector's text. */
+  /** An ISO 8601 date cell (t="d") as the collector's text: its day, or a time's hours and minutes. */
   function isoCellText(text) {
-    var m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2}(?:\.\d+)?))?/.exec(text);
-    if (!m) { return text; }
-    return !m[2] || /^00:00:00(\.0*)?$/.test(m[2]) ? m[1] : m[1] + "T" + m[2];
+    var m = /^(\d{4}-\d{2}-\d{2})|^(\d{2}:\d{2}):\d{2}/.exec(text);
+    return m ? m[1] || m[2] : text;
   }
 
   /** A cell as { text, number }: the text the collector compares, and the number when openpyxl gives one. */
