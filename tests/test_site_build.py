@@ -278,3 +278,42 @@ def test_toolkit_build_command_refusing(cli_project: Path, capsys: pytest.Captur
     )
     assert err == "1 error, 0 warnings: site not built, site left as it was\n"
     assert not (cli_project / "site").exists()
+
+
+def test_templates_compiled_by_one_build_are_loaded_by_the_next_and_compiled_again_when_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    from generator.site import templates as site_templates
+    from generator.site.pages import render_pages
+
+    shutil.copytree(ROOT / "site_templates" / "pages", tmp_path / "site_templates" / "pages")
+    compiled: list[str | None] = []
+    compile_source = jinja2.Environment.compile
+
+    def counted(env: jinja2.Environment, source: str, name: str | None = None, *args: object) -> object:
+        compiled.append(name)
+        return compile_source(env, source, name, *args)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    from test_site_pages import _context
+
+    from generator.check import check
+
+    add_edition(tmp_path / "standards", "2030-31")
+    context = _context(check(tmp_path / "standards")[0])
+
+    def render() -> str:
+        site_templates._environment.cache_clear()  # as a new process would
+        found = site_templates.Templates(tmp_path / "site_templates", ROOT / "content", tmp_path / "cache")
+        return next(p.markdown for p in render_pages(context, found) if p.path == "standards.md")
+
+    first = render()
+    assert "standards.md.j2" in compiled
+    compiled.clear()
+    assert render() == first and [n for n in compiled if n and n.endswith(".md.j2")] == []
+    standards = tmp_path / "site_templates" / "pages" / "standards.md.j2"
+    standards.write_text(standards.read_text() + "\nA line added to the template.\n")
+    assert "A line added to the template." in render()
+    assert [n for n in compiled if n and n.endswith(".md.j2")] == ["standards.md.j2"]

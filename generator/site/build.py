@@ -234,7 +234,7 @@ def _build_into(
         settings = with_icb(read_settings(options.config), icb)
     except SettingsProblem as error:
         raise _Refused([error.problem]) from None
-    templates = Templates(options.templates, options.content)
+    templates = Templates(options.templates, options.content, options.work / "cache")
     with Workers(options.jobs or available_cores()) as workers:
         return _build_with(staging, library, built, options, timer, icb, settings, templates, workers)
 

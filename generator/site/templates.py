@@ -8,7 +8,10 @@ at its file and line.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import pickle
 import posixpath
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -55,13 +58,17 @@ def _relpath(target: str, start: str) -> str:
 
 
 class Templates:
-    """Page templates from ``site_templates/pages`` and the hand-written pages of ``content/``."""
+    """Page templates from ``site_templates/pages`` and the hand-written pages of ``content/``.
 
-    def __init__(self, templates_dir: Path, content_dir: Path) -> None:
+    With ``compiled``, a folder (the build's cache), each template compiled is kept there, and a later process
+    loads it instead of compiling it again, as long as its source is the same (Jinja2's bytecode cache: each file
+    holds a checksum of its template's source, and the versions of Python and Jinja2 that compiled it)."""
+
+    def __init__(self, templates_dir: Path, content_dir: Path, compiled: Path | None = None) -> None:
         self.templates_dir = templates_dir / PAGE_TEMPLATES
         self.content_dir = content_dir
-        self._env = _environment(self.templates_dir.resolve())
-        self._content_env = _environment(content_dir.resolve())
+        self._env = _environment(self.templates_dir.resolve(), compiled and compiled.resolve())
+        self._content_env = _environment(content_dir.resolve(), compiled and compiled.resolve())
 
     def content_pages(self) -> list[str]:
         """The hand-written pages, as paths relative to ``content/``, sorted."""
@@ -99,11 +106,41 @@ class Templates:
             raise TemplateProblem(_shown(folder / name), _line(error, name), error.message or "cannot render") from None
 
 
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in a folder; a file that cannot be read or written there is compiled again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # keeping it only saves time
+            super().dump_bytecode(bucket)
+
+
+def _compiled(folder: Path | None) -> jinja2.BytecodeCache | None:
+    """Where compiled templates are kept in ``folder``: a folder of its own for this module's environment (how a
+    template is compiled depends on it as well as on the template's source)."""
+    if folder is None:
+        return None
+    made_by = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    place = folder / f"templates-{made_by}"
+    try:
+        place.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _Compiled(str(place))
+
+
 @functools.lru_cache(maxsize=8)
-def _environment(folder: Path) -> jinja2.Environment:
+def _environment(folder: Path, compiled: Path | None = None) -> jinja2.Environment:
     """The environment for the templates in ``folder``, one per process: each template is compiled once
-    however many builds ``toolkit serve`` makes (Jinja2 still notices a template changed on disk)."""
+    however many builds ``toolkit serve`` makes (Jinja2 still notices a template changed on disk), and with
+    ``compiled``, once however many processes build."""
     env = jinja2.Environment(
+        bytecode_cache=_compiled(compiled),
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
