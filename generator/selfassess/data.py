@@ -12,6 +12,7 @@ words, what each question's answer type means for the form (``answer_type``:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -53,6 +54,14 @@ def field_id(question_id: str) -> str:
 def domain_file(domain: Domain) -> str:
     """The page of a domain in the self-assessment section, such as 'safeguarding.html'."""
     return f"{domain.id}.html"
+
+
+def question_name(question_id: str, text: str) -> str:
+    """A question by its id and its words, for a message read away from the question: 'SG1.2 “Does the practice…”'."""
+    words = text.strip()
+    if len(words) > 90:
+        words = re.sub(r"\s+\S*$", "", words[:90]) + "…"
+    return f"{question_id} “{words}”" if words else question_id
 
 
 def carry_data(library: Library, edition: Edition) -> list[dict[str, Any]]:
@@ -110,6 +119,7 @@ def form_data(
         question["labels"] = {answer: answer_label(answer) for answer in rule["answers"]}
         question["answer_type"] = answertypes.of(model).data(model)
         question["not_applicable_when"] = model.not_applicable_when
+        question["name"] = question_name(rule["question_id"], rule["text"])
         questions.append(question)
     by_domain: dict[str, list[str]] = {}
     for rule in rules["questions"]:

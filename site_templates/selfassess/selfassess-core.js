@@ -29,9 +29,6 @@
 
   // --- dates -----------------------------------------------------------------------------------
 
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December"];
-
   var realDate = RULES.realDate, isoDate = RULES.isoDate, parseIsoDate = RULES.parseIsoDate, today = RULES.today;
   var NUMBER = RULES.NUMBER;
 
@@ -40,7 +37,8 @@
 
   function dateText(iso) {
     var date = parseIsoDate(iso);
-    return date ? date.day + " " + MONTHS[date.month - 1] + " " + date.year : iso;
+    return date ? new Date(Date.UTC(date.year, date.month - 1, date.day)).toLocaleDateString("en-GB",
+      { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }) : iso;
   }
 
   /** Day, month and year as typed → {value, problem, missing}: value is the ISO date when real. */
@@ -69,8 +67,6 @@
     var bits = String(iso || "").split("-");
     return bits.length === 3 ? { year: bits[0], month: bits[1], day: bits[2] } : { day: "", month: "", year: "" };
   }
-
-  function addMonths(date, months) { return RULES.monthsBefore(date, -months); }
 
   // --- answers and their rules -----------------------------------------------------------------
 
@@ -559,7 +555,6 @@
     dateText: dateText,
     readDateParts: readDateParts,
     splitDate: splitDate,
-    addMonths: addMonths,
     isRadio: isRadio,
     flagsRisk: flagsRisk,
     emptyEntry: emptyEntry,

@@ -40,17 +40,10 @@
     return ok;
   }
 
-  /** A question by its id and its words, for a message read away from the question: 'SG1.2 “Does the practice…”'. */
-  function questionName(q) {
-    var words = String(q.text || "").trim();
-    if (words.length > 90) { words = words.slice(0, 90).replace(/\s+\S*$/, "") + "\u2026"; }
-    return words ? q.question_id + " \u201c" + words + "\u201d" : q.question_id;
-  }
-
-  /** A problem's message with its question named by its words as well as its id. */
+  /** A problem's message with its question named by its words as well as its id ('SG1.2 “Does the practice…”'). */
   function namedMessage(q, message) {
     var at = message.indexOf(q.question_id);
-    return at < 0 ? message : message.slice(0, at) + questionName(q) + message.slice(at + q.question_id.length);
+    return at < 0 ? message : message.slice(0, at) + q.name + message.slice(at + q.question_id.length);
   }
 
   // --- a message for the next page (GOV.UK confirmation after a save) ------------------------------------
@@ -716,25 +709,17 @@
     return answer;
   }
 
+  /** One answer on Check your answers, with its comment, its action plan where it flags a risk, and why to check it. */
   function fillValue(cell, q, entry) {
-    empty(cell);
+    entry = entry || G.emptyEntry();
     var text = answerText(q, entry);
-    cell.appendChild(element("p", { "class": text ? "sa-answer" : "sa-answer sa-answer--missing" },
-      text || (q.required ? "Not answered" : "Not answered (optional)")));
-    if (entry && entry.check_again) {
-      cell.appendChild(element("p", { "class": "sa-answer-note" }, "To check again: " + entry.check_again + "."));
-    }
-    if (entry && String(entry.comment || "").trim()) {
-      cell.appendChild(element("p", { "class": "sa-answer-note" }, "Comment: " + entry.comment.trim()));
-    }
-    if (entry && G.flagsRisk(q, entry.answer)) {
-      var plan = [];
-      if (String(entry.action || "").trim()) { plan.push("Action: " + entry.action.trim()); }
-      if (String(entry.action_owner || "").trim()) { plan.push("Who: " + entry.action_owner.trim()); }
-      if (String(entry.action_due || "").trim()) { plan.push("By: " + G.dateText(entry.action_due.trim())); }
-      cell.appendChild(element("p", { "class": "sa-answer-note sa-answer-note--risk" },
-        "Flags a risk. " + (plan.length ? plan.join(". ") + "." : "No action plan yet.")));
-    }
+    var plan = [["Action: ", entry.action], ["Who: ", entry.action_owner], ["By: ", G.dateText(String(entry.action_due || "").trim())]]
+      .filter(function (part) { return String(part[1] || "").trim(); }).map(function (part) { return part[0] + part[1].trim(); });
+    G.say(cell, "sa-words-value", {
+      answer: text, missing: !text && (q.required ? "Not answered" : "Not answered (optional)"), again: entry.check_again,
+      comment: String(entry.comment || "").trim(), risk: G.flagsRisk(q, entry.answer),
+      plan: plan.length ? plan.join(". ") + "." : "No action plan yet."
+    });
   }
 
   /** Every problem of the return by section, each naming its question by its words; only sections with any. */
