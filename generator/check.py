@@ -85,6 +85,7 @@ def check_edition(edition: Edition, source: EditionSource) -> list[Problem]:
         problems += _domain(domain, source.domains[domain.id], edition, _contacts_written_in(source))
         problems += _no_namespace(domain, source.domains[domain.id])
     problems += _basis_and_severity(edition, source)
+    problems += _not_applicable_explained(edition, source)
     return problems
 
 
@@ -139,9 +140,11 @@ def _overlay(edition: Edition, source: EditionSource) -> list[Problem]:
             if standard.id in local.ids:
                 place, at = source.places[standard.id]
                 problems += _standard(standard, place, at, domain, edition)
-    # A local standard or question is held to the rules the core keeps: a basis, a severity where it can flag a risk.
+    # A local standard or question is held to the rules the core keeps: a basis, a severity where it can flag a risk,
+    # and 'not applicable' only where it says when.
     core_files = {doc.path for doc in source.core.domains.values()}
     problems += [p for p in _basis_and_severity(edition, source) if p.path not in core_files]
+    problems += [p for p in _not_applicable_explained(edition, source) if p.path not in core_files]
     problems += _unique_local_ids(edition, source)
     return problems
 
@@ -199,6 +202,28 @@ def _no_namespace(domain: Domain, doc: Document) -> list[Problem]:
         for path, ident in found
         if "-" in ident
     ]
+
+
+def _not_applicable_explained(edition: Edition, source: EditionSource) -> list[Problem]:
+    """Once an edition says of any question when it does not apply (``not_applicable_when``), every question that
+    offers 'not applicable' must say when: otherwise any flag could be stepped round by answering it."""
+    placed = list(_placed_questions(edition, source))
+    if not any(p.question.not_applicable_when for p in placed):
+        return []
+    return [
+        p.doc.problem(
+            p.doc.at(*p.path, "type"),
+            f"question '{p.question.id}' offers '{NOT_APPLICABLE}' but does not say when it does not apply: add "
+            f"'not_applicable_when', or make it a {_without_not_applicable(p.question.type)} question",
+        )
+        for p in placed
+        if NOT_APPLICABLE in p.question.allowed_answers and not p.question.not_applicable_when
+    ]
+
+
+def _without_not_applicable(type_name: str) -> str:
+    """The answer type that takes the same answers as ``type_name`` but 'not applicable' (yes_no_partial)."""
+    return next((t for t in answertypes.TYPES if answertypes.narrows(type_name, t)), type_name)
 
 
 def _basis_and_severity(edition: Edition, source: EditionSource) -> list[Problem]:

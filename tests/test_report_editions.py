@@ -31,7 +31,7 @@ def _number(value: float) -> str:
 
 def good(q: Question) -> str:
     """An answer that flags no risk."""
-    if q.type in ("yes_no_partial_na", "yes_no", "choice"):
+    if q.allowed_answers:  # a fixed kind: yes / partial / no (with or without 'not applicable'), yes / no, a choice
         return next(a for a in q.allowed_answers if a not in q.risk_answers)
     if q.type == "number":
         low = q.minimum if q.minimum is not None else 0
