@@ -180,3 +180,23 @@ test("carrying forward keeps exactly the answers the collector takes, in its spe
   assert.equal(carried(fixed, "Yes"), "yes");
   assert.equal(carried(fixed, "maybe"), "");
 });
+
+test("a question offering fewer answers checks again only an answer it no longer takes, as carry.py does", () => {
+  const q = question("fixed", { answers: ["yes", "partial", "no"], risk_answers: ["no", "partial"] });
+  const core = load(["selfassess-rules.js", "selfassess-core.js"], {
+    questions: [q], form_messages: MESSAGES, action_plan_required: true,
+  }).GPQS;
+  const carry = (answer, changes) => plain(core.carryForward({ rows: [{ question_id: q.question_id, answer }] }, {
+    from: "2024-25", questions: { [q.question_id]: { from: q.question_id, check_again: false, changes } },
+    removed: [], reasons: { [q.question_id]: "it offers fewer answers" }, not_fitting: "; {answer} no longer fits",
+  }));
+  const narrowed = carry("Partial", ["narrowed"]);
+  assert.deepEqual([narrowed.kept, narrowed.check_again], [[q.question_id], []]);
+  assert.equal(narrowed.answers[q.question_id].answer, "Partial"); // kept as given, like any kept answer
+  const dropped = carry("not applicable", ["narrowed"]);
+  assert.deepEqual([dropped.kept, dropped.check_again], [[], [q.question_id]]);
+  assert.equal(dropped.answers[q.question_id].answer, "");
+  assert.equal(dropped.answers[q.question_id].check_again, "it offers fewer answers; not applicable no longer fits");
+  // without that change, an answer is kept as it was given, even one the question never took
+  assert.deepEqual(carry("not applicable", ["moved"]).kept, [q.question_id]);
+});
