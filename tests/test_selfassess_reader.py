@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -388,6 +389,26 @@ def test_a_damaged_or_oversized_workbook_is_refused_as_the_collector_refuses_it(
         "opened. Send the workbook as you downloaded and filled it in, or the CSV file."
     ]
     assert page_lines(page, bomb.getvalue())["lines"] == expected
+
+
+def test_a_sheet_that_claims_more_rows_than_it_has_is_read_as_the_collector_reads_it(page: Page, rules: Rulebook) -> None:
+    """openpyxl pads a sheet's rows to what its dimension claims only within the rows it has, never past its last."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(list(ALL_COLUMNS))
+    book.active.append(["C82001", EDITION, "MN1.1", "maybe", "", "", "", ""])
+    whole = io.BytesIO(workbooks.saved(book))
+    claimed = io.BytesIO()
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(claimed, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:H20000"', data)
+            target.writestr(name, data)
+    _, expected = collector_lines(claimed.getvalue(), rules)
+    assert any("'maybe' is not an answer" in line for line in expected)
+    assert_the_page_agrees(page, rules, claimed.getvalue(), generated=False)
 
 
 def test_a_workbook_saved_again_by_a_spreadsheet_is_read_as_the_collector_reads_it(

@@ -36,6 +36,15 @@
   };
   var CONSTRAINT_ORDER = { string: ["required", "minLength", "maxLength", "pattern", "enum"], date: ["required", "enum"] };
 
+  /** Whether a cell (read as its type; null when missing) meets a constraint, its pattern compiled, its enum read. */
+  function meets(name, c, v) {
+    if (name === "required") { return !c || v !== null; }
+    if (v === null) { return true; }
+    if (name === "pattern") { return c.test(v); }
+    if (name === "enum") { return c.indexOf(v) >= 0; }
+    return name === "minLength" ? codePoints(v).length >= c : codePoints(v).length <= c;
+  }
+
   /** validate.CompiledSchema: the published Table Schema as checks. */
   function compileSchema(descriptor) {
     var missing = descriptor.missingValues || [""];
@@ -47,21 +56,8 @@
         return constraints[name] !== undefined && constraints[name] !== null;
       }).map(function (name) {
         var c = constraints[name];
-        var test;
-        if (name === "required") {
-          test = c ? function (v) { return v !== null; } : function () { return true; };
-        } else if (name === "pattern") {
-          var re = new RegExp("^(?:" + c + ")$");
-          test = function (v) { return v === null || re.test(v); };
-        } else if (name === "enum") {
-          var allowed = c.map(function (x) { return typeof x === "string" ? TYPES[kind](x) : x; });
-          test = function (v) { return v === null || allowed.indexOf(v) >= 0; };
-        } else if (name === "minLength") {
-          test = function (v) { return v === null || codePoints(v).length >= c; };
-        } else {
-          test = function (v) { return v === null || codePoints(v).length <= c; };
-        }
-        return [name, test];
+        return [name, name === "pattern" ? new RegExp("^(?:" + c + ")$") : (name === "enum" ?
+          c.map(function (x) { return typeof x === "string" ? TYPES[kind](x) : x; }) : c)];
       });
       return { name: spec.name, type: kind, read: TYPES[kind], checks: checks, constraints: constraints };
     });
@@ -77,7 +73,7 @@
       var spec = byName[name];
       var typed = isMissing(value) ? null : spec.read(value);
       if (typed === null && !isMissing(value)) { return ["type"]; }
-      return spec.checks.filter(function (c) { return !c[1](typed); }).map(function (c) { return c[0]; });
+      return spec.checks.filter(function (c) { return !meets(c[0], c[1], typed); }).map(function (c) { return c[0]; });
     }
 
     return {

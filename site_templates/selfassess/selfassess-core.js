@@ -290,17 +290,12 @@
     return /[",\r\n]/.test(text) ? "\"" + text.replace(/"/g, "\"\"") + "\"" : text;
   }
 
-  /** Rows as CSV text: the header, then the rows, each line ending CRLF. */
-  function toCsv(columns, rows) {
-    var lines = [columns.map(csvCell).join(",")];
-    rows.forEach(function (row) {
-      lines.push(columns.map(function (c) { return csvCell(row[c]); }).join(","));
-    });
-    return lines.join("\r\n") + "\r\n";
-  }
-
+  /** The return as CSV text: the header, then the rows, each line ending CRLF. */
   function returnCsv(draft, onDay) {
-    return toCsv(D.all_columns, returnRows(draft, onDay));
+    var columns = D.all_columns;
+    return [columns].concat(returnRows(draft, onDay).map(function (row) {
+      return columns.map(function (c) { return row[c]; });
+    })).map(function (cells) { return cells.map(csvCell).join(",") + "\r\n"; }).join("");
   }
 
   /** The return in the JSON shape the collector reads (generator/returnformat.JSON_FORMAT). */
@@ -312,10 +307,10 @@
       practice_name: draft.practice_name || "",
       completed_by: draft.completed_by || "",
       exported_at: (now || new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
-      answers: returnRows(draft, onDay).map(function (row) {
-        var answer = { question_id: row.question_id };
-        ENTRY_PARTS.forEach(function (p) { answer[p] = row[p]; });
-        return answer;
+      answers: returnRows(draft, onDay).map(function (row) {  // each answer's question and parts, in that order
+        delete row.practice_code;
+        delete row.edition;
+        return row;
       })
     };
   }
@@ -402,12 +397,7 @@
   // --- carrying a return forward from an earlier edition --------------------------------------------
 
   /** The lineage from an earlier edition to this one, if the site carries returns from it. */
-  function lineageFrom(edition) {
-    for (var i = 0; i < D.carry.length; i += 1) {
-      if (D.carry[i].from === edition) { return D.carry[i]; }
-    }
-    return null;
-  }
+  function lineageFrom(edition) { return D.carry.filter(function (l) { return l.from === edition; })[0] || null; }
 
   /** Carry an earlier edition's return forward, as generator/carry.py does for a file:
       {answers (each to check again carrying its reason), kept, check_again, empty, dropped, problems}. */

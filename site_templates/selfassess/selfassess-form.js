@@ -120,9 +120,7 @@
     var described = group.querySelector("[data-describedby]") || group.querySelector("input, textarea, select");
     group.classList.add("sa-form-group--error");
     if (slot) {
-      empty(slot);
-      slot.appendChild(element("span", { "class": "sa-visually-hidden" }, "Error: "));
-      slot.appendChild(document.createTextNode(message));
+      slot.querySelector(".sa-error-message__text").textContent = message;
       show(slot, true);
     }
     if (described && slot) {
@@ -140,10 +138,7 @@
   function clearErrors(scope) {
     function each(selector, change) { Array.prototype.forEach.call(scope.querySelectorAll(selector), change); }
     each(".sa-form-group--error", function (group) { group.classList.remove("sa-form-group--error"); });
-    each(".sa-error-message", function (slot) {
-      empty(slot);
-      show(slot, false);
-    });
+    each(".sa-error-message", function (slot) { show(slot, false); });
     each("[data-describedby]", function (node) {
       var base = node.getAttribute("data-describedby");
       if (base) { node.setAttribute("aria-describedby", base); } else { node.removeAttribute("aria-describedby"); }
@@ -284,9 +279,9 @@
 
   // --- a domain's page -----------------------------------------------------------------------------
 
-  function progressText(progress) {
-    return "You have answered " + progress.answered + " of " + plural(progress.required, "required question",
-      "required questions") + " in this section.";
+  /** How many of a section's required questions are answered: '3 of 5 required questions'. */
+  function answeredText(progress) {
+    return progress.answered + " of " + plural(progress.required, "required question", "required questions");
   }
 
   function domainPage() {
@@ -304,7 +299,8 @@
     ids.forEach(function (id) { restore(G.question(id), draft.answers[id]); });
 
     function refreshProgress(current) {
-      byId("sa-progress").textContent = progressText(G.domainProgress(domain, current));
+      byId("sa-progress").textContent = "You have answered " + answeredText(G.domainProgress(domain, current)) +
+        " in this section.";
     }
     refreshProgress(draft);
 
@@ -384,10 +380,8 @@
     var later = byId("sa-save-later");
     if (later) {
       later.addEventListener("click", function () {
-        var after = G.loadDraft(code) || draft;
-        var progress = G.domainProgress(domain, after);
-        flashNext("sa-words-saved-later", { domain: domain.title,
-          answered: progress.answered + " of " + plural(progress.required, "required question", "required questions") });
+        var progress = G.domainProgress(domain, G.loadDraft(code) || draft);
+        flashNext("sa-words-saved-later", { domain: domain.title, answered: answeredText(progress) });
       });
     }
 

@@ -388,9 +388,7 @@
     var names = header.map(columnName);
     var found = newRead(format);
     if (!names.some(function (n) { return ALL.indexOf(n) >= 0; })) {
-      found.format = "unknown";
-      found.problems.push(problem("no_header", "error", { value: header.join(",") }, { columns: ALL.join(",") }));
-      return found;
+      return refused("no_header", { columns: ALL.join(",") }, { value: header.join(",") });
     }
     var positions = {};
     names.forEach(function (name, i) {
@@ -514,7 +512,6 @@
 
   window.GPQS_READ = {
     M: M,
-    readReturn: readReturn,
     readFile: readFile,
     readTable: readTable,
     newRead: newRead,
@@ -531,7 +528,6 @@
     codePoints: codePoints,
     readCsvRecords: readCsvRecords,
     parseJson: parseJson,
-    cellText: cellText,
-    shown: shown
+    cellText: cellText
   };
 }(window));

@@ -218,9 +218,6 @@
       push(row);
       counter += 1;
     }
-    if (maxRow !== null) {
-      for (; counter <= maxRow; counter += 1) { push(maxColumn ? new Array(maxColumn).fill(null) : []); }
-    }
     return rows;
   }
 
