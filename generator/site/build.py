@@ -58,6 +58,8 @@ OVERRIDES_FOLDER = "overrides"
 """The folder of ``site_templates/`` holding the theme's template overrides."""
 
 
+EDITION_CONFIG = "mkdocs.yml"
+"""Each edition's configuration for the site builder, in its folder of the work folder."""
 BUILDER_MEMORY = "out.memory.json"
 """Beside each edition's built site: what the site builder worked out, reused by its next build where the pages are
 the same (see :mod:`.mkdocs_build`)."""
@@ -344,14 +346,14 @@ def _run_site_builder(prepared: list[_Prepared], workers: Workers | None) -> lis
         (edition.folder / "out.fingerprint").unlink(missing_ok=True)
         if not (edition.folder / "out").is_dir():  # a file where the built site goes: the work is the toolkit's own
             files.clear(edition.folder / "out")
-    calls = [(site_builder_messages, (e.folder / "mkdocs.yml", e.folder / BUILDER_MEMORY)) for e in stale]
+    calls = [(site_builder_messages, (e.folder / EDITION_CONFIG, e.folder / BUILDER_MEMORY)) for e in stale]
     if workers is not None and len(stale) > 1:
         results = workers.run(calls)
     else:
         results = [site_builder_messages(*call[1]) for call in calls]
     for edition, messages in zip(stale, results, strict=True):
         if messages:
-            shown = display(edition.folder / "mkdocs.yml")
+            shown = display(edition.folder / EDITION_CONFIG)
             raise _Refused([Problem(shown, 0, 0, message) for message in messages])
         (edition.folder / "out.fingerprint").write_text(edition.stamp)
     return stale
@@ -400,7 +402,7 @@ def _prepare(
         nav=navigation(pages),
     )
     config_text = dump(config)
-    files.write_if_changed(folder / "mkdocs.yml", config_text.encode())
+    files.write_if_changed(folder / EDITION_CONFIG, config_text.encode())
     stamp = files.fingerprint(docs, [options.templates / OVERRIDES_FOLDER], config_text, versions)
     stale = _read(folder / "out.fingerprint") != stamp or not (folder / "out").is_dir()
     return _Prepared(target, folder, stamp, len(pages), written, stale)

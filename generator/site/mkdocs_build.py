@@ -19,6 +19,7 @@ reused from a build that failed, nor across a change of the configuration file.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import json
@@ -305,6 +306,24 @@ def _keep(path: Path, memory: _Memory) -> None:
         part.replace(path)
     except OSError:
         part.unlink(missing_ok=True)
+
+
+def warm_up(config_file: Path) -> None:
+    """Import the site builder, its theme and the plugins ``config_file`` names, building nothing: a process that
+    will build it later (``toolkit serve``) pays for the imports before anyone waits on a build. Any problem with
+    the configuration is left for the build to report."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    import mkdocs.commands.build  # noqa: F401
+    from mkdocs.config import load_config
+
+    logger = logging.getLogger("mkdocs")
+    saved = (logger.handlers[:], logger.propagate)
+    logger.handlers, logger.propagate = [logging.NullHandler()], False
+    try:
+        with contextlib.suppress(Exception):  # the build that follows says what is wrong, and where
+            load_config(str(config_file))
+    finally:
+        logger.handlers, logger.propagate = saved
 
 
 def site_builder_messages(config_file: Path, memory: Path | None = None) -> list[str]:

@@ -33,7 +33,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..forms.workers import Workers, available_cores
 from ..settings import settings_path
-from .build import BuildOptions, BuildResult, build, make_forms
+from .build import EDITION_CONFIG, BuildOptions, BuildResult, build, make_forms
+from .mkdocs_build import warm_up
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -139,6 +140,10 @@ class Preview:
         self._forms_for: Snapshot = {}
         self._seen = snapshot(self.watched)
         self.last = self._build(self.quick)
+        # The first build may have built the editions on other processes: the site builder is imported here now,
+        # not on the first edit.
+        for config in sorted(options.work.glob(f"*/{EDITION_CONFIG}"))[:1]:
+            warm_up(config)
         options.site.mkdir(parents=True, exist_ok=True)
         handler = functools.partial(_Handler, directory=str(options.site.resolve()), status=self._status)
         self._server = ThreadingHTTPServer((host, port), handler)
