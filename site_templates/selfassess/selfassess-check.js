@@ -23,16 +23,13 @@
 
   var STRPTIME_DATE = /^([0-9]{4})-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])$/;
 
-  function readStrptimeDate(value) {
-    var m = STRPTIME_DATE.exec(value);
-    if (!m) { return null; }
-    var date = RULES.realDate(Number(m[1]), Number(m[2]), Number(m[3]));
-    return date ? RULES.isoDate(date) : null;
-  }
-
   var TYPES = {
     string: function (v) { return v; },
-    date: readStrptimeDate
+    date: function (value) {  // as Python's strptime reads %Y-%m-%d
+      var m = STRPTIME_DATE.exec(value);
+      var date = m && RULES.realDate(Number(m[1]), Number(m[2]), Number(m[3]));
+      return date ? RULES.isoDate(date) : null;
+    }
   };
   var CONSTRAINT_ORDER = { string: ["required", "minLength", "maxLength", "pattern", "enum"], date: ["required", "enum"] };
 
@@ -107,26 +104,18 @@
 
   var schema = compileSchema(D.schema);
 
-  var rules = {};
-  D.questions.forEach(function (q) { rules[q.question_id] = { q: q }; });
+  var rules = {};  // each question by its id
+  D.questions.forEach(function (q) { rules[q.question_id] = q; });
   var requiredIds = D.questions.filter(function (q) { return q.required; }).map(function (q) { return q.question_id; });
 
+  /** The value given most often (the first of those given as often), '' for none. */
   function mostCommon(values) {
-    var counts = {};
-    var order = [];
-    values.forEach(function (v) {
-      if (!v) { return; }
-      if (!Object.prototype.hasOwnProperty.call(counts, v)) { counts[v] = 0; order.push(v); }
-      counts[v] += 1;
-    });
+    var counts = new Map();
+    values.forEach(function (v) { if (v) { counts.set(v, (counts.get(v) || 0) + 1); } });
     var best = "";
-    var most = 0;
-    order.forEach(function (v) { if (counts[v] > most) { best = v; most = counts[v]; } });
+    counts.forEach(function (count, v) { if (count > (counts.get(best) || 0)) { best = v; } });
     return best;
   }
-
-  var COLUMN_ORDER = {};
-  ALL.forEach(function (name, i) { COLUMN_ORDER[name] = i; });
 
   /** validate.ordered: the whole return first, then row by row (a workbook sheet by sheet), column by column. */
   function ordered(problems, read) {
@@ -138,15 +127,13 @@
     }
     problems.forEach(function (p) { if (p.row) { rank(prefix(p.place, p.row)); } });
     function key(p) {
+      var column = ALL.indexOf(p.column);
       return [p.code === "question_missing" ? 2 : (p.row ? 1 : 0), p.row ? sheets[prefix(p.place, p.row)] : 0, p.row,
-        Object.prototype.hasOwnProperty.call(COLUMN_ORDER, p.column) ? COLUMN_ORDER[p.column] : ALL.length];
+        column < 0 ? ALL.length : column];
     }
-    return problems.map(function (p, i) { return [key(p), i, p]; }).sort(function (a, b) {
-      for (var k = 0; k < 4; k += 1) {
-        if (a[0][k] !== b[0][k]) { return a[0][k] - b[0][k]; }
-      }
-      return a[1] - b[1];
-    }).map(function (x) { return x[2]; });
+    return problems.map(function (p, i) { return key(p).concat([i, p]); }).sort(function (a, b) {
+      return a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3] || a[4] - b[4];
+    }).map(function (x) { return x[5]; });
   }
 
   function readPlace(read, row) { return place(read.format, row.row, row.sheet); }
@@ -176,7 +163,7 @@
       column: error.field,
       value: error.value,
       question_id: error.field === "question_id" ? row.values.question_id : "",
-      guidance: rule && error.field !== "question_id" ? rule.q.guidance : ""
+      guidance: rule && error.field !== "question_id" ? rule.guidance : ""
     }, params);
   }
 
@@ -235,8 +222,8 @@
         }
       });
       var rule = rules[values.question_id];
-      if (!rule || answered[rule.q.question_id]) { return; }
-      answered[rule.q.question_id] = true;
+      if (!rule || answered[rule.question_id]) { return; }
+      answered[rule.question_id] = true;
       if (read.present.indexOf("answer") < 0) { return; }
       checkAnswer(row, rule, where, received, example, severity, blank, problems);
     });
@@ -246,49 +233,39 @@
       });
       requiredIds.forEach(function (id) {
         if (answered[id]) { return; }
-        var rule = rules[id];
-        problems.push(problem("question_missing", "error", { question_id: id, guidance: rule.q.guidance },
-          { text: rule.q.text }));
+        problems.push(problem("question_missing", "error", { question_id: id, guidance: rules[id].guidance },
+          { text: rules[id].text }));
       });
     }
     var ok = !problems.some(function (p) { return p.severity === "error"; });
     return { status: ok ? "valid" : "invalid", practice_code: practice, edition: editionId, problems: ordered(problems, read) };
   }
 
-  function checkAnswer(row, rule, where, received, example, severity, blank, problems) {
-    var q = rule.q;
+  function checkAnswer(row, q, where, received, example, severity, blank, problems) {
     var value = row.values.answer;
-    function bad(code, params) {
-      problems.push(problem(code, "error", {
-        row: row.row, place: where, column: "answer", value: value, question_id: q.question_id, guidance: q.guidance
-      }, params));
+    /** A problem with this row's question, in `column` (the answer quoted where it is the answer's). */
+    function bad(code, column, params, level) {
+      problems.push(problem(code, level || "error", { row: row.row, place: where, column: column,
+        value: column === "answer" ? value : "", question_id: q.question_id, guidance: q.guidance }, params));
     }
     if (!value) {
-      if (q.required && !blank) { bad("answer_missing", { text: q.text }); }
+      if (q.required && !blank) { bad("answer_missing", "answer", { text: q.text }); }
       return;
     }
     var read = RULES.readAnswer(q, value);
     if (read.problem) {
-      bad(read.problem, read.problem === "answer_not_date" ? { example: example } :
+      bad(read.problem, "answer", read.problem === "answer_not_date" ? { example: example } :
         { allowed: q.answer_type.allowed, range: q.answer_type.range });
       return;
     }
-    value = read.value;
-    if (q.not_applicable_when && value === D.not_applicable && !row.values.comment) {
-      problems.push(problem("na_without_reason", "error", {
-        row: row.row, place: where, column: "comment", question_id: q.question_id, guidance: q.guidance
-      }, { when: q.not_applicable_when }));
+    if (q.not_applicable_when && read.value === D.not_applicable && !row.values.comment) {
+      bad("na_without_reason", "comment", { when: q.not_applicable_when });
     }
-    if (RULES.flagsRisk(q, value, received)) {
-      var missing = Object.keys(M.action_words).filter(function (c) { return !row.values[c]; });
-      if (missing.length) {
-        problems.push(problem("action_missing", severity, {
-          row: row.row, place: where, column: missing[0], question_id: q.question_id, guidance: q.guidance
-        }, {
-          answer: value,
-          missing: joinWords(missing.map(function (c) { return M.action_words[c]; }), "and")
-        }));
-      }
+    var missing = Object.keys(M.action_words).filter(function (c) { return !row.values[c]; });
+    if (missing.length && RULES.flagsRisk(q, read.value, received)) {
+      bad("action_missing", missing[0], {
+        answer: read.value, missing: joinWords(missing.map(function (c) { return M.action_words[c]; }), "and")
+      }, severity);
     }
   }
 
@@ -312,25 +289,16 @@
   var G = window.GPQS, plural = G.plural;
   var input = /** @type {HTMLInputElement} */ (document.getElementById("sa-check-file"));
   var result = document.getElementById("sa-check-result");
-  var VERDICTS = ["sa-verdict--accept", "sa-verdict--reject", "sa-verdict--other"];
-
-  /** One problem as a list item: the collector's line (the same words never repeated, its rows together), and its guidance. */
-  function problemItem(name, pair) {
-    var p = pair[0];
-    var item = G.element("li", { "class": p.severity === "warning" ? "sa-problem sa-problem--warning" : "sa-problem" });
-    item.appendChild(G.element("span", { "class": "sa-problem__text" }, formatProblem(name, p, pair[1])));
-    if (p.question_id && p.guidance) {
-      item.appendChild(document.createTextNode(" "));
-      item.appendChild(G.element("a", { href: p.guidance }, "Guidance for " + p.question_id));
-    }
-    return item;
-  }
 
   /** Fill one of the two lists (problems to put right, warnings to look at) and show it only when it has any. */
   function fillList(name, pairs, listId, sectionId, headingId, heading) {
     var list = document.getElementById(listId);
     G.empty(list);
-    pairs.forEach(function (pair) { list.appendChild(problemItem(name, pair)); });
+    pairs.forEach(function (pair) {  // the collector's line (its rows together), and the question's guidance
+      var p = pair[0];
+      list.appendChild(G.words("sa-words-" + p.severity, { text: formatProblem(name, p, pair[1]), id: p.question_id,
+        guidance: p.question_id && p.guidance }));
+    });
     document.getElementById(headingId).textContent = heading;
     document.getElementById(sectionId).hidden = pairs.length === 0;
   }
@@ -348,11 +316,9 @@
       warnings: warnings.length && plural(warnings.length, "warning", "warnings")
     };
     slots["link " + verdict.edition] = true;
-    G.say(document.getElementById("sa-check-verdict"), "sa-verdict-" + (pairs.length || look === "other" ? look : "none"),
-      slots);
-    VERDICTS.forEach(function (kind) {
-      document.getElementById("sa-check-verdict").classList.toggle(kind, kind === "sa-verdict--" + look);
-    });
+    var panel = G.say(document.getElementById("sa-check-verdict"), "sa-verdict-" +
+      (pairs.length || look === "other" ? look : "none"), slots);
+    panel.className = "sa-verdict sa-verdict--" + look;
     fillList(name, errors, "sa-check-problems", "sa-check-errors", "sa-check-errors-heading",
       plural(errors.length, "problem", "problems") + " to put right before you send it");
     fillList(name, warnings, "sa-check-warnings", "sa-check-warnings-section", "sa-check-warnings-heading",

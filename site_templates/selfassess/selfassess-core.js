@@ -32,8 +32,6 @@
   var realDate = RULES.realDate, isoDate = RULES.isoDate, parseIsoDate = RULES.parseIsoDate, today = RULES.today;
   var NUMBER = RULES.NUMBER;
 
-  /** 'a', 'a and b', 'a, b and c'. @param {string[]} items */
-  function listText(items) { return RULES.joinWords(items, "and"); }
 
   function dateText(iso) {
     var date = parseIsoDate(iso);
@@ -96,14 +94,10 @@
     }
     /** A date typed in three boxes (or kept as ISO text): its problem, in the words of `prefix`_missing and so on. */
     function dateProblem(part, prefix, parts, text, required) {
-      var read = readDateParts(parts || splitDate(text));
-      if (read.problem === "missing") {
-        if (required) { add(part, prefix + "_missing"); }
-      } else if (read.problem === "incomplete") {
-        values.parts = listText(read.missing);
-        add(part, prefix + "_incomplete", read.missing);
-      } else if (read.problem === "not_real") {
-        add(part, prefix + "_not_real");
+      var read = readDateParts(parts || splitDate(text));  // its problem: missing, incomplete or not_real
+      values.parts = RULES.joinWords(read.missing, "and");
+      if (read.problem && (read.problem !== "missing" || required)) {
+        add(part, prefix + "_" + read.problem, read.problem === "incomplete" ? read.missing : null);
       }
     }
     var kind = q.answer_type.kind;
@@ -464,12 +458,12 @@
       answers[id] = entry;
       checkAgain.push(id);
     });
-    var dropped = lineage.removed.filter(function (r) {
+    var dropped = [];
+    lineage.removed.forEach(function (r) {
       var before = given[r.question_id];
-      return before && (before.answer !== "" || before.comment !== "");
-    }).map(function (r) {
-      var before = given[r.question_id];
-      return { question_id: r.question_id, text: r.text, answer: before.answer, comment: before.comment };
+      if (before && (before.answer !== "" || before.comment !== "")) {
+        dropped.push({ question_id: r.question_id, text: r.text, answer: before.answer, comment: before.comment });
+      }
     });
     return {
       from: lineage.from, answers: answers, kept: kept, check_again: checkAgain, empty: left, dropped: dropped,
@@ -503,14 +497,18 @@
 
   function plural(count, one, many) { return count + " " + (count === 1 ? one : many); }
 
-  /** The page's words in <template id="`id`">, each [data-slot] filled from `slots` (a list as its items) and each
-      [data-if] kept only when its slot is given and not empty: the words are written once, in the page's template. */
+  /** The page's words in <template id="`id`">, each [data-slot] filled from `slots` (a list as its items), each
+      [data-href] a link to its slot,
+      and each [data-if] kept only when its slot is given and not empty: the words are written once, in the page. */
   function words(id, slots) {
     var copy = /** @type {HTMLTemplateElement} */ (window.document.getElementById(id)).content;
     copy = /** @type {DocumentFragment} */ (copy.cloneNode(true));
     Array.prototype.forEach.call(copy.querySelectorAll("[data-if]"), function (node) {
       var value = slots[node.getAttribute("data-if")];
       if (!value || value.length === 0) { node.remove(); }
+    });
+    Array.prototype.forEach.call(copy.querySelectorAll("[data-href]"), function (node) {
+      node.setAttribute("href", slots[node.getAttribute("data-href")]);
     });
     Array.prototype.forEach.call(copy.querySelectorAll("[data-slot]"), function (node) {
       var value = slots[node.getAttribute("data-slot")];
@@ -541,7 +539,6 @@
     question: function (id) { return byId[id] || null; },
     formMessage: formMessage,
     numberText: numberText,
-    listText: listText,
     dateText: dateText,
     readDateParts: readDateParts,
     splitDate: splitDate,

@@ -107,10 +107,8 @@
   /** A list (emptied first) of links, one for each {href, message}: the links. */
   function links(list, items) {
     empty(list);
-    return items.map(function (item) {
-      var link = list.appendChild(element("li")).appendChild(element("a", { href: item.href }, item.message));
-      return /** @type {HTMLAnchorElement} */ (link);
-    });
+    items.forEach(function (item) { list.appendChild(G.words("sa-words-link", item)); });
+    return Array.prototype.slice.call(list.querySelectorAll("a"));
   }
 
   /** Mark a form group in error: the message by the field, read out with the field. */
@@ -202,33 +200,21 @@
     return { value: value };
   }
 
-  function writeParts(baseId, parts) {
-    var inputs = dateInputs(baseId);
-    Object.keys(inputs).forEach(function (name) { if (inputs[name]) { inputs[name].value = parts[name] || ""; } });
-  }
-
-  /** Put a kept answer back into the page. */
+  /** Put a kept answer back into the page: each of its fields (data-part, a date's box data-date) as kept. */
   function restore(q, entry) {
     entry = entry || G.emptyEntry();
     var box = container(q.question_id);
     if (!box) { return; }
-    if (G.isRadio(q)) {
-      Array.prototype.forEach.call(box.querySelectorAll("input[data-part=\"answer\"]"), function (radio) {
-        radio.checked = radio.value === entry.answer;
-      });
-    } else if (q.answer_type.kind === "date") {
-      var never = window.GPQS_RULES.isNever(String(entry.answer || ""));
-      byId(q.field + "-never").checked = never;
-      writeParts(q.field, never ? {} : entry.answer_parts || G.splitDate(entry.answer));
-    } else {
-      byId(q.field).value = entry.answer || "";
-    }
-    byId(q.field + "-comment").value = entry.comment || "";
-    if (byId(q.field + "-plan")) {
-      byId(q.field + "-action").value = entry.action || "";
-      byId(q.field + "-owner").value = entry.action_owner || "";
-      writeParts(q.field + "-due", entry.action_due_parts || G.splitDate(entry.action_due));
-    }
+    var never = RULES.isNever(String(entry.answer || ""));
+    Array.prototype.forEach.call(box.querySelectorAll("[data-part]"), function (input) {
+      var part = input.getAttribute("data-part"), date = input.getAttribute("data-date");
+      if (input.type === "radio" || input.hasAttribute("data-never")) {
+        input.checked = input.type === "radio" ? input.value === entry[part] : never;
+      } else {
+        input.value = !date ? entry[part] || "" : (part === "answer" && never ? "" :
+          (entry[part + "_parts"] || G.splitDate(entry[part]))[date] || "");
+      }
+    });
     showCheckAgain(q, entry);
     showPlan(q, entry);
   }
@@ -248,11 +234,8 @@
 
   /** Where the error summary links for a problem with one part of a question. */
   function partTarget(q, problem) {
-    var base = q.field + PART_FIELDS[problem.part];
-    if (isDatePart(q, problem.part)) {
-      return base + DATE_SUFFIX[(problem.missing && problem.missing[0]) || "day"];
-    }
-    return base;
+    return q.field + PART_FIELDS[problem.part] +
+      (isDatePart(q, problem.part) ? DATE_SUFFIX[(problem.missing && problem.missing[0]) || "day"] : "");
   }
 
   function partInputs(q, problem) {
@@ -311,7 +294,7 @@
       if (!part || !box) { return; }
       var q = G.question(box.getAttribute("data-question"));
       if (target.hasAttribute("data-never") && target.checked) {
-        writeParts(q.field, {});  // never done: no date
+        Object.values(dateInputs(q.field)).forEach(function (input) { input.value = ""; });  // never done: no date
       } else if (part === "answer" && target.hasAttribute("data-date") && target.value) {
         var never = byId(q.field + "-never");
         if (never) { never.checked = false; }  // a date typed: done after all
@@ -420,12 +403,8 @@
     return totals;
   }
 
-  function notify(message) {
-    var note = byId("sa-notification");
-    note.textContent = message;
-    show(note, true);
-    focusOn(note);
-  }
+  /** Say what was done on the start page, in its words (the template sa-words-said), which take focus. */
+  function notify(slots) { notifyDone("sa-words-said", slots); }
 
   function startPage() {
     var codeInput = byId("sa-practice-code");
@@ -447,9 +426,8 @@
       var draft = code ? (G.loadDraft(code) || G.newDraft(code)) : null;
       show(byId("sa-overview"), !!draft);
       if (draft) {
-        var complete = showSections("sa-task-", draft, " answered").complete;
-        byId("sa-overview-summary").textContent = "Answering for " + practiceLabel(draft) + ". You have completed " +
-          complete + " of " + plural(D.domains.length, "section", "sections") + ".";
+        G.say(byId("sa-overview-summary"), "sa-words-overview", { practice: practiceLabel(draft),
+          complete: showSections("sa-task-", draft, " answered").complete });
       }
       renderSaved();
     }
@@ -501,10 +479,8 @@
       codeInput.value = code;
       renderOverview();
       var answered = G.answeredCount(before && before.answers);
-      notify(answered && code !== current ?
-        "Carrying on with the " + plural(answered, "answer", "answers") + " kept in this browser for " + code +
-          ". Choose a section below." :
-        "Saved. Choose a section below to answer its questions.");
+      notify(answered && code !== current ? { carrying_on: plural(answered, "answer", "answers"), code: code } :
+        { saved: true });
       current = code;
     });
 
@@ -561,7 +537,7 @@
         }
         var slots = { source: source, count: plural(count, "answer", "answers"), code: code, skipped: found.skipped };
         askToLoad("Load these answers?", "Load the answers", "sa-words-load", slots, function () {
-          return { draft: draftFrom(ret, code, found.answers), message: "Loaded " + plural(count, "answer", "answers") + " for " + code + "." };
+          return { draft: draftFrom(ret, code, found.answers), said: { loaded: plural(count, "answer", "answers"), code: code } };
         });
         return;
       }
@@ -569,7 +545,7 @@
       if (!lineage) {
         var carried = D.carry.map(function (l) { return l.from; });
         importError("The file is a return for the " + (ret.edition || "unnamed") + " edition, not " + D.edition +
-          ". Load a return for " + D.edition + (carried.length ? ", or a return for " + G.listText(carried) +
+          ". Load a return for " + D.edition + (carried.length ? ", or a return for " + RULES.joinWords(carried, "and") +
           " to carry it forward" : "") + ".");
         return;
       }
@@ -587,11 +563,8 @@
         var draft = draftFrom(ret, code, result.answers);
         draft.carried_from = lineage.from;
         draft.dropped = result.dropped;
-        return {
-          draft: draft,
-          message: "Carried forward " + plural(result.kept.length + result.check_again.length, "answer", "answers") +
-            " from " + lineage.from + ". Answers marked to check again are shown in their sections."
-        };
+        var moved = plural(result.kept.length + result.check_again.length, "answer", "answers");
+        return { draft: draft, said: { carried: moved, from: lineage.from } };
       });
     }
 
@@ -614,18 +587,22 @@
       });
     });
 
+    /** Answer for the practice of `draft` from now on (for none when null), and say so. */
+    function switchTo(draft, said) {
+      current = draft ? draft.practice_code : null;
+      fillPractice(draft);
+      renderOverview();
+      notify(said);
+    }
+
     byId("sa-import-yes").addEventListener("click", function () {
       if (!pending) { return; }
       var outcome = pending();
       pending = null;
       show(confirmBox, false);
       fileInput.value = "";
-      var ok = G.saveDraft(outcome.draft) && G.setCurrentPractice(outcome.draft.practice_code);
-      kept(ok);
-      current = outcome.draft.practice_code;
-      fillPractice(outcome.draft);
-      renderOverview();
-      notify(outcome.message);
+      kept(G.saveDraft(outcome.draft) && G.setCurrentPractice(outcome.draft.practice_code));
+      switchTo(outcome.draft, outcome.said);
     });
     byId("sa-import-no").addEventListener("click", function () {
       pending = null;
@@ -652,10 +629,7 @@
         if (button) {
           button.addEventListener("click", here ? function () {
             kept(G.setCurrentPractice(saved.practice_code));
-            current = saved.practice_code;
-            fillPractice(G.loadDraft(saved.practice_code));
-            renderOverview();
-            notify("Carrying on with the answers kept for " + saved.practice_code + ".");
+            switchTo(G.loadDraft(saved.practice_code), { kept: true, code: saved.practice_code });
           } : function () { offerReturn(G.draftAsReturn(saved.draft), "browser"); });
         }
       });
@@ -667,7 +641,7 @@
     byId("sa-clear").addEventListener("click", function () {
       var code = G.currentPractice();
       if (!code) {
-        notify("There are no answers kept in this browser for this edition to clear.");
+        notify({ nothing: true });
         return;
       }
       var draft = G.loadDraft(code) || G.newDraft(code);
@@ -681,10 +655,7 @@
       var code = G.currentPractice();
       show(clearBox, false);
       if (code) { G.clearDraft(code); }
-      current = null;
-      fillPractice(null);
-      renderOverview();
-      notify("Your answers for " + (code || "this practice") + " have been cleared from this browser.");
+      switchTo(null, { cleared: true, code: code || "this practice" });
     });
     byId("sa-clear-no").addEventListener("click", function () {
       show(clearBox, false);
@@ -746,8 +717,6 @@
     empty(box);
     var notStarted = 0;
     groups.forEach(function (group) {
-      var heading = element("h3", { "class": "sa-error-summary__section" }, group.domain.title);
-      var list = element("ul", { "class": "sa-error-summary__list" });
       var items = group.items;
       if (group.progress.status === "not started") {
         notStarted += 1;
@@ -757,8 +726,8 @@
             "required questions") + " in " + group.domain.title
         }];
       }
-      box.appendChild(heading);
-      links(box.appendChild(list), items);
+      box.appendChild(G.words("sa-words-section", { title: group.domain.title }));
+      links(box.lastElementChild, items);
     });
     var started = groups.length - notStarted;
     byId("sa-error-summary-lead").textContent = "The ICB will not accept the return until these are put right: " +
@@ -817,26 +786,21 @@
       if (cell) { fillValue(cell, q, draft.answers[q.question_id]); }
     });
     var totals = showSections("sa-section-", draft, "");
-    byId("sa-progress").textContent = "You have completed " + totals.complete + " of " +
-      plural(D.domains.length, "section", "sections") + " and answered " + totals.answered + " of " +
-      plural(totals.required, "required question", "required questions") + ".";
+    G.say(byId("sa-progress"), "sa-words-progress", { complete: totals.complete, answered: answeredText(totals) });
     var groups = problemsBySection(draft);
     showGroupedProblems(groups, false);
     var count = problemCount(groups);
     G.say(byId("sa-export-status"), "sa-words-export", { problems: count && plural(count, "problem", "problems"), finished: !count });
     showDeadline(root);
 
-    byId("sa-download-csv").addEventListener("click", function () {
-      var now = G.loadDraft(code) || draft;
-      var name = G.fileName(now, "csv");
-      download(name, "text/csv;charset=utf-8", G.returnCsv(now));
-      confirmDownload(name, now);
-    });
-    byId("sa-download-json").addEventListener("click", function () {
-      var now = G.loadDraft(code) || draft;
-      var name = G.fileName(now, "json");
-      download(name, "application/json", JSON.stringify(G.returnJson(now), null, 2) + "\n");
-      confirmDownload(name, now);
+    [["csv", "text/csv;charset=utf-8", G.returnCsv], ["json", "application/json", function (now) {
+      return JSON.stringify(G.returnJson(now), null, 2) + "\n";
+    }]].forEach(function (as) {
+      byId("sa-download-" + as[0]).addEventListener("click", function () {
+        var now = G.loadDraft(code) || draft;
+        download(G.fileName(now, as[0]), as[1], as[2](now));
+        confirmDownload(G.fileName(now, as[0]), now);
+      });
     });
     byId("sa-print").addEventListener("click", function () { window.print(); });
 
@@ -861,12 +825,12 @@
         return;
       }
       var body = JSON.stringify(G.returnJson(draft));
-      var controller = window.AbortController ? new AbortController() : null;
-      var timer = controller ? window.setTimeout(function () { controller.abort(); }, 30000) : null;
+      var controller = new AbortController();
+      var timer = window.setTimeout(function () { controller.abort(); }, 30000);
       button.disabled = true;
       button.textContent = "Sending…";
       function done() {
-        if (timer) { window.clearTimeout(timer); }
+        window.clearTimeout(timer);
         button.disabled = false;
         button.textContent = "Send to the ICB";
       }
@@ -874,7 +838,7 @@
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: body,
-        signal: controller ? controller.signal : undefined,
+        signal: controller.signal,
         credentials: "omit",
         cache: "no-store"
       }).then(function (response) {
@@ -904,7 +868,5 @@
   }
 
   if (!G.canStore()) { kept(false); }
-  if (kind === "start") { startPage(); }
-  if (kind === "domain") { domainPage(); }
-  if (kind === "check-answers") { checkAnswersPage(); }
+  ({ start: startPage, domain: domainPage, "check-answers": checkAnswersPage })[kind]();
 }(window, document));

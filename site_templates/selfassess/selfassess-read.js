@@ -163,18 +163,13 @@
     return found;
   }
 
-  /** The names in a zip file's central directory, or null when it is damaged. */
-  function zipNames(bytes) {
-    try {
-      return zipMembers(bytes).map(function (m) { return m.name; });
-    } catch (error) {
-      return null;
-    }
-  }
-
   function zipKind(bytes) {
-    var names = zipNames(bytes);
-    if (names === null) { return "workbook"; }  // a damaged zip: most likely a workbook, and reading it says so
+    var names;
+    try {
+      names = zipMembers(bytes).map(function (m) { return m.name; });
+    } catch (error) {
+      return "workbook";  // a damaged zip: most likely a workbook, and reading it says so
+    }
     if (names.indexOf("xl/workbook.xml") >= 0) { return "workbook"; }
     if (names.indexOf("word/document.xml") >= 0) { return "word"; }
     if (names.some(function (name) { return name.indexOf("ppt/") === 0; })) { return "presentation"; }
@@ -206,23 +201,15 @@
 
   var CP1252_UNDEFINED = [0x81, 0x8d, 0x8f, 0x90, 0x9d];
 
+  /** read.decode: UTF-16 by its mark, UTF-8 (with or without one), else Windows-1252; null when none reads it. */
   function decode(bytes) {
+    var utf16 = startsWith(bytes, [0xff, 0xfe]) ? "utf-16le" : (startsWith(bytes, [0xfe, 0xff]) ? "utf-16be" : "");
+    var skip = utf16 ? 2 : (startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0);
     try {
-      if (startsWith(bytes, [0xff, 0xfe])) {
-        return new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(2));
-      }
-      if (startsWith(bytes, [0xfe, 0xff])) {
-        return new TextDecoder("utf-16be", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(2));
-      }
+      return new TextDecoder(utf16 || "utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(skip));
     } catch (error) {
-      return null;
-    }
-    try {
-      var skip = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0;
-      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(skip));
-    } catch (error) {
-      for (var i = 0; i < bytes.length; i += 1) {
-        if (CP1252_UNDEFINED.indexOf(bytes[i]) >= 0) { return null; }
+      if (utf16 || Array.prototype.some.call(bytes, function (b) { return CP1252_UNDEFINED.indexOf(b) >= 0; })) {
+        return null;
       }
       return new TextDecoder("windows-1252").decode(bytes);
     }
@@ -377,14 +364,10 @@
 
   function readTable(format, records, sheet) {
     sheet = sheet || "";
-    var index = 0;
-    var header = null;
-    while (index < records.length) {
-      var cells = records[index][1];
-      index += 1;
-      if (cells.some(function (c) { return strip(c) !== ""; })) { header = cells; break; }
-    }
-    if (header === null) { return notAReturn("empty"); }
+    var index = records.findIndex(function (record) { return record[1].some(function (c) { return strip(c) !== ""; }); });
+    if (index < 0) { return notAReturn("empty"); }
+    var header = records[index][1];
+    index += 1;
     var names = header.map(columnName);
     var found = newRead(format);
     if (!names.some(function (n) { return ALL.indexOf(n) >= 0; })) {
@@ -407,8 +390,7 @@
       }
     });
     found.present = Object.keys(positions);
-    var ignored = [];
-    names.forEach(function (name, i) { if (!name) { ignored.push(i); } });
+    var ignored = names.map(function (name, i) { return name ? -1 : i; }).filter(function (i) { return i >= 0; });
     for (; index < records.length; index += 1) {
       var number = records[index][0];
       var line = records[index][1];
@@ -477,9 +459,7 @@
       if (!has(item, "practice_code")) { values.practice_code = practiceCode; }
       if (!has(item, "edition")) { values.edition = edition; }
       var row = normalRow(values);
-      if (["question_id", "answer", "comment", "action", "action_owner", "action_due"].some(function (c) {
-        return row[c];
-      })) {
+      if (ALL.slice(2).some(function (c) { return row[c]; })) {  // anything but the practice and edition
         found.rows.push({ row: number, values: row, sheet: "" });
       }
     });
@@ -487,11 +467,14 @@
     return found;
   }
 
-  /** read.read_return: bytes → rows, whatever the format. A workbook is read by selfassess-workbook.js, which
-      needs a promise: here it is only recognised. */
-  function readReturn(bytes) {
+  /** read.read_return: any file's bytes → a promise of what the collector reads from it, whatever the format; a
+      workbook is unzipped by the browser (selfassess-workbook.js), which answers later. */
+  function readFile(bytes) {
     var kind = sniff(bytes);
-    if (kind === "workbook") { return { format: "workbook", rows: [], problems: [], workbook: true }; }
+    return kind === "workbook" ? window.GPQS_WORKBOOK.read(bytes) : Promise.resolve(readText(bytes, kind));
+  }
+
+  function readText(bytes, kind) {
     if (Object.prototype.hasOwnProperty.call(M.file_kinds, kind)) { return notAReturn(kind); }
     var text = decode(bytes);
     if (text === null) { return refused("text_unreadable"); }
@@ -502,12 +485,6 @@
     var first = lstrip(text).charAt(0);
     if (first === "{" || first === "[") { return readJson(text); }
     return readCsv(text);
-  }
-
-  /** Any file's bytes → a promise of what the collector reads from it, a workbook (unzipped by the browser) too. */
-  function readFile(bytes) {
-    var read = readReturn(bytes);
-    return read.workbook ? window.GPQS_WORKBOOK.read(bytes) : Promise.resolve(read);
   }
 
   window.GPQS_READ = {

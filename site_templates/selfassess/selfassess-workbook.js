@@ -108,18 +108,18 @@
 
   /** Which cell styles show a date, and which a length of time. */
   function dateStyles(styles) {
-    var dates = {}, lengths = {};
-    if (!styles) { return { dates: dates, lengths: lengths }; }
+    var found = { dates: {}, lengths: {} };
+    if (!styles) { return found; }
     var custom = {};
     all(styles, "numFmt").forEach(function (f) { custom[f.getAttribute("numFmtId")] = f.getAttribute("formatCode"); });
     var cellXfs = all(styles, "cellXfs")[0];
     (cellXfs ? children(cellXfs, "xf") : []).forEach(function (xf, index) {
       var id = xf.getAttribute("numFmtId") || "0";
       var format = Object.prototype.hasOwnProperty.call(custom, id) ? custom[id] : BUILTIN_FORMATS[Number(id)];
-      if (isDateFormat(format)) { dates[index] = true; }
-      if (isTimedeltaFormat(format)) { lengths[index] = true; }
+      found.dates[index] = isDateFormat(format);
+      found.lengths[index] = isTimedeltaFormat(format);
     });
-    return { dates: dates, lengths: lengths };
+    return found;
   }
 
   /** openpyxl's from_excel and then read.cell_text: a date serial as the day it falls on; a time of day or a length
@@ -242,11 +242,8 @@
       targets[rel.getAttribute("Id")] = target;
       typed[(rel.getAttribute("Type") || "").split("/").pop()] = target;
     });
-    var strings = [];
     var shared = typed.sharedStrings ? await part(zip, typed.sharedStrings) : null;
-    if (shared) {
-      all(shared, "si").forEach(function (si) { strings.push(richText(si).split("x005F_").join("")); });
-    }
+    var strings = shared ? all(shared, "si").map(function (si) { return richText(si).split("x005F_").join(""); }) : [];
     var properties = all(workbook, "workbookPr")[0];
     var date1904 = properties && /^(1|true)$/.test(properties.getAttribute("date1904") || "");
     var book = {
@@ -322,13 +319,7 @@
         }, {}));
         continue;
       }
-      var values = {};
-      ["answer", "comment", "action", "action_owner", "action_due"].forEach(function (name) {
-        values[name] = cells[name];
-      });
-      values.practice_code = found.practice_code;
-      values.edition = found.edition;
-      values.question_id = questionId;
+      var values = Object.assign(cells, { practice_code: found.practice_code, edition: found.edition, question_id: questionId });
       found.rows.push({ row: number, values: R.normalRow(values), sheet: sheet });
     }
     found.practice_code = found.practice_code.toUpperCase();
