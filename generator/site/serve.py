@@ -5,7 +5,10 @@ Changes are noticed by polling file times and sizes (no extra dependency, works 
 drives). After a change:
 
 1. the pages are built at once, with the forms made last (``reuse_forms``): the browser
-   reloads on the new pages while the downloads page says the forms are being updated;
+   reloads on the new pages while the downloads page says the forms are being updated. Only
+   the editions whose pages changed are built again, and in them only the pages whose
+   Markdown changed are converted; the rest of the last build is reused (``mkdocs_build.py``),
+   so the site is the same as a build from nothing makes;
 2. the forms of the changed editions are brought up to date in the background, on processes
    kept for the whole preview (so WeasyPrint is loaded once), laying out only the parts the
    change touched (``generator/forms/printed.py``);
