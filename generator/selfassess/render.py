@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .. import answertypes
+from .. import answertypes, numbering
 from ..answertypes import Kind as AnswerKind
 from ..model import Domain, Edition, Library, Question
 from ..paths import question_page
@@ -240,6 +240,7 @@ def section_files(
         "form": form,
         "icb": icb or {},
         "check_pages": dict(check_pages or {}),
+        "numbering": numbering.notes(library, edition),
     }
     files: list[SectionFile] = []
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import paths
+from .. import numbering, paths
 from ..forms import returnfiles
 from ..model import Domain, Edition, Standard
 from ..selfassess.site import self_assessment
@@ -105,6 +105,7 @@ def trailing_content(context: PageContext, templates: Templates) -> list[Page]:
 
 def domains(context: PageContext, templates: Templates) -> list[Page]:
     pages = []
+    notes = numbering.notes(context.library, context.edition)
     for domain in context.edition.domains:
         page = paths.domain_page(domain) + "index.md"
         values = {
@@ -112,6 +113,7 @@ def domains(context: PageContext, templates: Templates) -> list[Page]:
             "domain": domain,
             "contact": context.edition.contact(domain.contact),
             "downloads": [d for d in context.downloads if d.domain_id == domain.id],
+            "numbering": {k: v for k, v in notes.items() if k == domain.id or k in {s.id for s in domain.standards}},
         }
         pages.append(Page(page, templates.render("domain.md.j2", page, values), section="Domains"))
     return pages
