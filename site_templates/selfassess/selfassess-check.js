@@ -328,14 +328,9 @@
   }
 
   /** Read and check the file chosen now; `focus` moves to the verdict (not when the page is only coming back). */
-  function checkChosen(focus) {
+  async function checkChosen(focus) {
     var file = input.files && input.files[0];
-    if (!file) { return; }
-    file.arrayBuffer().then(function (buffer) {
-      return checkBytes(new Uint8Array(buffer), RULES.today());
-    }).then(function (verdict) {
-      show(file.name, verdict, focus);
-    });
+    if (file) { show(file.name, await checkBytes(new Uint8Array(await file.arrayBuffer()), RULES.today()), focus); }
   }
 
   input.addEventListener("change", function () { checkChosen(true); });

@@ -1,7 +1,7 @@
-/* The self-assessment's workings, without any page: the edition's rules, answers kept in the
-   browser's local storage, the return as CSV and JSON, reading a return file, carrying an
-   earlier edition's return forward. The pages' scripts (selfassess-form.js,
-   selfassess-check.js) use these through window.GPQS.
+/* The self-assessment's workings: the edition's rules, answers kept in the browser's local
+   storage, the return as CSV and JSON, reading a return file, carrying an earlier edition's
+   return forward, and the pages' words (each page's <template>s) filled in. The pages' scripts
+   (selfassess-form.js, selfassess-check.js) use these through window.GPQS.
 
    Everything the edition says comes from window.GPQS_SELFASSESS, written by the site build
    from the standards (generator/selfassess/data.py). No request leaves the page. */
@@ -486,13 +486,6 @@
 
   // --- what the pages' scripts share for showing things ---------------------------------------------
 
-  function element(tag, attributes, text) {
-    var node = window.document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    return node;
-  }
-
   function empty(node) { while (node && node.firstChild) { node.removeChild(node.firstChild); } }
 
   function plural(count, one, many) { return count + " " + (count === 1 ? one : many); }
@@ -513,7 +506,7 @@
     Array.prototype.forEach.call(copy.querySelectorAll("[data-slot]"), function (node) {
       var value = slots[node.getAttribute("data-slot")];
       if (Array.isArray(value)) {
-        value.forEach(function (item) { node.appendChild(element("li", {}, item)); });
+        value.forEach(function (item) { node.appendChild(window.document.createElement("li")).textContent = item; });
       } else {
         node.textContent = value;
       }
@@ -530,7 +523,6 @@
 
   window.GPQS = {
     data: D,
-    element: element,
     empty: empty,
     plural: plural,
     say: say,

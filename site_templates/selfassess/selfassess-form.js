@@ -24,7 +24,7 @@
 
   function show(node, visible) { if (node) { node.hidden = !visible; } }
 
-  var element = G.element, empty = G.empty, plural = G.plural;
+  var empty = G.empty, plural = G.plural;
 
   function focusOn(node) {
     if (!node) { return; }
@@ -102,8 +102,6 @@
     if (items.length && focus !== false) { focusOn(summary); }
   }
 
-  function hideErrorSummary() { show(byId("sa-error-summary"), false); }
-
   /** A list (emptied first) of links, one for each {href, message}: the links. */
   function links(list, items) {
     empty(list);
@@ -171,11 +169,6 @@
     return { day: byId(baseId), month: byId(baseId + "-month"), year: byId(baseId + "-year") };
   }
 
-  function readParts(baseId) {
-    var inputs = dateInputs(baseId);
-    return { day: inputs.day.value, month: inputs.month.value, year: inputs.year.value };
-  }
-
   /** Whether a part of q's answer is given as a date (day, month and year boxes). */
   function isDatePart(q, part) { return part === "action_due" || (part === "answer" && q.answer_type.kind === "date"); }
 
@@ -189,7 +182,8 @@
     var never = part === "answer" ? byId(q.field + "-never") : null;
     if (never && never.checked) { return { value: window.GPQS_RULES.NEVER, parts: { day: "", month: "", year: "" } }; }
     if (isDatePart(q, part)) {
-      var parts = readParts(q.field + PART_FIELDS[part]);
+      var inputs = dateInputs(q.field + PART_FIELDS[part]);
+      var parts = { day: inputs.day.value, month: inputs.month.value, year: inputs.year.value };
       return { value: G.readDateParts(parts).value, parts: parts };
     }
     var input = byId(q.field + PART_FIELDS[part]);
@@ -347,11 +341,8 @@
           setGroupError(group, problem.message, partInputs(q, problem));
         });
       });
-      if (items.length) {
-        showErrorSummary(items);
-        return;
-      }
-      hideErrorSummary();
+      showErrorSummary(items);  // or none
+      if (items.length) { return; }
       var index = D.domains.indexOf(domain);
       var next = D.domains[index + 1];
       var after = G.loadDraft(code) || current;
@@ -465,11 +456,8 @@
         items.push({ href: "#" + check[3].id, message: message });
         setGroupError(form.querySelector("[data-group=\"" + check[1] + "\"]"), message, [check[3]]);
       });
-      if (items.length) {
-        showErrorSummary(items);
-        return;
-      }
-      hideErrorSummary();
+      showErrorSummary(items);  // or none
+      if (items.length) { return; }
       var before = G.loadDraft(code);
       var result = G.updateDraft(code, function (d) {
         d.practice_name = nameInput.value.trim();
@@ -499,7 +487,7 @@
     /** Ask before loading: the words `id` with `slots` (and the answers kept that they replace), then `apply`. */
     function askToLoad(title, yesText, id, slots, apply) {
       clearErrors(fileInput.closest("[data-group]"));
-      hideErrorSummary();
+      showErrorSummary([]);
       byId("sa-import-confirm-title").textContent = title;
       var existing = G.loadDraft(slots.code);
       var count = G.answeredCount(existing && existing.answers);
@@ -568,7 +556,7 @@
       });
     }
 
-    fileInput.addEventListener("change", function () {
+    fileInput.addEventListener("change", async function () {
       var file = fileInput.files && fileInput.files[0];
       show(confirmBox, false);
       if (!file) { return; }
@@ -576,15 +564,12 @@
         importError("The file is larger than 5 MB: choose the self-assessment workbook, or the return's CSV or JSON file");
         return;
       }
-      file.arrayBuffer().then(function (buffer) {
-        return G.loadFile(new Uint8Array(buffer));
-      }).then(function (ret) {
-        if (ret.error) {
-          importError(ret.error);
-          return;
-        }
-        offerReturn(ret, (ret.kind === "workbook" ? "workbook " : "file ") + file.name);
-      });
+      var ret = await G.loadFile(new Uint8Array(await file.arrayBuffer()));
+      if (ret.error) {
+        importError(ret.error);
+        return;
+      }
+      offerReturn(ret, (ret.kind === "workbook" ? "workbook " : "file ") + file.name);
     });
 
     /** Answer for the practice of `draft` from now on (for none when null), and say so. */
@@ -741,7 +726,9 @@
   function download(name, type, text) {
     var blob = new Blob([text], { type: type });
     var url = URL.createObjectURL(blob);
-    var link = element("a", { href: url, download: name });
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = name;
     link.hidden = true;
     document.body.appendChild(link);
     link.click();
@@ -817,53 +804,48 @@
   }
 
   function setUpSending(button, code) {
-    button.addEventListener("click", function () {
+    button.addEventListener("click", async function () {
       var draft = G.loadDraft(code) || G.newDraft(code);
       var groups = problemsBySection(draft);
       if (groups.length) {
         showGroupedProblems(groups, true);
         return;
       }
-      var body = JSON.stringify(G.returnJson(draft));
       var controller = new AbortController();
       var timer = window.setTimeout(function () { controller.abort(); }, 30000);
       button.disabled = true;
       button.textContent = "Sending…";
-      function done() {
-        window.clearTimeout(timer);
-        button.disabled = false;
-        button.textContent = "Send to the ICB";
-      }
-      window.fetch(D.submission_url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: body,
-        signal: controller.signal,
-        credentials: "omit",
-        cache: "no-store"
-      }).then(function (response) {
-        return response.text().then(function (text) {
-          var data;
-          try { data = JSON.parse(text); } catch (error) { data = null; }
-          done();
-          var said = data && typeof data === "object" && (data.message || data.error);
-          if (response.ok) {
-            var reference = data && typeof data === "object" && data.reference !== undefined && data.reference !== null ?
-              String(data.reference) : "";
-            var at = new Date().toISOString();
-            kept(G.updateDraft(code, function (d) { d.submitted = { at: at, reference: reference }; }).kept);
-            sendResult("success", { reference: reference, no_reference: !reference });
-          } else if (response.status >= 500) {
-            sendResult("error", { broken: String(response.status), again: true });
-          } else {
-            sendResult("error", { refused: String(response.status), said: said ? String(said) : "" });
-          }
+      var response = null, data = null, failed = null;
+      try {
+        response = await window.fetch(D.submission_url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify(G.returnJson(draft)),
+          signal: controller.signal,
+          credentials: "omit",
+          cache: "no-store"
         });
-      }).catch(function (error) {
-        done();
-        var timedOut = error && error.name === "AbortError";
-        sendResult("error", { late: timedOut, offline: !timedOut, again: true });
-      });
+        var text = await response.text();
+        try { data = JSON.parse(text); } catch (error) { data = null; }
+      } catch (error) {
+        failed = error || {};
+      }
+      window.clearTimeout(timer);
+      button.disabled = false;
+      button.textContent = "Send to the ICB";
+      var said = data && typeof data === "object" ? data : {};
+      if (failed) {
+        sendResult("error", { late: failed.name === "AbortError", offline: failed.name !== "AbortError", again: true });
+      } else if (response.ok) {
+        var reference = said.reference !== undefined && said.reference !== null ? String(said.reference) : "";
+        var at = new Date().toISOString();
+        kept(G.updateDraft(code, function (d) { d.submitted = { at: at, reference: reference }; }).kept);
+        sendResult("success", { reference: reference, no_reference: !reference });
+      } else if (response.status >= 500) {
+        sendResult("error", { broken: String(response.status), again: true });
+      } else {
+        sendResult("error", { refused: String(response.status), said: String(said.message || said.error || "") });
+      }
     });
   }
 

@@ -1,8 +1,8 @@
 /* Read a return file in the browser as the ICB's collector reads it (generator/returns/read.py), in its words.
 
-   Bytes → rows, step for step as read.py does it, down to how Python's csv and json modules read
-   text (quoting, line ends, where a JSON document is wrong) and how Python shows a value, so that
-   the "check a return" page (selfassess-check.js) finds exactly what `toolkit collect` finds.
+   Bytes → rows, step for step as read.py does it, down to how Python's csv module reads text
+   (quoting, line ends) and which JSON it refuses; a value is quoted by rules both sides share,
+   so that the "check a return" page (selfassess-check.js) finds exactly what `toolkit collect` finds.
    The words are the collector's own templates (generator/returns/messages.py), from the site build.
 
    Exposed as window.GPQS_READ. */
