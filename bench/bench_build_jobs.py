@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ("generator", "standards", "content", "site_templates", "mkdocs.yml", "toolkit.yml")
 EDITION = "2025-26"
 EDITED = ROOT / "standards" / EDITION / "domains" / "safeguarding.yml"
-QUESTION = "SG1.1"
-"""The question whose text is edited: the first of the safeguarding domain."""
+QUESTION = re.compile(r"- id: [A-Z]+[0-9]+\.[0-9]+$")
+"""The question whose text is edited: the first of the safeguarding domain (whatever its id)."""
 
 WEASYPRINT_ALONE = """
 import sys
@@ -100,13 +100,13 @@ def weasyprint_alone(folder: Path) -> float:
 
 
 def edit(folder: Path, mark: str) -> str:
-    """Change the text of the safeguarding question ``QUESTION`` in ``folder``'s standards: its original text with
-    ``mark`` after it (in place of an earlier mark). The new text."""
+    """Change the text of the first safeguarding question (``QUESTION``) in ``folder``'s standards: its original text
+    with ``mark`` after it (in place of an earlier mark). The new text."""
     path = folder / EDITED.relative_to(ROOT)
     lines = path.read_text().splitlines(keepends=True)
-    found = next((i for i, line in enumerate(lines) if line.strip() == f"- id: {QUESTION}"), None)
+    found = next((i for i, line in enumerate(lines) if QUESTION.fullmatch(line.strip())), None)
     if found is None:
-        sys.exit(f"{path}: no question {QUESTION} to edit")
+        sys.exit(f"{path}: no question to edit")
     at = next(i for i in range(found, len(lines)) if lines[i].lstrip().startswith("text: "))
     indent, text = lines[at].split("text: ", 1)
     text = re.sub(r" \(edit \d+\)$", "", text.rstrip("\n")) + f" {mark}"
