@@ -25,15 +25,14 @@
 
   /** Python's whitespace (str.isspace): JavaScript's, but for U+FEFF, and with U+001C to U+001F and U+0085. */
   var SPACE = "(?:[^\\S\\ufeff]|[\\x1c-\\x1f\\x85])";
-  var LEADING = new RegExp("^" + SPACE + "+"), ONE = new RegExp("^" + SPACE + "$"), RUNS = new RegExp(SPACE + "+", "g");
+  var ONE = new RegExp("^" + SPACE + "$"), RUNS = new RegExp(SPACE + "+", "g");
 
-  /** str.lstrip() and str.strip(), with Python's whitespace (not JavaScript's); in time linear however long. */
-  function lstrip(text) { return text.replace(LEADING, ""); }
-
+  /** str.strip(), with Python's whitespace (not JavaScript's). */
   function strip(text) {
-    var end = text.length;
-    while (end > 0 && ONE.test(text.charAt(end - 1))) { end -= 1; }
-    return lstrip(text.slice(0, end));
+    var start = 0, end = text.length;
+    while (start < end && ONE.test(text.charAt(start))) { start += 1; }
+    while (end > start && ONE.test(text.charAt(end - 1))) { end -= 1; }
+    return text.slice(start, end);
   }
 
   function codePoints(text) { return Array.from(text); }
@@ -216,7 +215,7 @@
   }
 
   function looksLike(text, starts) {
-    var head = lstrip(text).slice(0, 20).toLowerCase();
+    var head = strip(text).slice(0, 20).toLowerCase();
     return starts.some(function (s) { return head.indexOf(s) === 0; });
   }
 
@@ -482,7 +481,7 @@
       return notAReturn("email");
     }
     if (looksLike(text, ["<!doctype html", "<html"])) { return notAReturn("html"); }
-    var first = lstrip(text).charAt(0);
+    var first = strip(text).charAt(0);
     if (first === "{" || first === "[") { return readJson(text); }
     return readCsv(text);
   }
