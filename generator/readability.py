@@ -64,21 +64,22 @@ class _Pronunciations:
     whose text up to the first space is that word ('about AH0 B AW1 T'); 'word(2)' lines, other pronunciations, are
     never looked up.
 
-    The file lists its words in alphabetical order, so all the lines that begin with the same two characters are
-    together: one pass over the file finds where each such run of lines is, and a word is looked for in its own
-    run only. A file that is not so ordered (a run's two characters found twice), or that breaks lines other than
-    with a newline, is read into a table of every word instead, as before."""
+    The file lists its words in alphabetical order, so all the lines that begin with the same three characters (or
+    with the same word of one or two letters) are together: one pass over the file finds where each such run of
+    lines is, and a word is looked for in its own run only. A file that is not so ordered (the same beginning found
+    in two runs), that has a line with no space, or that breaks lines other than with a newline, is read into a
+    table of every word instead."""
 
     def __init__(self, text: str) -> None:
         self._text = "\n" + text.rstrip("\n") + "\n"  # every line, the first too, between two newlines
         self._runs: dict[str, tuple[int, int]] | None = {}
         self._table: dict[str, str] = {}
         for run in _RUNS.finditer(self._text):
-            if len(run[1]) != 2 or run[1] in self._runs:
+            if run[1] in self._runs:
                 self._runs = None
                 break
             self._runs[run[1]] = run.start() - 1, run.end()  # from the newline before its first line
-        if self._runs is None or _OTHER_LINE_BREAKS.search(text):
+        if self._runs is None or _NO_SPACE.search(self._text) or _other_line_breaks(text):
             self._runs = None
             for line in reversed(text.splitlines()):  # reversed: a word's first line is kept
                 word, _, phones = line.partition(" ")
@@ -88,19 +89,26 @@ class _Pronunciations:
         """The phones of ``word``'s first pronunciation ('AH0 B AW1 T'); '' when the dictionary has none."""
         if self._runs is None:
             return self._table.get(word, "")
-        start, end = self._runs.get((word + " ")[:2], (0, 0))
+        start, end = self._runs.get(word[:3] if len(word) > 2 else word + " ", (0, 0))
         text = self._text
-        spaced = text.find(f"\n{word} ", start, end)
-        if spaced == -1 or text.find(f"\n{word}\n", start, spaced) != -1:  # none, or a line of the word alone first
+        found = text.find(f"\n{word} ", start, end)
+        if found == -1:
             return ""
-        first = spaced + len(word) + 2
+        first = found + len(word) + 2
         return text[first : text.index("\n", first)]
 
 
-_RUNS = re.compile(r"^([^\n][^\n]?)(?:[^\n]*\n\1)*[^\n]*\n", re.MULTILINE)
-"""A run of lines that begin with the same two characters (the first line's are the group)."""
-_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-"""What ``str.splitlines`` breaks lines at besides a newline."""
+_RUNS = re.compile(r"^([^ \n]{3}|[^ \n]{1,2} )(?:[^\n]*\n\1)*[^\n]*\n", re.MULTILINE)
+"""A run of lines that begin alike: with the same three characters, or the same word of one or two letters and a
+space (the group)."""
+_NO_SPACE = re.compile(r"\n[^ \n]*\n")
+"""A line with no space (or an empty line)."""
+
+
+def _other_line_breaks(text: str) -> bool:
+    """Whether ``text`` holds a character ``str.splitlines`` breaks lines at besides a newline."""
+    breaks = "\r\x0b\x0c\x1c\x1d\x1e" if text.isascii() else "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+    return any(character in text for character in breaks)
 
 
 @functools.cache

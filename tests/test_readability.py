@@ -149,10 +149,11 @@ def test_every_word_of_the_pronouncing_dictionary_is_found_as_a_table_of_every_w
 @pytest.mark.parametrize(
     "text",
     [
-        "ab AE1 B\nab AH0 B\nb B IY1\nabc\nabc EY1\n",  # ordered: a word's first line wins, even with no phones
-        "ab AE1 B\nb B IY1\nac EY1 S IY1\n",  # 'ab' and 'ac' apart: not ordered
+        "ab AE1 B\nab AH0 B\nb B IY1\nabc\nabc EY1\n",  # a word's first line wins, even with no phones
+        "abc AE1 B\nb B IY1\nabcd EY1 S IY1\n",  # 'abc' and 'abcd' apart: not ordered
         "ab AE1 B\r\nb B IY1\n",  # another line break
-        "a AH0\nab AE1 B\n",  # a word of one letter, alone
+        "a AH0\nab AE1 B\nabc EY1\n\nb B IY1\n",  # words of one, two and three letters, and an empty line
+        "a AH0\nab AE1 B\nabc EY1\nb B IY1\n",  # the same, ordered: looked up in its runs
     ],
 )
 def test_a_dictionary_not_ordered_as_expected_is_read_whole(text: str) -> None:
