@@ -6,12 +6,14 @@ content: what cannot be read becomes a :class:`~generator.problems.Problem`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel
 
+from . import numbering
 from .model import Contact, Domain, Edition, EditionInfo, Library, Overlay, References
 from .modelerrors import describe as describe
 from .modelerrors import display as display
@@ -255,4 +257,11 @@ def load_library(standards: Path) -> Loaded:
             )
             continue
         editions[edition.id] = edition
-    return Loaded(Library(editions), sources, problems)
+    return Loaded(_numbered(Library(editions)), sources, problems)
+
+
+def _numbered(library: Library) -> Library:
+    """The library with each edition's notes on the numbers a practice sees missing, from the editions before it."""
+    return Library(
+        {i: dataclasses.replace(e, numbering=numbering.notes(library, e)) for i, e in library.editions.items()}
+    )

@@ -11,7 +11,7 @@ The model is frozen: once loaded and checked, nothing changes it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -434,6 +434,9 @@ class Edition:
     domains: tuple[Domain, ...]
     folder: Path = field(compare=False)
     local: LocalParts | None = field(default=None, compare=False)
+    numbering: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """What a practice reads where numbers skip, by standard id (its questions) or domain id (its standards):
+    worked out from the library's editions when it is loaded (``generator/numbering.py``)."""
 
     @property
     def id(self) -> str:

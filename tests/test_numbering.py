@@ -52,3 +52,17 @@ def test_the_sentences() -> None:
     assert Unused("REC1", others=("WF1",)).sentence() == "REC1 is not used: this domain's standards also include WF1."
     assert Unused("WF3.3").sentence() == "WF3.3 is not used."
     assert numbering.note([]) == ""
+
+
+def test_every_medium_reads_the_notes_the_loader_worked_out() -> None:
+    from markupsafe import escape
+
+    from generator.forms import pdf
+
+    library, _ = check(ROOT / "standards")
+    edition = library.editions["2025-26"]
+    assert edition.numbering == numbering.notes(library, edition) and edition.numbering
+    assert library.editions["2024-25"].numbering == numbering.notes(library, library.editions["2024-25"])
+    html = pdf.form_html(edition, None)  # the printed form, where a practice on paper sees the numbers
+    for note in edition.numbering.values():
+        assert f'<p class="numbering">{escape(note)}</p>' in html

@@ -54,6 +54,7 @@ def edition_digest(edition: Edition) -> str:
         "info": edition.info.model_dump(mode="json"),
         "references": edition.references.model_dump(mode="json"),
         "domains": [d.model_dump(mode="json") for d in edition.domains],
+        "numbering": dict(edition.numbering),
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 

@@ -109,6 +109,7 @@ def domain_view(edition: Edition, domain: Domain) -> dict[str, Any]:
         "title": domain.title,
         "running_title": f"Self-assessment form · {domain.title}",
         "summary": domain.summary,
+        "numbering": edition.numbering.get(domain.id, ""),
         "question_count": sum(1 for _ in domain.questions()),
         "risk_count": sum(1 for q in domain.questions() if q.can_flag_risk),
         "contact": contact.model_dump() if contact else None,
@@ -118,6 +119,7 @@ def domain_view(edition: Edition, domain: Domain) -> dict[str, Any]:
                 "id": s.id,
                 "title": s.title,
                 "basis": describe.basis(s.basis),
+                "numbering": edition.numbering.get(s.id, ""),
                 "evidence": list(s.evidence),
                 "questions": [question_view(q) for q in s.questions],
             }

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .. import answertypes, numbering
+from .. import answertypes
 from ..answertypes import Kind as AnswerKind
 from ..model import Domain, Edition, Library, Question
 from ..paths import question_page
@@ -240,7 +240,7 @@ def section_files(
         "form": form,
         "icb": icb or {},
         "check_pages": dict(check_pages or {}),
-        "numbering": numbering.notes(library, edition),
+        "numbering": edition.numbering,
     }
     files: list[SectionFile] = []
 

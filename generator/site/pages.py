@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import numbering, paths
+from .. import paths
 from ..forms import returnfiles
 from ..model import Domain, Edition, Standard
 from ..selfassess.site import self_assessment
@@ -105,7 +105,7 @@ def trailing_content(context: PageContext, templates: Templates) -> list[Page]:
 
 def domains(context: PageContext, templates: Templates) -> list[Page]:
     pages = []
-    notes = numbering.notes(context.library, context.edition)
+    notes = context.edition.numbering
     for domain in context.edition.domains:
         page = paths.domain_page(domain) + "index.md"
         values = {
