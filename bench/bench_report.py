@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator import answertypes  # noqa: E402
 from generator.check import check  # noqa: E402
 from generator.model import Edition, Question  # noqa: E402
 from generator.returns.collect import Options, collect  # noqa: E402
@@ -44,14 +45,17 @@ CURRENT, PREVIOUS = "2025-26", "2024-25"
 TODAY = dt.date.today()
 
 
+WEIGHTS = {"yes": 90, "partial": 4, "no": 2, "not applicable": 4}
+"""How often each of a type's own answers is given."""
+
+
 def answer(question: Question, rng: random.Random) -> str:
     """A plausible answer: mostly good, sometimes one that flags a risk."""
-    if question.type == "yes_no_partial_na":
-        return rng.choices(("yes", "partial", "no", "not applicable"), (90, 4, 2, 4))[0]
-    if question.type == "yes_no":
-        if question.id.split(".")[0].endswith("0"):  # a support request
-            return "yes" if rng.random() < 0.08 else "no"
-        return "yes" if rng.random() < 0.95 else "no"
+    own = answertypes.of(question).answers  # yes / partial / no (with or without not applicable), yes / no
+    if own and question.id.split(".")[0].endswith("0"):  # a support request
+        return "yes" if rng.random() < 0.08 else "no"
+    if own:
+        return rng.choices(own, [WEIGHTS[a] for a in own])[0]
     if question.type == "number":
         low = question.minimum if question.minimum is not None else 0.0
         high = question.maximum if question.maximum is not None else low + 100
