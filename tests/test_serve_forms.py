@@ -87,6 +87,27 @@ def test_an_edit_shows_in_its_page_first_and_in_its_forms_after(
     assert REWORDED in _pdf_text(_get(served.url + "downloads/2031-32/self-assessment-2031-32.pdf"))
 
 
+def test_forms_made_before_a_save_that_changed_nothing_they_hold_still_reach_the_site(
+    preview: tuple[Preview, list[BuildResult], Path],
+) -> None:
+    """A save lands after the forms of an edit are made but before they are put in the site: the run after it
+    finds nothing to make, and the forms made before must still replace those the site shows."""
+    served, results, tmp = preview
+    _settle(served)
+    pdf_url = served.url + "downloads/2031-32/first-aid.pdf"
+    domain = tmp / "standards/2031-32/domains/first-aid.yml"
+    domain.write_text(domain.read_text().replace(QUESTION, REWORDED))
+    assert served.poll() is not None  # the page first, with the forms made before the edit
+    making = served._forms
+    assert making is not None
+    making.join()  # the edit's forms are made; no poll has put them in the site yet
+    domain.write_text(domain.read_text())  # saved again, the same text: a new time, nothing else
+    assert served.poll() is not None  # a look at the sources sees the save; its build has nothing to do
+    settled = _wait_for_forms(served, results)
+    assert settled.ok and not served.status.forms_updating
+    assert REWORDED in _pdf_text(_get(pdf_url))
+
+
 def test_a_problem_shows_in_the_browser_over_the_last_good_page(
     preview: tuple[Preview, list[BuildResult], Path],
 ) -> None:

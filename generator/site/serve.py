@@ -140,6 +140,7 @@ class Preview:
         self._workers = Workers(jobs or options.jobs or available_cores())
         self._forms: threading.Thread | None = None
         self._forms_made: list[str] | None = None
+        self._unplaced: list[str] = []
         self._forms_for: Snapshot = {}
         self._seen = snapshot(self.watched)
         self.last = self._build(self.quick)
@@ -178,9 +179,14 @@ class Preview:
 
     def _start_forms(self) -> None:
         """Make the forms of the content as it is now, in the background (after the one making them ends)."""
+        unplaced: list[str] = []
         if self._forms is not None:
             self._forms.join()
+            # Forms the last run made but no build has put in the site yet (a save came first): the site still
+            # shows those made before them, so the build after this run must put them in, even if it makes none.
+            unplaced = self._forms_made or []
         self._forms_for, self._forms_made = self._seen, None
+        self._unplaced = unplaced
         with self._lock:
             self.status.forms_updating = True
         self._forms = threading.Thread(target=self._make_forms, daemon=True)
@@ -191,6 +197,7 @@ class Preview:
         try:
             made = make_forms(self.options, self._workers)
         finally:
+            made = sorted({*self._unplaced, *made})
             self._forms_made = made
             if not made:
                 with self._lock:
