@@ -51,12 +51,13 @@ WEIGHTS = {"yes": 90, "partial": 4, "no": 2, "not applicable": 4}
 
 def answer(question: Question, rng: random.Random) -> str:
     """A plausible answer: mostly good, sometimes one that flags a risk."""
-    own = answertypes.of(question).answers  # yes / partial / no (with or without not applicable), yes / no
+    kind = answertypes.of(question)  # asked, never branched on by name: a new type needs nothing here
+    own = kind.answers  # yes / partial / no (with or without not applicable), yes / no
     if own and question.id.split(".")[0].endswith("0"):  # a support request
         return "yes" if rng.random() < 0.08 else "no"
     if own:
         return rng.choices(own, [WEIGHTS[a] for a in own])[0]
-    if question.type == "number":
+    if kind.kind == "number":
         low = question.minimum if question.minimum is not None else 0.0
         high = question.maximum if question.maximum is not None else low + 100
         if question.risk_below is not None and rng.random() < 0.96:
@@ -64,10 +65,10 @@ def answer(question: Question, rng: random.Random) -> str:
         if question.risk_above is not None and rng.random() < 0.96:
             high = min(high, question.risk_above)
         return str(int(rng.uniform(low, high)))
-    if question.type == "date":
+    if kind.kind == "date":
         days = rng.randint(5, 200) if rng.random() < 0.96 else rng.randint(800, 1200)
         return (TODAY - dt.timedelta(days=days)).isoformat()
-    if question.type == "choice":
+    if kind.own_options:
         return rng.choice(question.options)
     return "Reviewed at the practice meeting."
 

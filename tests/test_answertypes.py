@@ -74,9 +74,10 @@ def _names_in_template(text: str) -> list[str]:
 
 
 def named_types() -> dict[str, list[str]]:
-    """Each file of generator/ and site_templates/ (its templates) that names an answer type, with the names."""
+    """Each file of generator/, bench/ and site_templates/ (its templates) that names an answer type, with the
+    names."""
     found: dict[str, list[str]] = {}
-    for path in sorted((ROOT / "generator").rglob("*.py")):
+    for path in sorted([*(ROOT / "generator").rglob("*.py"), *(ROOT / "bench").glob("*.py")]):
         names = _names_in_python(path.read_text(encoding="utf-8"))
         if names:
             found[path.relative_to(ROOT).as_posix()] = sorted(names)
