@@ -151,10 +151,10 @@ def _carried(traced: QuestionLineage, given: Mapping[str, str] | None, old_editi
     answer = given.get("answer", "").strip()
     comment = given.get("comment", "").strip()
     actions = {c: given.get(c, "").strip() for c in ACTION_COLUMNS}
-    if not traced.checks_again(fits(answer, question)):
+    read = carried_answer(answer, question)
+    if not traced.checks_again(read is not None):
         return Carried(question.id, "kept", answer, comment, **actions, from_id=traced.predecessor.id)
     reason = why_check_again(traced, old_edition)
-    read = carried_answer(answer, question)
     if read is None:
         reason += NOT_FITTING.format(answer=answer)
     answer = read or ""

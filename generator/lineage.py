@@ -89,10 +89,16 @@ class QuestionLineage:
         """Whether an answer to the predecessor must be checked again before it stands for this question."""
         return self.kind == "replaced" or bool(ANSWER_CHANGES.intersection(self.changes))
 
+    @property
+    def may_check_again(self) -> bool:
+        """Whether some answer carried to it must be checked again: any, after :attr:`check_again`'s changes; after
+        'narrowed' (fewer of the same answers), one it no longer takes."""
+        return self.check_again or "narrowed" in self.changes
+
     def checks_again(self, fits: bool) -> bool:
         """Whether a carried answer must be checked again, given whether the collector still takes it for this
-        question (``fits``): always after :attr:`check_again`'s changes; after 'narrowed' only when it no longer fits."""
-        return self.check_again or ("narrowed" in self.changes and not fits)
+        question (``fits``)."""
+        return self.check_again or (self.may_check_again and not fits)
 
 
 @dataclass(frozen=True)

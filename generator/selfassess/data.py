@@ -81,7 +81,7 @@ def carry_data(library: Library, edition: Edition) -> list[dict[str, Any]]:
         traced["reasons"] = {
             q.question.id: why_check_again(q, old.id)
             for q in lineage(old, edition, between).questions
-            if (q.check_again or "narrowed" in q.changes) and q.predecessor is not None
+            if q.may_check_again and q.predecessor is not None
         }
         traced["not_fitting"] = NOT_FITTING
         found.append(traced)
